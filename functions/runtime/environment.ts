@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the functions read, in one schema. The CDK stack sets them from context and
+ * the local stack sets them from embedded defaults, so both go through this contract.
+ */
+export const environmentSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  REPORT_QUEUE_URL: z.string().min(1),
+  /** Comma-separated origins, or `*`. */
+  CORS_ALLOWED_ORIGINS: z.string().default('*'),
+  /** AI quota units per organisation per calendar month (UTC) unless the organisation has its own limit. */
+  DEFAULT_MONTHLY_QUOTA: z.coerce.number().int().min(0).default(1000),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** JSON object of model ids by purpose; see lib/config.ts for the keys. */
+  MODEL_IDS: z.string().default('{}'),
+  /** `local` marks the offline stack (local model endpoint, demo data); `aws` is a deployment. */
+  DEPLOYMENT_MODE: z.enum(['aws', 'local']).default('aws'),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+let cached: Environment | undefined;
+
+export function environment(): Environment {
+  cached ??= environmentSchema.parse(process.env);
+  return cached;
+}
+
+/** For tests and the local stack, which set variables after modules have loaded. */
+export function resetEnvironmentCache(): void {
+  cached = undefined;
+}
