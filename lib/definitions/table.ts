@@ -17,6 +17,7 @@ export const streamViewType = 'NEW_AND_OLD_IMAGES' as const;
 export const entityNames = {
   organisation: 'Organisation',
   apiKey: 'ApiKey',
+  partner: 'Partner',
   quotaPeriod: 'QuotaPeriod',
   report: 'Report',
   reportSection: 'ReportSection',

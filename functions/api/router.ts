@@ -1,0 +1,68 @@
+import { ApiError } from './api-error.ts';
+import { authenticate, type Caller } from './authenticate.ts';
+import type { ApiRequest, ApiResponse } from './http-types.ts';
+
+export interface RouteContext {
+  request: ApiRequest;
+  caller: Caller;
+  /** Values of `:name` segments in the route pattern. */
+  params: Record<string, string>;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** e.g. `/api/partners/:partnerId` */
+  pattern: string;
+  handle(context: RouteContext): Promise<ApiResponse>;
+}
+
+interface CompiledRoute extends Route {
+  matcher: RegExp;
+  paramNames: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const paramNames: string[] = [];
+  const source = route.pattern
+    .split('/')
+    .map((segment) => {
+      if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      paramNames.push(segment.slice(1));
+      return '([^/]+)';
+    })
+    .join('/');
+  return { ...route, matcher: new RegExp(`^${source}/?$`), paramNames };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ApiError('not_found', 'No such endpoint.');
+  }
+}
+
+/**
+ * Resolves the route first (404/405 need no key), then authenticates, then runs the route. Every route
+ * requires an API key (DESIGN §2); quota is charged by the routes that do AI work.
+ */
+export function createRouter(routes: Route[]): (request: ApiRequest) => Promise<ApiResponse> {
+  const compiled = routes.map(compile);
+  return async (request) => {
+    const candidates = compiled
+      .map((route) => ({ route, match: route.matcher.exec(request.path) }))
+      .filter((candidate) => candidate.match !== null);
+    if (candidates.length === 0) throw new ApiError('not_found', 'No such endpoint.');
+    const chosen = candidates.find((candidate) => candidate.route.method === request.method);
+    if (!chosen?.match) {
+      const allowed = [...new Set(candidates.map((candidate) => candidate.route.method))].join(', ');
+      throw new ApiError('method_not_allowed', `Use ${allowed} on this endpoint.`, undefined, { allow: allowed });
+    }
+    const { route, match } = chosen;
+    const params = Object.fromEntries(
+      route.paramNames.map((name, index) => [name, safeDecode(match[index + 1] ?? '')]),
+    );
+    const caller = await authenticate(request);
+    return route.handle({ request, caller, params });
+  };
+}

@@ -1,0 +1,5 @@
+import type { Route } from '../router.ts';
+import { organisationRoutes } from './organisation.ts';
+import { partnerRoutes } from './partners.ts';
+
+export const apiRoutes: Route[] = [...organisationRoutes, ...partnerRoutes];

@@ -1,0 +1,21 @@
+import { currentQuotaStatus } from '../quota-gate.ts';
+import { jsonResponse } from '../responses.ts';
+import type { Route } from '../router.ts';
+
+/** Who the key belongs to and how much AI quota is left this month. */
+export const organisationRoutes: Route[] = [
+  {
+    method: 'GET',
+    pattern: '/api/organisation',
+    async handle({ caller }) {
+      const { organisationId, name } = caller.organisation;
+      return jsonResponse(200, {
+        organisationId,
+        name,
+        userEmail: caller.userEmail,
+        keyId: caller.keyId,
+        quota: await currentQuotaStatus(caller),
+      });
+    },
+  },
+];

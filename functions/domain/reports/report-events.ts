@@ -1,0 +1,55 @@
+/**
+ * What the SSE stream tells clients, derived from changes to report and section items. Pure: the
+ * stream projector feeds it images and writes what it returns.
+ */
+export type ReportEvent =
+  | {
+      type: 'section.completed';
+      data: { reportId: string; sectionId: string; payload: unknown; sectionGeneratedAt: string };
+    }
+  | { type: 'job.completed'; data: { reportId: string } }
+  | { type: 'job.failed'; data: { reportId: string; errorMessage: string } };
+
+export type ReportEventType = ReportEvent['type'];
+
+export interface ItemChange {
+  entity: string;
+  newImage: Record<string, unknown>;
+  oldImage?: Record<string, unknown>;
+}
+
+const sectionEvent = (image: Record<string, unknown>): ReportEvent => ({
+  type: 'section.completed',
+  data: {
+    reportId: String(image.reportId),
+    sectionId: String(image.sectionId),
+    payload: image.payload ?? null,
+    sectionGeneratedAt: String(image.generatedAt ?? image.updatedAt ?? ''),
+  },
+});
+
+function statusEvent(change: ItemChange): ReportEvent | undefined {
+  const status = change.newImage.status;
+  if (status === change.oldImage?.status) return undefined;
+  const reportId = String(change.newImage.reportId);
+  if (status === 'completed') return { type: 'job.completed', data: { reportId } };
+  if (status === 'failed') {
+    return { type: 'job.failed', data: { reportId, errorMessage: String(change.newImage.errorMessage ?? 'unknown') } };
+  }
+  return undefined;
+}
+
+/** A section write (new or an updated partial) or a terminal status change becomes one event. */
+export function reportEventFor(change: ItemChange): ReportEvent | undefined {
+  if (change.entity === 'ReportSection') return sectionEvent(change.newImage);
+  if (change.entity === 'Report') return statusEvent(change);
+  return undefined;
+}
+
+/**
+ * Stream sequence numbers are decimal strings of up to 40 digits that grow within a shard. Zero-padding
+ * makes their text order equal their numeric order, so the event log's sort key is the SSE event id.
+ */
+export function eventIdFromSequenceNumber(sequenceNumber: string): string {
+  return sequenceNumber.padStart(40, '0');
+}

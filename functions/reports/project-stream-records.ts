@@ -1,0 +1,34 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import { eventIdFromSequenceNumber, reportEventFor } from '../domain/reports/report-events.ts';
+import { logger } from '../runtime/logger.ts';
+import { appendReportEvent } from '../stores/report-event-store.ts';
+
+type Image = Record<string, AttributeValue>;
+
+async function projectRecord(record: DynamoDBRecord): Promise<void> {
+  const stream = record.dynamodb;
+  if (!stream?.NewImage || !stream.SequenceNumber) return;
+  const newImage = unmarshall(stream.NewImage as Image);
+  const oldImage = stream.OldImage ? unmarshall(stream.OldImage as Image) : undefined;
+  const event = reportEventFor({ entity: String(newImage.entity), newImage, oldImage });
+  if (!event) return;
+  await appendReportEvent(String(newImage.organisationId), eventIdFromSequenceNumber(stream.SequenceNumber), event);
+}
+
+/**
+ * Records are projected in order. For stream sources Lambda retries from the first reported failure,
+ * so later records are not projected before it and a report's events never land out of order.
+ */
+export async function projectStreamRecords(records: DynamoDBRecord[]): Promise<DynamoDBBatchResponse> {
+  for (const record of records) {
+    try {
+      await projectRecord(record);
+    } catch (error) {
+      logger.error('Projection failed; retrying from this record', { error: error as Error, eventID: record.eventID });
+      return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+    }
+  }
+  return { batchItemFailures: [] };
+}

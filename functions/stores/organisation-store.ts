@@ -1,0 +1,66 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { entityNames } from '../../lib/definitions/table.ts';
+import { dynamo, isConditionalCheckFailure, queryIndexPartition, tableName } from './dynamo.ts';
+import { itemKeys } from './item-keys.ts';
+
+export interface Organisation {
+  organisationId: string;
+  name: string;
+  /** Monthly AI quota units; absent means the deployment default applies. */
+  monthlyQuota?: number;
+  createdAt: string;
+}
+
+function toOrganisation(item: Record<string, unknown>): Organisation {
+  return {
+    organisationId: String(item.organisationId),
+    name: String(item.name),
+    ...(typeof item.monthlyQuota === 'number' ? { monthlyQuota: item.monthlyQuota } : {}),
+    createdAt: String(item.createdAt),
+  };
+}
+
+export async function putOrganisation(organisation: Organisation): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...itemKeys.organisation(organisation.organisationId),
+        ...itemKeys.organisationsIndex(organisation.createdAt, organisation.organisationId),
+        entity: entityNames.organisation,
+        ...organisation,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function getOrganisation(organisationId: string): Promise<Organisation | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: itemKeys.organisation(organisationId) }),
+  );
+  return Item ? toOrganisation(Item) : undefined;
+}
+
+export async function listOrganisations(): Promise<Organisation[]> {
+  return (await queryIndexPartition('ORGANISATIONS')).map(toOrganisation);
+}
+
+/** Sets the organisation's own monthly limit, or removes it (null) so the deployment default applies. */
+export async function setMonthlyQuota(organisationId: string, monthlyQuota: number | null): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: itemKeys.organisation(organisationId),
+        UpdateExpression: monthlyQuota === null ? 'REMOVE monthlyQuota' : 'SET monthlyQuota = :limit',
+        ConditionExpression: 'attribute_exists(pk)',
+        ...(monthlyQuota === null ? {} : { ExpressionAttributeValues: { ':limit': monthlyQuota } }),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,20 @@
+import { ApiError } from '../api/api-error.ts';
+
+/** Opaque page cursors: the DynamoDB LastEvaluatedKey, base64url JSON. */
+export function encodeCursor(lastEvaluatedKey: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(lastEvaluatedKey)).toString('base64url');
+}
+
+/** Rejects cursors that do not belong to the caller's own partition, so a cursor cannot cross tenants. */
+export function decodeCursor(cursor: string | undefined, expectedPk: string): Record<string, unknown> | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (key.pk === expectedPk && typeof key.sk === 'string' && Object.keys(key).length === 2) return key;
+  } catch {
+    // fall through to the same error as a foreign cursor
+  }
+  throw new ApiError('invalid_request', 'The cursor is invalid.', [
+    { path: 'cursor', message: 'Unknown cursor', code: 'invalid_cursor' },
+  ]);
+}
