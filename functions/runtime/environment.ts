@@ -16,6 +16,8 @@ export const environmentSchema = z.object({
     .int()
     .positive()
     .default(1024 * 1024),
+  /** How long a generated ICP is served from cache for the same organisation and company. */
+  ICP_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(3600),
   /** JSON object of model ids by purpose; see lib/config.ts for the keys. */
   MODEL_IDS: z.string().default('{}'),
   /** `local` marks the offline stack (local model endpoint, demo data); `aws` is a deployment. */

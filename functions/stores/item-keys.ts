@@ -13,5 +13,10 @@ export const itemKeys = {
   partner: (organisationId: string, partnerId: string) => ({ pk: `ORG#${organisationId}`, sk: `PARTNER#${partnerId}` }),
   /** Same partition as the report and its sections, so all of a report's stream records share a shard. */
   reportEvent: (reportId: string, eventId: string) => ({ pk: `REPORT#${reportId}`, sk: `EVT#${eventId}` }),
+  strategy: (organisationId: string, kind: string) => ({ pk: `ORG#${organisationId}`, sk: `STRATEGY#${kind}` }),
+  icpCache: (organisationId: string, companyKey: string) => ({
+    pk: `ORG#${organisationId}`,
+    sk: `ICPCACHE#${companyKey}`,
+  }),
   quotaPeriod: (organisationId: string, period: string) => ({ pk: `ORG#${organisationId}`, sk: `QUOTA#${period}` }),
 };

@@ -1,0 +1,54 @@
+import { languageModel } from '../../ai/models.ts';
+import { streamStructuredOutput } from '../../ai/stream-structured-output.ts';
+import {
+  icpPrompt,
+  icpRequestSchema,
+  icpResultSchema,
+  icpSystemPrompt,
+  normaliseCompany,
+} from '../../domain/strategy/icp.ts';
+import { isoNow } from '../../runtime/clock.ts';
+import { environment } from '../../runtime/environment.ts';
+import { getCachedIcp, putCachedIcp, saveStrategy } from '../../stores/strategy-store.ts';
+import { chargeQuota, quotaHeaders } from '../quota-gate.ts';
+import type { Route } from '../router.ts';
+import { textStreamResponse } from '../text-stream-response.ts';
+import { parseJsonBody } from '../validation.ts';
+
+export const icpRoutes: Route[] = [
+  {
+    method: 'POST',
+    pattern: '/api/ai/icp',
+    async handle({ request, caller }) {
+      const { company } = parseJsonBody(request, icpRequestSchema);
+      const { organisationId } = caller.organisation;
+      const companyKey = normaliseCompany(company);
+      const saveAsCurrent = (result: typeof cached) =>
+        saveStrategy(organisationId, 'icp', { result, subject: company, updatedAt: isoNow() });
+
+      const cached = await getCachedIcp(organisationId, companyKey);
+      if (cached) {
+        await saveAsCurrent(cached);
+        return textStreamResponse(JSON.stringify(cached), { 'x-cache': 'hit' });
+      }
+
+      const charge = await chargeQuota(caller);
+      try {
+        const stream = await streamStructuredOutput({
+          model: languageModel('icp'),
+          schema: icpResultSchema,
+          system: icpSystemPrompt,
+          prompt: icpPrompt(company),
+          onResult: async (result) => {
+            await putCachedIcp(organisationId, companyKey, result, environment().ICP_CACHE_TTL_SECONDS);
+            await saveAsCurrent(result);
+          },
+        });
+        return textStreamResponse(stream, { 'x-cache': 'miss', ...quotaHeaders(charge.status) });
+      } catch (error) {
+        await charge.refund();
+        throw error;
+      }
+    },
+  },
+];

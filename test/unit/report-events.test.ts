@@ -1,0 +1,47 @@
+import { describe, expect, test } from '@jest/globals';
+import { eventIdFromSequenceNumber, reportEventFor } from '../../functions/domain/reports/report-events.ts';
+
+describe('report events from item changes', () => {
+  test('each section write is a section.completed event', () => {
+    const newImage = {
+      reportId: 'r1',
+      sectionId: 'overview',
+      payload: { text: 'partial' },
+      generatedAt: '2026-11-27T00:00:00.000Z',
+    };
+    expect(reportEventFor({ entity: 'ReportSection', newImage })).toEqual({
+      type: 'section.completed',
+      data: {
+        reportId: 'r1',
+        sectionId: 'overview',
+        payload: { text: 'partial' },
+        sectionGeneratedAt: '2026-11-27T00:00:00.000Z',
+      },
+    });
+  });
+
+  test('only a change into a terminal status becomes a job event', () => {
+    const running = { reportId: 'r1', status: 'running' };
+    expect(reportEventFor({ entity: 'Report', newImage: running })).toBeUndefined();
+    expect(
+      reportEventFor({ entity: 'Report', newImage: { reportId: 'r1', status: 'completed' }, oldImage: running }),
+    ).toEqual({ type: 'job.completed', data: { reportId: 'r1' } });
+    expect(
+      reportEventFor({
+        entity: 'Report',
+        newImage: { reportId: 'r1', status: 'failed', errorMessage: 'x' },
+        oldImage: running,
+      }),
+    ).toEqual({ type: 'job.failed', data: { reportId: 'r1', errorMessage: 'x' } });
+    const completed = { reportId: 'r1', status: 'completed' };
+    expect(reportEventFor({ entity: 'Report', newImage: completed, oldImage: completed })).toBeUndefined();
+    expect(reportEventFor({ entity: 'ReportEvent', newImage: completed })).toBeUndefined();
+  });
+
+  test('event ids sort like the sequence numbers they come from', () => {
+    const sequenceNumbers = ['9', '100', '49668453', '4966845300000000001', '12345678901234567890123456789012345678'];
+    const ids = sequenceNumbers.map(eventIdFromSequenceNumber);
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids.every((id) => id.length === 40)).toBe(true);
+  });
+});
