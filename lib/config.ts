@@ -1,0 +1,78 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+/** CDK context key that holds the stack configuration (cdk.json, or `cdk synth -c partneros='{…}'`). */
+export const configContextKey = 'partneros';
+
+const modelId = z
+  .string()
+  .trim()
+  .min(1)
+  .describe('Bedrock model id, cross-region inference profile id (e.g. `us.…`) or a full Bedrock ARN');
+
+/** One model per purpose, so a deployment can trade cost against quality per endpoint. */
+export const modelsSchema = z.object({
+  icp: modelId.default('us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
+  ipp: modelId.default('us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
+  partnerTypes: modelId.default('us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
+  partnerSuggestions: modelId.default('us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
+  reports: modelId.default('us.anthropic.claude-sonnet-4-5-20250929-v1:0'),
+  chat: modelId.default('us.anthropic.claude-haiku-4-5-20251001-v1:0'),
+  embeddings: modelId.default('amazon.titan-embed-text-v2:0'),
+});
+
+export type ModelPurpose = keyof z.infer<typeof modelsSchema>;
+
+// Numeric enum: Object.values also holds the member names, keep the numbers.
+const retentionDayValues = Object.values(RetentionDays).filter((value) => typeof value === 'number');
+
+function isRetentionDays(days: number): days is RetentionDays {
+  return (retentionDayValues as number[]).includes(days);
+}
+
+export const stackConfigSchema = z.object({
+  stackName: z.string().min(1).default('PartnerOsAi'),
+  // prefault (not default) so a partial `models` object still gets the remaining defaults.
+  models: modelsSchema.prefault({}),
+  defaultMonthlyQuota: z.number().int().min(0).default(1000),
+  corsAllowedOrigins: z.array(z.string().min(1)).min(1).default(['*']),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** How long a generated ICP is served from cache for the same organisation and company. */
+  icpCacheTtlSeconds: z.number().int().min(0).default(3600),
+  logRetentionDays: z
+    .number()
+    .refine(isRetentionDays, { error: `must be a CloudWatch Logs retention: ${retentionDayValues.join(', ')}` })
+    .default(RetentionDays.ONE_MONTH),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /** Off only for throwaway stacks: the table holds every organisation's data. */
+  tableDeletionProtection: z.boolean().default(true),
+  alarmEmail: z.email().optional(),
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+
+/**
+ * Reads and validates the `partneros` context. `-c` on the command line passes strings, so a JSON string
+ * is accepted as well as an object from cdk.json.
+ */
+export function stackConfigFromContext(node: Node): StackConfig {
+  const raw: unknown = node.tryGetContext(configContextKey);
+  const invalid = (detail: string) => new Error(`Invalid CDK context "${configContextKey}":\n${detail}`);
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      throw invalid(`not valid JSON (${(error as Error).message})`);
+    }
+  }
+  const result = stackConfigSchema.safeParse(value ?? {});
+  if (!result.success) throw invalid(z.prettifyError(result.error));
+  return result.data;
+}

@@ -1,0 +1,162 @@
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FilterCriteria, FunctionUrlAuthType, InvokeMode, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import { type Environment, environmentSchema } from '../functions/runtime/environment.ts';
+import { bedrockModelArnsFor } from './bedrock-model-arns.ts';
+import type { ModelPurpose, StackConfig } from './config.ts';
+import { OperationalAlarms } from './constructs/operational-alarms.ts';
+import { PartnerOsFunction } from './constructs/partneros-function.ts';
+import { PartnerOsTable } from './constructs/partneros-table.ts';
+import { ReportQueues } from './constructs/report-queues.ts';
+import { secureQueue } from './constructs/secure-queue.ts';
+import { type FunctionName, functionDefinitions } from './definitions/functions.ts';
+import { reportQueue } from './definitions/queues.ts';
+import { projectorFilterPattern } from './definitions/table.ts';
+
+export interface PartnerOsStackProps extends StackProps {
+  config: StackConfig;
+  /** Root of the repository (package-lock.json, function entries). Defaults to this checkout. */
+  projectRoot?: string;
+}
+
+/** The models each function calls; Bedrock access is granted for these and nothing else. */
+export const modelPurposesByFunction = {
+  httpApi: ['icp', 'ipp', 'partnerTypes', 'partnerSuggestions', 'chat', 'embeddings'],
+  reportWorker: ['reports', 'embeddings'],
+  streamProjector: [],
+} as const satisfies Record<FunctionName, readonly ModelPurpose[]>;
+
+/** Stream batches are retried (halved each time by bisect) this often before they go to the failure queue. */
+const projectorRetryAttempts = 5;
+
+const defaultProjectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export class PartnerOsStack extends Stack {
+  readonly table: PartnerOsTable;
+  readonly reportQueues: ReportQueues;
+  readonly functions: Record<FunctionName, PartnerOsFunction>;
+
+  constructor(scope: Construct, id: string, props: PartnerOsStackProps) {
+    super(scope, id, {
+      description: 'PartnerOS AI API: streamed Bedrock generation, report pipeline, SSE progress',
+      ...props,
+    });
+    const { config } = props;
+
+    this.table = new PartnerOsTable(this, 'Data', { deletionProtection: config.tableDeletionProtection });
+    this.reportQueues = new ReportQueues(this, 'Reports');
+
+    const functionEnvironment = {
+      TABLE_NAME: this.table.table.tableName,
+      REPORT_QUEUE_URL: this.reportQueues.queue.queueUrl,
+      CORS_ALLOWED_ORIGINS: config.corsAllowedOrigins.join(','),
+      DEFAULT_MONTHLY_QUOTA: String(config.defaultMonthlyQuota),
+      MAX_BODY_BYTES: String(config.maxBodyBytes),
+      ICP_CACHE_TTL_SECONDS: String(config.icpCacheTtlSeconds),
+      MODEL_IDS: JSON.stringify(config.models),
+      DEPLOYMENT_MODE: 'aws',
+    } satisfies Record<keyof Environment, string>;
+    // Fail the synth, not the first cold start, if a value breaks the functions' contract.
+    environmentSchema.parse(functionEnvironment);
+
+    const makeFunction = (name: FunctionName, id: string) =>
+      new PartnerOsFunction(this, id, {
+        definition: functionDefinitions[name],
+        projectRoot: props.projectRoot ?? defaultProjectRoot,
+        logRetention: config.logRetentionDays,
+        environment: {
+          ...functionEnvironment,
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: 'partneros-ai',
+          LOG_LEVEL: config.logLevel,
+        },
+      });
+    this.functions = {
+      httpApi: makeFunction('httpApi', 'HttpApi'),
+      reportWorker: makeFunction('reportWorker', 'ReportWorker'),
+      streamProjector: makeFunction('streamProjector', 'StreamProjector'),
+    };
+    const { httpApi, reportWorker, streamProjector } = this.functions;
+
+    this.table.grantItemReadWrite(httpApi.role);
+    this.reportQueues.queue.grantSendMessages(httpApi.role);
+    this.table.grantItemReadWrite(reportWorker.role);
+    this.table.grantItemWrite(streamProjector.role);
+    for (const name of ['httpApi', 'reportWorker'] as const) {
+      this.grantModelInvocation(this.functions[name], modelPurposesByFunction[name], config);
+    }
+
+    // CORS is answered by the handler (also for OPTIONS), so the local server and AWS behave the same.
+    const apiUrl = httpApi.function.addFunctionUrl({
+      authType: FunctionUrlAuthType.NONE,
+      invokeMode: InvokeMode.RESPONSE_STREAM,
+    });
+
+    reportWorker.function.addEventSource(
+      new SqsEventSource(this.reportQueues.queue, {
+        batchSize: reportQueue.batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const projectorFailures = secureQueue(this, 'ProjectorFailureQueue', {
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(projectorFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter destination: the on-failure target of the stream event source ' +
+        'mapping, holding descriptions of batches that exhausted their retries. It is alarmed when non-empty.',
+    });
+    streamProjector.function.addEventSource(
+      new DynamoEventSource(this.table.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        filters: [FilterCriteria.filter(projectorFilterPattern)],
+        bisectBatchOnError: true,
+        retryAttempts: projectorRetryAttempts,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(projectorFailures),
+      }),
+    );
+
+    const alarms = new OperationalAlarms(this, 'Alarms', { email: config.alarmEmail });
+    alarms.alarmOnDeadLetters('ReportDeadLetters', this.reportQueues.deadLetterQueue);
+    alarms.alarmOnDeadLetters('ProjectorFailures', projectorFailures);
+    alarms.alarmOnErrors('HttpApiErrors', httpApi.function);
+    alarms.alarmOnErrors('ReportWorkerErrors', reportWorker.function);
+    alarms.alarmOnErrors('StreamProjectorErrors', streamProjector.function);
+
+    new CfnOutput(this, 'ApiBaseUrl', { value: apiUrl.url, description: 'Base URL of the PartnerOS AI API' });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'ReportQueueUrl', { value: this.reportQueues.queue.queueUrl });
+  }
+
+  private grantModelInvocation(fn: PartnerOsFunction, purposes: readonly ModelPurpose[], config: StackConfig): void {
+    const modelIds = purposes.map((purpose) => config.models[purpose]);
+    const arns = bedrockModelArnsFor(modelIds, {
+      partition: this.partition,
+      region: this.region,
+      account: this.account,
+    });
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        resources: arns,
+      }),
+    );
+    // cdk-nag names a finding by the ARN as it renders it, with unresolved tokens as <AWS::…>.
+    const nagPartition = Token.isUnresolved(this.partition) ? '<AWS::Partition>' : this.partition;
+    for (const arn of arns.filter((candidate) => candidate.includes(':bedrock:*:'))) {
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${arn.replace(this.partition, nagPartition)}]`,
+        reason:
+          'A cross-region inference profile routes each request to the foundation model in any region of its ' +
+          'geography, a set AWS manages and extends, so the foundation-model ARN needs a region wildcard. ' +
+          'It names exactly one configured model; the inference-profile ARN is region- and account-specific.',
+      });
+    }
+  }
+}
