@@ -1,0 +1,176 @@
+/**
+ * The whole API on one machine without AWS or Docker: DynamoDB Local, local-aws-sqs, the HTTP function behind
+ * a Function-URL-like server, and pollers that drive the report worker from SQS and the projector from the
+ * table stream. The handlers are the same modules the CDK stack bundles, configured through the same
+ * environment variables.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { resetEnvironmentCache } from '../functions/runtime/environment.ts';
+import { type FunctionName, functionDefinitions } from '../lib/definitions/functions.ts';
+import { projectorFilterPattern } from '../lib/definitions/table.ts';
+import { localClientConfig, localCredentials, localRegion, repositoryRoot } from './aws-local.ts';
+import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import type { RunningPoller, SqsHandler, StreamHandler } from './event-pollers.ts';
+import { startSqsPoller, startStreamPoller } from './event-pollers.ts';
+import { type RunningFunctionUrlServer, startFunctionUrlServer } from './function-url-server.ts';
+import { installAwsLambdaGlobals } from './lambda-streaming-shim.ts';
+import { type RunningLocalSqs, startLocalSqs } from './sqs.ts';
+import { ensureTable } from './table.ts';
+
+export interface LocalHandlers {
+  /** Streaming (awslambda.streamifyResponse / middy streaming mode) or buffered Function URL handler. */
+  httpApi: unknown;
+  reportWorker: SqsHandler;
+  streamProjector: StreamHandler;
+}
+
+export interface LocalStackOptions {
+  /** HTTP port; 0 = random. Default 0. */
+  port?: number;
+  /** Reuse a running DynamoDB Local (tests); otherwise start one. */
+  dynamoEndpoint?: string;
+  /** Persist DynamoDB here; undefined = in-memory. Only used when this stack starts DynamoDB Local. */
+  dataDirectory?: string;
+  /** Default 'partneros'. */
+  tableName?: string;
+  /** Extra env for the handlers. */
+  environment?: Record<string, string>;
+  /** Run the SQS and stream pollers. Default true. */
+  pollers?: boolean;
+  /** Replace handler modules, for tests of the local infrastructure itself. */
+  handlers?: Partial<LocalHandlers>;
+  /** The deployed 30 min would make retry tests wait; default from lib/definitions/queues.ts. */
+  reportQueueVisibilityTimeoutSeconds?: number;
+}
+
+export interface RunningLocalStack {
+  baseUrl: string;
+  tableName: string;
+  reportQueueUrl: string;
+  deadLetterQueueUrl: string;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  /** Set when this stack started DynamoDB Local itself. */
+  dynamoDbLocalPid?: number;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<RunningLocalStack> {
+  const tableName = options.tableName ?? 'partneros';
+  const cleanup: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    // Reverse start order: the server and pollers stop before the services they call.
+    for (const step of cleanup.splice(0).reverse()) {
+      await step().catch((error: unknown) => console.error('[local-stack] stop step failed:', error));
+    }
+  };
+
+  try {
+    let dynamoDbLocal: RunningDynamoDbLocal | undefined;
+    if (!options.dynamoEndpoint) {
+      dynamoDbLocal = await startDynamoDbLocal({
+        ...(options.dataDirectory ? { dataDirectory: options.dataDirectory } : {}),
+      });
+      cleanup.push(() => (dynamoDbLocal as RunningDynamoDbLocal).stop());
+    }
+    const dynamoEndpoint = options.dynamoEndpoint ?? (dynamoDbLocal as RunningDynamoDbLocal).endpoint;
+    const dynamo = new DynamoDBClient(localClientConfig(dynamoEndpoint));
+    await ensureTable(dynamo, tableName).finally(() => dynamo.destroy());
+
+    const sqs: RunningLocalSqs = await startLocalSqs({
+      ...(options.reportQueueVisibilityTimeoutSeconds !== undefined
+        ? { visibilityTimeoutSeconds: options.reportQueueVisibilityTimeoutSeconds }
+        : {}),
+    });
+    cleanup.push(() => sqs.stop());
+
+    configureEnvironment({
+      TABLE_NAME: tableName,
+      REPORT_QUEUE_URL: sqs.reportQueue.url,
+      DEPLOYMENT_MODE: 'local',
+      AWS_REGION: localRegion,
+      AWS_DEFAULT_REGION: localRegion,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamoEndpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...options.environment,
+    });
+    // The globals must exist before the handler modules load (middy calls them at import time).
+    installAwsLambdaGlobals();
+    const handlers = await loadHandlers(options.handlers ?? {});
+
+    const server: RunningFunctionUrlServer = await startFunctionUrlServer({
+      handler: handlers.httpApi,
+      functionName: 'httpApi',
+      definition: functionDefinitions.httpApi,
+      ...(options.port !== undefined ? { port: options.port } : {}),
+    });
+    cleanup.push(() => server.stop());
+
+    if (options.pollers ?? true) {
+      const pollers: RunningPoller[] = [
+        startSqsPoller({
+          sqsEndpoint: sqs.endpoint,
+          queueUrl: sqs.reportQueue.url,
+          queueArn: sqs.reportQueue.arn,
+          handler: handlers.reportWorker,
+          functionName: 'reportWorker',
+          definition: functionDefinitions.reportWorker,
+        }),
+      ];
+      cleanup.push(() => Promise.all(pollers.map((poller) => poller.stop())).then(() => undefined));
+      pollers.push(
+        await startStreamPoller({
+          dynamoEndpoint,
+          tableName,
+          handler: handlers.streamProjector,
+          functionName: 'streamProjector',
+          definition: functionDefinitions.streamProjector,
+          filterPattern: projectorFilterPattern,
+        }),
+      );
+    }
+
+    return {
+      baseUrl: server.baseUrl,
+      tableName,
+      reportQueueUrl: sqs.reportQueue.url,
+      deadLetterQueueUrl: sqs.deadLetterQueue.url,
+      dynamoEndpoint,
+      sqsEndpoint: sqs.endpoint,
+      ...(dynamoDbLocal ? { dynamoDbLocalPid: dynamoDbLocal.pid } : {}),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Sets the variables the CDK stack would set on the functions, then drops the handlers' parsed copy. */
+function configureEnvironment(variables: Record<string, string>): void {
+  Object.assign(process.env, variables);
+  resetEnvironmentCache();
+}
+
+async function loadHandlers(overrides: Partial<LocalHandlers>): Promise<LocalHandlers> {
+  const load = async (name: FunctionName) => {
+    if (overrides[name]) return overrides[name];
+    const entry = path.join(repositoryRoot, functionDefinitions[name].entry);
+    const module = (await import(pathToFileURL(entry).href)) as { handler?: unknown };
+    if (typeof module.handler !== 'function') {
+      throw new Error(`${functionDefinitions[name].entry} does not export a \`handler\` function`);
+    }
+    return module.handler;
+  };
+  return {
+    httpApi: await load('httpApi'),
+    reportWorker: (await load('reportWorker')) as SqsHandler,
+    streamProjector: (await load('streamProjector')) as StreamHandler,
+  };
+}
