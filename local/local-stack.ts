@@ -11,6 +11,8 @@ import { resetEnvironmentCache } from '../functions/runtime/environment.ts';
 import { type FunctionName, functionDefinitions } from '../lib/definitions/functions.ts';
 import { projectorFilterPattern } from '../lib/definitions/table.ts';
 import { localClientConfig, localCredentials, localRegion, repositoryRoot } from './aws-local.ts';
+import { type LocalBedrock, type LocalBedrockOptions, startLocalBedrock } from './bedrock/server.ts';
+import { deploymentDefaults } from './deployment-defaults.ts';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import type { RunningPoller, SqsHandler, StreamHandler } from './event-pollers.ts';
 import { startSqsPoller, startStreamPoller } from './event-pollers.ts';
@@ -43,6 +45,13 @@ export interface LocalStackOptions {
   handlers?: Partial<LocalHandlers>;
   /** The deployed 30 min would make retry tests wait; default from lib/definitions/queues.ts. */
   reportQueueVisibilityTimeoutSeconds?: number;
+  /**
+   * `local` (default) starts the Bedrock-compatible offline endpoint; `bedrock` calls real Amazon Bedrock
+   * with the caller's own AWS credentials and region.
+   */
+  modelBackend?: 'local' | 'bedrock';
+  /** Options for the local Bedrock-compatible endpoint (generator, latency). */
+  localBedrock?: LocalBedrockOptions;
 }
 
 export interface RunningLocalStack {
@@ -52,6 +61,8 @@ export interface RunningLocalStack {
   deadLetterQueueUrl: string;
   dynamoEndpoint: string;
   sqsEndpoint: string;
+  /** The local model endpoint, when modelBackend is `local` (tests inject faults and read requests). */
+  localBedrock?: LocalBedrock;
   /** Set when this stack started DynamoDB Local itself. */
   dynamoDbLocalPid?: number;
   stop(): Promise<void>;
@@ -86,14 +97,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     cleanup.push(() => sqs.stop());
 
+    const useRealBedrock = options.modelBackend === 'bedrock';
+    let localBedrock: LocalBedrock | undefined;
+    if (!useRealBedrock) {
+      localBedrock = await startLocalBedrock(options.localBedrock);
+      cleanup.push(() => (localBedrock as LocalBedrock).stop());
+    }
+
     configureEnvironment({
+      ...deploymentDefaults(),
       TABLE_NAME: tableName,
       REPORT_QUEUE_URL: sqs.reportQueue.url,
       DEPLOYMENT_MODE: 'local',
-      AWS_REGION: localRegion,
-      AWS_DEFAULT_REGION: localRegion,
-      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      // DynamoDB Local and the SQS stand-in accept any credentials; real Bedrock needs the user's own.
+      ...(useRealBedrock
+        ? { AWS_REGION: process.env.AWS_REGION ?? localRegion }
+        : {
+            AWS_REGION: localRegion,
+            AWS_DEFAULT_REGION: localRegion,
+            AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+            AWS_ENDPOINT_URL_BEDROCK_RUNTIME: (localBedrock as LocalBedrock).endpoint,
+          }),
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamoEndpoint,
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
@@ -143,6 +168,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       deadLetterQueueUrl: sqs.deadLetterQueue.url,
       dynamoEndpoint,
       sqsEndpoint: sqs.endpoint,
+      ...(localBedrock ? { localBedrock } : {}),
       ...(dynamoDbLocal ? { dynamoDbLocalPid: dynamoDbLocal.pid } : {}),
       stop,
     };

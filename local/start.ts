@@ -3,12 +3,15 @@
  * DynamoDB data persists in .local/dynamodb unless LOCAL_IN_MEMORY=1 or --in-memory.
  * The prestart script has already fetched DynamoDB Local; this only explains what to do when it is missing.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { repositoryRoot } from './aws-local.ts';
 import { dynamoDbLocalJarDirectory, isDynamoDbLocalInstalled } from './dynamodb-local.ts';
 import { type RunningLocalStack, startLocalStack } from './local-stack.ts';
 
 const inMemory = process.env.LOCAL_IN_MEMORY === '1' || process.argv.includes('--in-memory');
+// Real Bedrock only when asked: PARTNEROS_MODEL_BACKEND=bedrock (uses your AWS credentials and region).
+const modelBackend = process.env.PARTNEROS_MODEL_BACKEND === 'bedrock' ? 'bedrock' : 'local';
 const port = Number(process.env.PORT ?? 3000);
 const dataDirectory = inMemory ? undefined : path.join(repositoryRoot, '.local', 'dynamodb');
 
@@ -23,7 +26,7 @@ if (!isDynamoDbLocalInstalled()) {
 const started = Date.now();
 let stack: RunningLocalStack;
 try {
-  stack = await startLocalStack({ port, ...(dataDirectory ? { dataDirectory } : {}) });
+  stack = await startLocalStack({ port, modelBackend, ...(dataDirectory ? { dataDirectory } : {}) });
 } catch (error) {
   console.error('The local stack could not start:', error instanceof Error ? error.message : error);
   process.exit(1);
@@ -43,6 +46,13 @@ const shutDown = async (signal: NodeJS.Signals) => {
 process.on('SIGINT', shutDown);
 process.on('SIGTERM', shutDown);
 
+// `npm run admin -- --local ...` finds the running stack here.
+await mkdir(path.join(repositoryRoot, '.local'), { recursive: true });
+await writeFile(
+  path.join(repositoryRoot, '.local', 'stack.json'),
+  JSON.stringify({ baseUrl: stack.baseUrl, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName }, null, 2),
+);
+
 // Imported only now: the demo seed uses the handlers' stores, which read the environment the stack set.
 const { ensureDemoApiKey } = await import('./demo-seed.ts');
 const tenant = await ensureDemoApiKey().catch((error: unknown) => {
@@ -54,7 +64,8 @@ console.log(`
 PartnerOS AI — local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s
   API base URL  ${stack.baseUrl}
   DynamoDB      ${stack.dynamoEndpoint} (table ${stack.tableName}, ${dataDirectory ? `data in ${path.relative(repositoryRoot, dataDirectory)}` : 'in memory'})
-  SQS           ${stack.reportQueueUrl}`);
+  SQS           ${stack.reportQueueUrl}
+  Models        ${stack.localBedrock ? `offline Bedrock-compatible endpoint ${stack.localBedrock.endpoint} (${stack.localBedrock.generatorName})` : 'Amazon Bedrock (your AWS credentials)'}`);
 if (tenant) {
   console.log(`  Organisation  ${tenant.organisationName} (${tenant.organisationId})
   API key       ${tenant.apiKey}

@@ -1,6 +1,7 @@
 import { languageModel } from '../../ai/models.ts';
 import { streamStructuredOutput } from '../../ai/stream-structured-output.ts';
 import {
+  type IcpResult,
   icpPrompt,
   icpRequestSchema,
   icpResultSchema,
@@ -23,10 +24,12 @@ export const icpRoutes: Route[] = [
       const { company } = parseJsonBody(request, icpRequestSchema);
       const { organisationId } = caller.organisation;
       const companyKey = normaliseCompany(company);
-      const saveAsCurrent = (result: typeof cached) =>
+      const saveAsCurrent = (result: IcpResult) =>
         saveStrategy(organisationId, 'icp', { result, subject: company, updatedAt: isoNow() });
 
-      const cached = await getCachedIcp(organisationId, companyKey);
+      const cachedRaw = await getCachedIcp(organisationId, companyKey);
+      // Re-parsed so the cached JSON keeps the schema's field order, like a fresh generation.
+      const cached = cachedRaw && icpResultSchema.parse(cachedRaw);
       if (cached) {
         await saveAsCurrent(cached);
         return textStreamResponse(JSON.stringify(cached), { 'x-cache': 'hit' });

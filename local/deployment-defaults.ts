@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Environment } from '../functions/runtime/environment.ts';
+import { repositoryRoot } from './aws-local.ts';
+
+/**
+ * The function settings a `cdk deploy` with the checked-in cdk.json would give, read from that same
+ * context, so the local stack runs with the deployed model ids, quota and limits.
+ */
+export function deploymentDefaults(): Partial<Record<keyof Environment, string>> {
+  const cdkJson = JSON.parse(readFileSync(path.join(repositoryRoot, 'cdk.json'), 'utf8')) as {
+    context: { partneros: Record<string, unknown> };
+  };
+  const settings = cdkJson.context.partneros;
+  return {
+    MODEL_IDS: JSON.stringify(settings.models),
+    DEFAULT_MONTHLY_QUOTA: String(settings.defaultMonthlyQuota),
+    CORS_ALLOWED_ORIGINS: (settings.corsAllowedOrigins as string[]).join(','),
+    MAX_BODY_BYTES: String(settings.maxBodyBytes),
+    ICP_CACHE_TTL_SECONDS: String(settings.icpCacheTtlSeconds),
+  };
+}
