@@ -20,13 +20,14 @@ const requestIcp = (apiKeyHeaders: Record<string, string>, company: string) =>
 
 /** Reads the stream as useObject does, keeping every distinct partial object seen before the end. */
 async function readObjectStream(response: Response) {
-  const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
   let text = '';
   const partials: unknown[] = [];
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    text += value;
+    text += decoder.decode(value, { stream: true });
     const { value: partial } = await parsePartialJson(text);
     if (partial !== undefined && JSON.stringify(partial) !== JSON.stringify(partials.at(-1))) partials.push(partial);
   }

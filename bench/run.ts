@@ -1,0 +1,33 @@
+/**
+ * `npm run bench [-- <module>...]`: runs the benchmark modules in sequence and prints each one's table.
+ * Figures are printed, never asserted: they depend on the machine. New benchmarks are added to `modules`.
+ */
+import { arch, cpus, platform } from 'node:os';
+import { coldStart } from './cold-start.ts';
+import { type BenchModule, formatTable } from './support/table.ts';
+
+const modules: BenchModule[] = [coldStart];
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !modules.some((module) => module.name === name));
+if (unknown.length > 0) {
+  console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${modules.map((m) => m.name).join(', ')}`);
+  process.exit(2);
+}
+const selected = requested.length > 0 ? modules.filter((module) => requested.includes(module.name)) : modules;
+
+console.log(`Node ${process.version} · ${platform()} ${arch()} · ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  console.log('Warning: not Node 24 (the Lambda runtime); run with node_modules/.bin first on PATH.');
+}
+
+for (const module of selected) {
+  console.log('');
+  try {
+    console.log(formatTable(await module.run()));
+  } catch (error) {
+    // One broken benchmark should not hide the others' figures.
+    console.error(`Benchmark ${module.name} failed:`, error);
+    process.exitCode = 1;
+  }
+}
