@@ -61,7 +61,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     ...(options.dataDirectory ? ['-dbPath', path.resolve(options.dataDirectory)] : ['-inMemory']),
   ];
   // Not detached: a Ctrl-C in the terminal reaches the JVM too, which is one more guarantee against orphans.
-  const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // DynamoDB Local drops dynamodb-local-metadata.json into its working directory; keep it beside the jar.
+  const child = spawn('java', args, { cwd: jarDirectory, stdio: ['ignore', 'pipe', 'pipe'] });
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   // The JVM must not keep a test runner alive on its own; stop() re-references it while waiting.
   child.unref();
