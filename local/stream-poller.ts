@@ -5,6 +5,13 @@
  * SequenceNumber); after maxRetryAttempts the batch is dropped with a log line (AWS would send it to the
  * on-failure destination). One batch at a time per shard keeps per-shard order, as with
  * ParallelizationFactor 1; child shards wait until their parent is drained.
+ *
+ * DynamoDB Local numbers stream records with one counter shared by all tables, and any iterator taken on an
+ * empty shard (LATEST or TRIM_HORIZON) points at the shard's StartingSequenceNumber. When another table writes
+ * before this one does, this shard's first record gets a higher number and every GetRecords with that iterator
+ * fails with TrimmedDataAccessException, forever. Such an iterator can only have been taken while the shard was
+ * empty, so every record now in the shard came later: the poller continues from TRIM_HORIZON (on AWS the same
+ * error means records older than the 24 h retention are gone, and Lambda also continues from the oldest left).
  */
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -34,7 +41,7 @@ export interface StreamPollerOptions {
   functionName: string;
   definition: FunctionDefinition;
   filterPattern?: FilterPattern;
-  /** LATEST (default) delivers only changes made after start() resolves. */
+  /** LATEST (default) delivers every change made after startStreamPoller resolves, and none before. */
   startingPosition?: 'LATEST' | 'TRIM_HORIZON';
   batchSize?: number;
   pollIntervalMs?: number;
@@ -79,6 +86,17 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
         }),
       )
     ).ShardIterator;
+
+  const resumeIterator = async (shardId: string, lastSequenceNumber: string | undefined) => {
+    if (lastSequenceNumber) {
+      try {
+        return await iteratorFor(shardId, 'AFTER_SEQUENCE_NUMBER', lastSequenceNumber);
+      } catch (error) {
+        if ((error as Error).name !== 'TrimmedDataAccessException') throw error;
+      }
+    }
+    return iteratorFor(shardId, 'TRIM_HORIZON');
+  };
 
   /** New shards: at start from the starting position; found later (splits) from their beginning. */
   const discoverShards = async (initial: boolean) => {
@@ -152,12 +170,12 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
         abortSignal: loop.signal,
       });
     } catch (error) {
-      if ((error as Error).name !== 'ExpiredIteratorException') throw error;
-      // Iterators expire after 15 minutes; resume right after the last record seen.
-      state.iterator = state.lastSequenceNumber
-        ? await iteratorFor(shardId, 'AFTER_SEQUENCE_NUMBER', state.lastSequenceNumber)
-        : await iteratorFor(shardId, 'TRIM_HORIZON');
-      return true;
+      const reason = (error as Error).name;
+      if (reason !== 'ExpiredIteratorException' && reason !== 'TrimmedDataAccessException') throw error;
+      // Expired: iterators live 15 minutes. Trimmed: see the top of this file. Either way, resume right after
+      // the last record seen, or from the oldest record when none has been seen (or that one is gone too).
+      state.iterator = await resumeIterator(shardId, state.lastSequenceNumber);
+      return false; // the next pass reads with the new iterator
     }
     state.iterator = response.NextShardIterator;
     const records = response.Records ?? [];

@@ -418,6 +418,66 @@ describe('stream poller (Lambda semantics)', () => {
   });
 });
 
+/**
+ * DynamoDB Local numbers stream records with one counter for all tables, and an iterator taken on an empty shard
+ * points at the shard's starting number: once another table writes first, that iterator is "trimmed" forever.
+ * The poller must still deliver the first writes on a table it started on while the table was empty.
+ */
+describe('stream poller on a new, empty table', () => {
+  const startingPositions = ['LATEST', 'TRIM_HORIZON'] as const;
+  const tableNames = Object.fromEntries(startingPositions.map((position) => [position, uniqueTableName('fresh')]));
+  const otherTableName = uniqueTableName('other');
+  const endpoint = () => process.env.TEST_DYNAMODB_ENDPOINT as string;
+
+  beforeAll(async () => {
+    const client = dynamoClient(endpoint());
+    for (const table of [...Object.values(tableNames), otherTableName]) await ensureTable(client, table);
+    client.destroy();
+  });
+
+  test.each(startingPositions)(
+    'starting at %s, it gets the first writes even when another table wrote in between',
+    async (startingPosition) => {
+      const tableName = tableNames[startingPosition] as string;
+      const received: DynamoDBRecord[] = [];
+      const poller = await startStreamPoller({
+        dynamoEndpoint: endpoint(),
+        tableName,
+        handler: async (event) => {
+          received.push(...event.Records);
+        },
+        functionName: 'streamProjector',
+        definition: { entry: 'test', memoryMiB: 128, timeoutSeconds: 30, description: 'test' },
+        startingPosition,
+      });
+      try {
+        const client = dynamoClient(endpoint());
+        const put = (table: string, pk: string) =>
+          client.send(
+            new PutItemCommand({
+              TableName: table,
+              Item: { [tableKeys.partitionKey]: { S: pk }, [tableKeys.sortKey]: { S: 'REPORT' } },
+            }),
+          );
+        await sleep(300); // the poller has read the empty shard a few times
+        await put(otherTableName, `OTHER#${startingPosition}`);
+        await put(tableName, `MINE#${startingPosition}#1`);
+        await put(tableName, `MINE#${startingPosition}#2`);
+        client.destroy();
+        const mine = (record: DynamoDBRecord) => record.dynamodb?.Keys?.pk?.S?.startsWith(`MINE#${startingPosition}`);
+        await eventually(() => (received.filter(mine).length >= 2 ? true : undefined), 3_000);
+        await sleep(300);
+        expect(received.filter(mine).map((record) => record.dynamodb?.Keys?.pk?.S)).toEqual([
+          `MINE#${startingPosition}#1`,
+          `MINE#${startingPosition}#2`,
+        ]);
+      } finally {
+        await poller.stop();
+      }
+    },
+  );
+});
+
 describe('DynamoDB Local lifecycle', () => {
   test('fails fast when the port is taken', async () => {
     const blocker = net.createServer();
