@@ -4,35 +4,73 @@ import type { z } from 'zod';
 import { ApiError } from '../api/api-error.ts';
 import { logger } from '../runtime/logger.ts';
 
-export interface StructuredOutputRequest<Schema extends z.ZodType> {
+export interface StructuredOutputRequest<Schema extends z.ZodType, Result> {
   model: LanguageModel;
   schema: Schema;
   system: string;
   prompt: string;
-  /** Runs with the validated final object before the response ends, so Lambda cannot freeze it half-done. */
-  onResult?: (result: z.output<Schema>) => Promise<void>;
+  /** Runs with the validated final result before the response ends, so Lambda cannot freeze it half-done. */
+  onResult?: (result: Result) => Promise<void>;
 }
 
+type NextChunk = () => Promise<string | undefined>;
+
 const encoder = new TextEncoder();
+const modelOptions = { maxRetries: 3 } as const;
 
 /**
- * Starts a structured generation and waits for its first text. A failure before that becomes 503
- * `model_unavailable` (the caller can still refund quota); a failure after it errors the byte stream,
- * which aborts the HTTP response so the AI SDK client reports an error instead of a silently short JSON.
- * Throttling is retried with exponential backoff by the SDK (`maxRetries`).
+ * Waits for the first chunk of text. A failure before it becomes 503 `model_unavailable` (the caller can
+ * still refund quota); a failure after it errors the byte stream, which aborts the HTTP response so the
+ * AI SDK client reports an error instead of parsing a silently short JSON. Throttling is retried with
+ * exponential backoff by the SDK (`maxRetries`).
  */
-export async function streamStructuredOutput<Schema extends z.ZodType>(
-  request: StructuredOutputRequest<Schema>,
+async function streamAfterFirstChunk(
+  nextChunk: NextChunk,
+  finish: () => Promise<void>,
+  cancel: (reason: unknown) => Promise<void>,
+): Promise<ReadableStream<Uint8Array>> {
+  let firstChunk: string | undefined;
+  try {
+    firstChunk = await nextChunk();
+  } catch (error) {
+    logger.warn('Model failed before the first byte', { error: error as Error });
+    throw new ApiError('model_unavailable', 'The AI model is unavailable right now. Try again shortly.');
+  }
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (firstChunk !== undefined) controller.enqueue(encoder.encode(firstChunk));
+    },
+    async pull(controller) {
+      try {
+        const chunk = await nextChunk();
+        if (chunk !== undefined) {
+          controller.enqueue(encoder.encode(chunk));
+          return;
+        }
+        await finish();
+        controller.close();
+      } catch (error) {
+        logger.error('Model stream failed after the first byte', { error: error as Error });
+        controller.error(error);
+      }
+    },
+    cancel,
+  });
+}
+
+/** Streams the model's JSON text of one object, the AI SDK text stream that `useObject` assembles. */
+export async function streamStructuredObject<Schema extends z.ZodType>(
+  request: StructuredOutputRequest<Schema, z.output<Schema>>,
 ): Promise<ReadableStream<Uint8Array>> {
   const result = streamText({
     model: request.model,
     system: request.system,
     prompt: request.prompt,
     output: Output.object({ schema: request.schema }),
-    maxRetries: 3,
+    ...modelOptions,
   });
   const reader = result.stream.getReader();
-  const nextText = async (): Promise<string | undefined> => {
+  const nextText: NextChunk = async () => {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return undefined;
@@ -40,36 +78,42 @@ export async function streamStructuredOutput<Schema extends z.ZodType>(
       if (value.type === 'error') throw value.error;
     }
   };
+  return streamAfterFirstChunk(
+    nextText,
+    async () => request.onResult?.((await result.output) as z.output<Schema>),
+    (reason) => reader.cancel(reason),
+  );
+}
 
-  let firstText: string | undefined;
-  try {
-    firstText = await nextText();
-  } catch (error) {
-    logger.warn('Model failed before the first byte', { error: error as Error });
-    throw new ApiError('model_unavailable', 'The AI model is unavailable right now. Try again shortly.');
-  }
-
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (firstText !== undefined) controller.enqueue(encoder.encode(firstText));
-    },
-    async pull(controller) {
-      try {
-        const text = await nextText();
-        if (text !== undefined) {
-          controller.enqueue(encoder.encode(text));
-          return;
-        }
-        const output = await result.output;
-        await request.onResult?.(output as z.output<Schema>);
-        controller.close();
-      } catch (error) {
-        logger.error('Model stream failed after the first byte', { error: error as Error });
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
+/**
+ * Streams a JSON array whose elements are written only once complete, so the text is always a valid
+ * prefix of the final array (the model itself writes a wrapper object that clients must not see).
+ */
+export async function streamStructuredArray<ElementSchema extends z.ZodType>(
+  request: StructuredOutputRequest<ElementSchema, z.output<ElementSchema>[]>,
+): Promise<ReadableStream<Uint8Array>> {
+  const result = streamText({
+    model: request.model,
+    system: request.system,
+    prompt: request.prompt,
+    output: Output.array({ element: request.schema }),
+    ...modelOptions,
   });
+  const reader = result.elementStream.getReader();
+  let written = 0;
+  let closed = false;
+  const nextElementText: NextChunk = async () => {
+    if (closed) return undefined;
+    const { done, value } = await reader.read();
+    if (!done) return `${written++ === 0 ? '[' : ','}${JSON.stringify(value)}`;
+    // The element stream just ends on failure; the output promise says whether the array is whole.
+    await result.output;
+    closed = true;
+    return written === 0 ? '[]' : ']';
+  };
+  return streamAfterFirstChunk(
+    nextElementText,
+    async () => request.onResult?.((await result.output) as z.output<ElementSchema>[]),
+    (reason) => reader.cancel(reason),
+  );
 }

@@ -19,4 +19,22 @@ export const itemKeys = {
     sk: `ICPCACHE#${companyKey}`,
   }),
   quotaPeriod: (organisationId: string, period: string) => ({ pk: `ORG#${organisationId}`, sk: `QUOTA#${period}` }),
+  /**
+   * One partition per organisation and knowledge-base namespace: retrieval reads a namespace's chunks with
+   * one query, and the organisation id in the key keeps tenants apart. Documents, their content parts and
+   * their chunks are siblings under distinct sort-key prefixes.
+   */
+  knowledgeNamespace: (organisationId: string, namespace: string) => ({ pk: `ORG#${organisationId}#KB#${namespace}` }),
+  knowledgeDocument: (organisationId: string, namespace: string, documentId: string) => ({
+    pk: `ORG#${organisationId}#KB#${namespace}`,
+    sk: `DOC#${documentId}`,
+  }),
+  knowledgeContentPart: (organisationId: string, namespace: string, documentId: string, part: number) => ({
+    pk: `ORG#${organisationId}#KB#${namespace}`,
+    sk: `CONTENT#${documentId}#${String(part).padStart(4, '0')}`,
+  }),
+  knowledgeChunk: (organisationId: string, namespace: string, documentId: string, chunkIndex: number) => ({
+    pk: `ORG#${organisationId}#KB#${namespace}`,
+    sk: `CHUNK#${documentId}#${String(chunkIndex).padStart(6, '0')}`,
+  }),
 };

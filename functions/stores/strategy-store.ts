@@ -3,7 +3,7 @@ import type { IcpResult } from '../domain/strategy/icp.ts';
 import { dynamo, tableName } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 
-export type StrategyKind = 'icp' | 'ipp';
+export type StrategyKind = 'icp' | 'ipp' | 'partnerTypes';
 
 export interface SavedStrategy<Result> {
   result: Result;

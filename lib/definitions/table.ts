@@ -22,6 +22,9 @@ export const entityNames = {
   report: 'Report',
   reportSection: 'ReportSection',
   reportEvent: 'ReportEvent',
+  knowledgeDocument: 'KnowledgeDocument',
+  knowledgeContentPart: 'KnowledgeContentPart',
+  knowledgeChunk: 'KnowledgeChunk',
 } as const;
 
 /**

@@ -3,10 +3,10 @@
  * read the way `useObject` reads it (the AI SDK's parsePartialJson over the text stream).
  */
 import { describe, expect, test } from '@jest/globals';
-import { parsePartialJson } from 'ai';
 import { icpResultSchema } from '../../functions/domain/strategy/icp.ts';
 import { getStrategy } from '../../functions/stores/strategy-store.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
+import { readObjectStream } from '../support/object-stream.ts';
 import { bearer, createTenant } from '../support/tenants.ts';
 
 const local = useLocalStack({ localBedrock: { latencyMs: { perChunkMs: 15 } } });
@@ -17,22 +17,6 @@ const requestIcp = (apiKeyHeaders: Record<string, string>, company: string) =>
     headers: { ...apiKeyHeaders, 'content-type': 'application/json' },
     body: JSON.stringify({ company }),
   });
-
-/** Reads the stream as useObject does, keeping every distinct partial object seen before the end. */
-async function readObjectStream(response: Response) {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const partials: unknown[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    const { value: partial } = await parsePartialJson(text);
-    if (partial !== undefined && JSON.stringify(partial) !== JSON.stringify(partials.at(-1))) partials.push(partial);
-  }
-  return { text, partials };
-}
 
 const quotaUsed = async (headers: Record<string, string>) => {
   const response = await fetch(`${local.stack.baseUrl}/api/organisation`, { headers });

@@ -1,5 +1,5 @@
 import { languageModel } from '../../ai/models.ts';
-import { streamStructuredOutput } from '../../ai/stream-structured-output.ts';
+import { streamStructuredObject } from '../../ai/stream-structured-output.ts';
 import {
   type IcpResult,
   icpPrompt,
@@ -11,7 +11,7 @@ import {
 import { isoNow } from '../../runtime/clock.ts';
 import { environment } from '../../runtime/environment.ts';
 import { getCachedIcp, putCachedIcp, saveStrategy } from '../../stores/strategy-store.ts';
-import { chargeQuota, quotaHeaders } from '../quota-gate.ts';
+import { chargedTextStream } from '../charged-generation.ts';
 import type { Route } from '../router.ts';
 import { textStreamResponse } from '../text-stream-response.ts';
 import { parseJsonBody } from '../validation.ts';
@@ -35,23 +35,21 @@ export const icpRoutes: Route[] = [
         return textStreamResponse(JSON.stringify(cached), { 'x-cache': 'hit' });
       }
 
-      const charge = await chargeQuota(caller);
-      try {
-        const stream = await streamStructuredOutput({
-          model: languageModel('icp'),
-          schema: icpResultSchema,
-          system: icpSystemPrompt,
-          prompt: icpPrompt(company),
-          onResult: async (result) => {
-            await putCachedIcp(organisationId, companyKey, result, environment().ICP_CACHE_TTL_SECONDS);
-            await saveAsCurrent(result);
-          },
-        });
-        return textStreamResponse(stream, { 'x-cache': 'miss', ...quotaHeaders(charge.status) });
-      } catch (error) {
-        await charge.refund();
-        throw error;
-      }
+      return chargedTextStream(
+        caller,
+        () =>
+          streamStructuredObject({
+            model: languageModel('icp'),
+            schema: icpResultSchema,
+            system: icpSystemPrompt,
+            prompt: icpPrompt(company),
+            onResult: async (result) => {
+              await putCachedIcp(organisationId, companyKey, result, environment().ICP_CACHE_TTL_SECONDS);
+              await saveAsCurrent(result);
+            },
+          }),
+        { 'x-cache': 'miss' },
+      );
     },
   },
 ];

@@ -1,6 +1,14 @@
 import type { Route } from '../router.ts';
 import { icpRoutes } from './icp.ts';
+import { knowledgeBaseRoutes } from './knowledge-base.ts';
 import { organisationRoutes } from './organisation.ts';
 import { partnerRoutes } from './partners.ts';
+import { strategyRoutes } from './strategy.ts';
 
-export const apiRoutes: Route[] = [...organisationRoutes, ...partnerRoutes, ...icpRoutes];
+export const apiRoutes: Route[] = [
+  ...organisationRoutes,
+  ...partnerRoutes,
+  ...knowledgeBaseRoutes,
+  ...icpRoutes,
+  ...strategyRoutes,
+];

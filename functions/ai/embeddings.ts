@@ -1,0 +1,42 @@
+import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
+import { embedMany } from 'ai';
+import { logger } from '../runtime/logger.ts';
+import { modelId } from './models.ts';
+
+// Same construction as the language models: AWS_ENDPOINT_URL_BEDROCK_RUNTIME redirects it locally.
+let bedrock: ReturnType<typeof createAmazonBedrock> | undefined;
+
+/** Titan takes one text per call; a bounded fan-out keeps a 200-chunk document from tripping throttling. */
+const maxParallelCalls = 8;
+
+/** Longer queries add little to a query vector and could exceed the model's input limit. */
+const maxQueryChars = 8000;
+
+/**
+ * One vector per text, or undefined when the embedding model is unavailable (not configured, not enabled,
+ * failing after retries): callers store documents anyway and retrieval falls back to lexical scoring,
+ * because a knowledge base that refuses uploads during a Bedrock incident is worse than a less precise one.
+ */
+export async function embedTexts(texts: string[]): Promise<number[][] | undefined> {
+  if (texts.length === 0) return [];
+  try {
+    bedrock ??= createAmazonBedrock();
+    const { embeddings } = await embedMany({
+      model: bedrock.embedding(modelId('embeddings')),
+      values: texts,
+      maxRetries: 2,
+      maxParallelCalls,
+    });
+    return embeddings;
+  } catch (error) {
+    logger.warn('Embedding model unavailable; falling back to lexical retrieval', {
+      error: error as Error,
+      texts: texts.length,
+    });
+    return undefined;
+  }
+}
+
+export async function embedQuery(text: string): Promise<number[] | undefined> {
+  return (await embedTexts([text.slice(0, maxQueryChars)]))?.[0];
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** Knowledge-base documents: the organisation's own reference material that grounds AI answers. */
+export const defaultNamespace = 'default';
+
+export const namespaceSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,63}$/,
+    'Use 1 to 64 lowercase letters, digits, "-" or "_", starting with a letter or digit.',
+  );
+
+export const maxContentChars = 200_000;
+
+export const documentInputSchema = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  // Not trimmed: the stored content is returned exactly as sent.
+  content: z
+    .string()
+    .min(1)
+    .max(maxContentChars)
+    .refine((content) => content.trim().length > 0, { message: 'The content must not be blank.' }),
+  source: z.string().trim().min(1).max(500).optional(),
+});
+
+export type DocumentInput = z.output<typeof documentInputSchema>;
+
+export interface KnowledgeDocumentMetadata {
+  documentId: string;
+  namespace: string;
+  title: string;
+  source?: string;
+  chunkCount: number;
+  /** False when the embedding model was unavailable; retrieval then matches the document lexically. */
+  embedded: boolean;
+  createdAt: string;
+}
+
+export interface KnowledgeDocument extends KnowledgeDocumentMetadata {
+  content: string;
+}

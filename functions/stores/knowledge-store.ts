@@ -1,0 +1,264 @@
+/**
+ * Knowledge-base documents. Per document: one document item (metadata), its content in parts, and one item
+ * per chunk (text, heading path and the embedding as Float32 bytes).
+ *
+ * The document item is the commit marker. Writes go parts and chunks first, document item last; reads only
+ * see chunks whose document item exists; deletes remove parts and chunks first, document item last. A
+ * transaction could not cover a whole document (100 items per TransactWrite, and one large document has
+ * hundreds of chunks), so several transactions would not be atomic together either; this ordering gives
+ * the same guarantee for readers with plain batch writes, and a failed delete can simply be repeated.
+ */
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { entityNames } from '../../lib/definitions/table.ts';
+import type { TextChunk } from '../domain/knowledge/chunking.ts';
+import { splitIntoContentParts } from '../domain/knowledge/content-parts.ts';
+import type { KnowledgeDocument, KnowledgeDocumentMetadata } from '../domain/knowledge/document.ts';
+import type { CandidateChunk } from '../domain/knowledge/retrieval.ts';
+import { decodeVector, encodeVector } from '../domain/knowledge/vector-codec.ts';
+import { logger } from '../runtime/logger.ts';
+import { dynamo, tableName } from './dynamo.ts';
+import { itemKeys } from './item-keys.ts';
+
+export interface ChunkToStore extends TextChunk {
+  embedding?: number[];
+}
+
+export interface StoredChunk extends CandidateChunk {
+  /** The model that produced `embedding`; vectors of different models are not comparable. */
+  embeddingModel?: string;
+}
+
+type Item = Record<string, unknown>;
+type Key = { pk: string; sk: string };
+
+const documentPrefix = 'DOC#';
+const chunkPrefix = 'CHUNK#';
+
+export async function putKnowledgeDocument(
+  organisationId: string,
+  document: KnowledgeDocument,
+  chunks: ChunkToStore[],
+  embeddingModel?: string,
+): Promise<void> {
+  const { namespace, documentId, title, content, ...metadata } = document;
+  const owner = { organisationId, namespace, documentId };
+  const parts = splitIntoContentParts(content);
+  const dependents: Item[] = [
+    ...parts.map((partContent, part) => ({
+      ...itemKeys.knowledgeContentPart(organisationId, namespace, documentId, part),
+      entity: entityNames.knowledgeContentPart,
+      ...owner,
+      part,
+      content: partContent,
+    })),
+    ...chunks.map((chunk) => ({
+      ...itemKeys.knowledgeChunk(organisationId, namespace, documentId, chunk.chunkIndex),
+      entity: entityNames.knowledgeChunk,
+      ...owner,
+      title,
+      chunkIndex: chunk.chunkIndex,
+      headingPath: chunk.headingPath,
+      text: chunk.text,
+      ...(chunk.embedding ? { embedding: encodeVector(chunk.embedding) } : {}),
+    })),
+  ];
+  try {
+    await batchWrite(dependents.map((Item) => ({ PutRequest: { Item } })));
+  } catch (error) {
+    // Invisible without their document item; removing them only saves storage. Not done when the document
+    // Put fails: that Put may have succeeded with its response lost, and its chunks must then stay.
+    await batchWrite(dependents.map((item) => ({ DeleteRequest: { Key: keyOf(item) } }))).catch((cleanupError) =>
+      logger.warn('Could not remove the parts of a document that failed to save', {
+        error: cleanupError as Error,
+        documentId,
+      }),
+    );
+    throw error;
+  }
+  // Unconditional: the id is fresh, and a Put the SDK retries after a lost response must stay idempotent.
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...itemKeys.knowledgeDocument(organisationId, namespace, documentId),
+        entity: entityNames.knowledgeDocument,
+        ...owner,
+        title,
+        ...metadata,
+        contentPartCount: parts.length,
+        ...(metadata.embedded && embeddingModel ? { embeddingModel } : {}),
+      },
+    }),
+  );
+}
+
+export async function getKnowledgeDocument(
+  organisationId: string,
+  namespace: string,
+  documentId: string,
+): Promise<KnowledgeDocument | undefined> {
+  const documentItem = await getDocumentItem(organisationId, namespace, documentId);
+  if (!documentItem) return undefined;
+  const { pk } = itemKeys.knowledgeNamespace(organisationId, namespace);
+  const parts = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': `CONTENT#${documentId}#` },
+    ConsistentRead: true,
+  });
+  return { ...toMetadata(documentItem), content: parts.map((part) => String(part.content)).join('') };
+}
+
+/** Newest first. */
+export async function listKnowledgeDocuments(
+  organisationId: string,
+  namespace: string,
+): Promise<KnowledgeDocumentMetadata[]> {
+  const items = await queryDocumentItems(organisationId, namespace);
+  return items.map(toMetadata).sort((a, b) => compare(b.createdAt, a.createdAt) || compare(a.documentId, b.documentId));
+}
+
+/** False when the document does not exist in this organisation and namespace. */
+export async function deleteKnowledgeDocument(
+  organisationId: string,
+  namespace: string,
+  documentId: string,
+): Promise<boolean> {
+  const documentItem = await getDocumentItem(organisationId, namespace, documentId);
+  if (!documentItem) return false;
+  const partKeys = Array.from({ length: Number(documentItem.contentPartCount ?? 0) }, (_, part) =>
+    itemKeys.knowledgeContentPart(organisationId, namespace, documentId, part),
+  );
+  const chunkKeys = Array.from({ length: Number(documentItem.chunkCount ?? 0) }, (_, chunkIndex) =>
+    itemKeys.knowledgeChunk(organisationId, namespace, documentId, chunkIndex),
+  );
+  await batchWrite([...partKeys, ...chunkKeys].map((Key) => ({ DeleteRequest: { Key } })));
+  await dynamo().send(
+    new DeleteCommand({
+      TableName: tableName(),
+      Key: itemKeys.knowledgeDocument(organisationId, namespace, documentId),
+    }),
+  );
+  return true;
+}
+
+/** Every chunk of the namespace whose document is visible, with decoded embeddings. */
+export async function loadKnowledgeChunks(organisationId: string, namespace: string): Promise<StoredChunk[]> {
+  const { pk } = itemKeys.knowledgeNamespace(organisationId, namespace);
+  const [documentItems, chunkItems] = await Promise.all([
+    queryDocumentItems(organisationId, namespace),
+    queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': chunkPrefix },
+    }),
+  ]);
+  const documents = new Map(documentItems.map((item) => [String(item.documentId), item]));
+  return chunkItems.flatMap((item) => {
+    const document = documents.get(String(item.documentId));
+    if (!document) return [];
+    const embedding = item.embedding instanceof Uint8Array ? decodeVector(item.embedding) : undefined;
+    return [
+      {
+        documentId: String(item.documentId),
+        chunkIndex: Number(item.chunkIndex),
+        title: String(document.title),
+        ...(typeof document.source === 'string' ? { source: document.source } : {}),
+        headingPath: Array.isArray(item.headingPath) ? item.headingPath.map(String) : [],
+        text: String(item.text),
+        ...(embedding ? { embedding } : {}),
+        ...(typeof document.embeddingModel === 'string' ? { embeddingModel: document.embeddingModel } : {}),
+      },
+    ];
+  });
+}
+
+async function getDocumentItem(organisationId: string, namespace: string, documentId: string) {
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: itemKeys.knowledgeDocument(organisationId, namespace, documentId),
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+// Consistent, so a document is listed and retrievable as soon as its POST returned, and gone after DELETE.
+function queryDocumentItems(organisationId: string, namespace: string): Promise<Item[]> {
+  return queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':pk': itemKeys.knowledgeNamespace(organisationId, namespace).pk,
+      ':prefix': documentPrefix,
+    },
+    ConsistentRead: true,
+  });
+}
+
+function toMetadata(item: Item): KnowledgeDocumentMetadata {
+  return {
+    documentId: String(item.documentId),
+    namespace: String(item.namespace),
+    title: String(item.title),
+    ...(typeof item.source === 'string' ? { source: item.source } : {}),
+    chunkCount: Number(item.chunkCount),
+    embedded: item.embedded === true,
+    createdAt: String(item.createdAt),
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function keyOf(item: Item): Key {
+  return { pk: String(item.pk), sk: String(item.sk) };
+}
+
+async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+  const items: Item[] = [];
+  let exclusiveStartKey: Item | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({ ...input, TableName: tableName(), ExclusiveStartKey: exclusiveStartKey }),
+    );
+    items.push(...(page.Items ?? []));
+    exclusiveStartKey = page.LastEvaluatedKey;
+  } while (exclusiveStartKey);
+  return items;
+}
+
+type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Key } };
+
+const batchSize = 25;
+const parallelBatches = 4;
+const maxAttempts = 8;
+
+/** BatchWriteItem in groups of 25, a few groups at a time, re-sending unprocessed items with backoff. */
+async function batchWrite(requests: WriteRequest[]): Promise<void> {
+  const batches: WriteRequest[][] = [];
+  for (let start = 0; start < requests.length; start += batchSize)
+    batches.push(requests.slice(start, start + batchSize));
+  for (let start = 0; start < batches.length; start += parallelBatches) {
+    await Promise.all(batches.slice(start, start + parallelBatches).map(writeBatch));
+  }
+}
+
+async function writeBatch(batch: WriteRequest[]): Promise<void> {
+  let pending = batch;
+  for (let attempt = 1; ; attempt++) {
+    const { UnprocessedItems } = await dynamo().send(
+      new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),
+    );
+    pending = (UnprocessedItems?.[tableName()] ?? []) as WriteRequest[];
+    if (pending.length === 0) return;
+    if (attempt === maxAttempts) throw new Error(`DynamoDB left ${pending.length} batch writes unprocessed`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt * (0.5 + Math.random()))));
+  }
+}
