@@ -46,7 +46,11 @@ function* respond(request: ConverseRequest): Generator<ModelEvent> {
   }
 
   if (structured) {
-    const value = fillSchema(structured.schema, { subject, mode: 'output' });
+    const value = fillSchema(structured.schema, {
+      subject,
+      mode: 'output',
+      citableSources: citableSources(`${systemText(request)}\n${userText}`),
+    });
     yield* structuredAnswer(request, structured, value);
     return;
   }
@@ -133,4 +137,9 @@ function chunkFixed(text: string, size: number): string[] {
   const chunks: string[] = [];
   for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
   return chunks;
+}
+
+/** Source ids of the knowledge excerpts in the prompt (`<knowledge source="…">`), in order, without repeats. */
+function citableSources(promptText: string): string[] {
+  return [...new Set([...promptText.matchAll(/<knowledge source="([^"]+)"/g)].map((match) => match[1] as string))];
 }

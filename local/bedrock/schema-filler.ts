@@ -14,6 +14,11 @@ export interface FillOptions {
    */
   mode: 'output' | 'tool-input';
   queryText?: string;
+  /**
+   * Citation ids offered in the prompt (knowledge excerpts). A `sources` array of strings cites these, or
+   * nothing, so offline answers never invent citations.
+   */
+  citableSources?: string[];
 }
 
 type Schema = Record<string, unknown>;
@@ -75,6 +80,13 @@ function fillObject(schema: Schema, path: PathSegment[], depth: number, root: Sc
 }
 
 function fillArray(schema: Schema, path: PathSegment[], depth: number, root: Schema, options: FillOptions): unknown[] {
+  if (
+    path.at(-1) === 'sources' &&
+    options.citableSources &&
+    schemaType(asSchema(schema.items as JsonSchema | undefined)) === 'string'
+  ) {
+    return options.citableSources.slice(0, 2);
+  }
   const prefixItems = (
     Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : []
   ) as JsonSchema[];

@@ -64,6 +64,17 @@ describe('ICP generation', () => {
     expect(await quotaUsed(bearer(tenant))).toBe(0);
   });
 
+  test('Bedrock throttling is retried with backoff and the generation succeeds, charged once', async () => {
+    const tenant = await createTenant();
+    const before = local.stack.localBedrock?.requests.length ?? 0;
+    local.stack.localBedrock?.failNext({ kind: 'throttle', count: 1 });
+    const response = await requestIcp(bearer(tenant), 'Soylent');
+    expect(response.status).toBe(200);
+    icpResultSchema.parse(JSON.parse((await readObjectStream(response)).text));
+    expect((local.stack.localBedrock?.requests.length ?? 0) - before).toBe(2);
+    expect(await quotaUsed(bearer(tenant))).toBe(1);
+  });
+
   test('a model failure after the first byte aborts the stream instead of ending it cleanly', async () => {
     const tenant = await createTenant();
     local.stack.localBedrock?.failNext({ kind: 'mid-stream', count: 1, afterChunks: 3 });

@@ -77,6 +77,9 @@ describe('partner types', () => {
     const result = partnerTypeResultSchema.parse(JSON.parse(text));
     expect(result.recommendations.length).toBeGreaterThan(0);
     expect(lastModelPrompt()).toContain('Systems integrators with data engineering skills');
+    const cited = new Set(result.recommendations.flatMap((recommendation) => recommendation.sources));
+    const { documentId } = (await document.json()) as { documentId: string };
+    expect([...cited]).toEqual([`${documentId}#0`]);
     const saved = await getStrategy<z.output<typeof partnerTypeResultSchema>>(tenant.organisationId, 'partnerTypes');
     const scores = saved?.result.recommendations.map((recommendation) => recommendation.score) ?? [];
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
