@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type FunctionName, functionDefinitions } from '../lib/definitions/functions.ts';
 import { bundleEntry } from './support/bundle.ts';
+import { runCount } from './support/runs.ts';
 import { timeNodeProcess } from './support/spawn-timing.ts';
 import { median, percentile } from './support/stats.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
@@ -16,7 +17,7 @@ const initOverheadTargetMs = 150;
 export const coldStart: BenchModule = {
   name: 'cold-start',
   async run(): Promise<BenchTable> {
-    const runs = runCount();
+    const runs = runCount(15);
     const names = Object.keys(functionDefinitions) as FunctionName[];
 
     const bundles = [];
@@ -90,13 +91,6 @@ export const coldStart: BenchModule = {
     };
   },
 };
-
-function runCount(): number {
-  const raw = process.env.BENCH_RUNS ?? '15';
-  const runs = Number(raw);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_RUNS must be a positive integer, got "${raw}"`);
-  return runs;
-}
 
 function childEnvironment(): NodeJS.ProcessEnv {
   // Loader flags of the parent (tsx) must not leak into the measured process.

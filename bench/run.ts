@@ -4,9 +4,10 @@
  */
 import { arch, cpus, platform } from 'node:os';
 import { coldStart } from './cold-start.ts';
+import { icpTtfb } from './icp-ttfb.ts';
 import { type BenchModule, formatTable } from './support/table.ts';
 
-const modules: BenchModule[] = [coldStart];
+const modules: BenchModule[] = [coldStart, icpTtfb];
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !modules.some((module) => module.name === name));
@@ -24,7 +25,8 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
 for (const module of selected) {
   console.log('');
   try {
-    console.log(formatTable(await module.run()));
+    const tables = [await module.run()].flat();
+    console.log(tables.map(formatTable).join('\n\n'));
   } catch (error) {
     // One broken benchmark should not hide the others' figures.
     console.error(`Benchmark ${module.name} failed:`, error);

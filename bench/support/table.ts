@@ -16,7 +16,8 @@ export interface BenchTable {
 
 export interface BenchModule {
   name: string;
-  run(): Promise<BenchTable>;
+  /** One table, or several printed in order (e.g. headline figures, then a breakdown). */
+  run(): Promise<BenchTable | BenchTable[]>;
 }
 
 /**

@@ -11,7 +11,18 @@ export const itemKeys = {
     ...(createdAt && keyId ? { gsi1sk: `${createdAt}#${keyId}` } : {}),
   }),
   partner: (organisationId: string, partnerId: string) => ({ pk: `ORG#${organisationId}`, sk: `PARTNER#${partnerId}` }),
-  /** Same partition as the report and its sections, so all of a report's stream records share a shard. */
+  /** A report, its sections and its event log share one partition, so their stream records share a shard. */
+  report: (reportId: string) => ({ pk: `REPORT#${reportId}`, sk: 'REPORT' }),
+  reportSection: (reportId: string, sectionId: string) => ({ pk: `REPORT#${reportId}`, sk: `SECTION#${sectionId}` }),
+  reportsOfOrganisationIndex: (organisationId: string, createdAt?: string, reportId?: string) => ({
+    gsi1pk: `ORG#${organisationId}#REPORTS`,
+    ...(createdAt && reportId ? { gsi1sk: `${createdAt}#${reportId}` } : {}),
+  }),
+  /** At most one running job per organisation, report type and filter fingerprint. */
+  reportLock: (organisationId: string, reportType: string, filterFingerprint: string) => ({
+    pk: `ORG#${organisationId}`,
+    sk: `REPORTLOCK#${reportType}#${filterFingerprint}`,
+  }),
   reportEvent: (reportId: string, eventId: string) => ({ pk: `REPORT#${reportId}`, sk: `EVT#${eventId}` }),
   strategy: (organisationId: string, kind: string) => ({ pk: `ORG#${organisationId}`, sk: `STRATEGY#${kind}` }),
   icpCache: (organisationId: string, companyKey: string) => ({

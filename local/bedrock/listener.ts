@@ -35,7 +35,9 @@ export async function listenHttp1AndH2c(
   const http1 = createHttp1Server(asHttp1Handler(handler));
   const http2 = createHttp2Server(asHttp2Handler(handler));
   const sockets = new Set<Socket>();
-  const tcp = createTcpServer((socket) => {
+  // node:http sets TCP_NODELAY on the sockets it accepts; a raw net.Server does not, and without it small
+  // stream frames wait ~40 ms for the client's delayed ACK.
+  const tcp = createTcpServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => {}); // a client resetting before routing must not crash the process

@@ -31,8 +31,15 @@ export const icpRoutes: Route[] = [
       // Re-parsed so the cached JSON keeps the schema's field order, like a fresh generation.
       const cached = cachedRaw && icpResultSchema.parse(cachedRaw);
       if (cached) {
-        await saveAsCurrent(cached);
-        return textStreamResponse(JSON.stringify(cached), { 'x-cache': 'hit' });
+        // Saved before the stream closes (Lambda may freeze afterwards), but after the first byte.
+        const body = new ReadableStream<Uint8Array>({
+          start: (controller) => controller.enqueue(new TextEncoder().encode(JSON.stringify(cached))),
+          pull: async (controller) => {
+            await saveAsCurrent(cached);
+            controller.close();
+          },
+        });
+        return textStreamResponse(body, { 'x-cache': 'hit' });
       }
 
       return chargedTextStream(
@@ -44,8 +51,10 @@ export const icpRoutes: Route[] = [
             system: icpSystemPrompt,
             prompt: icpPrompt(company),
             onResult: async (result) => {
-              await putCachedIcp(organisationId, companyKey, result, environment().ICP_CACHE_TTL_SECONDS);
-              await saveAsCurrent(result);
+              await Promise.all([
+                putCachedIcp(organisationId, companyKey, result, environment().ICP_CACHE_TTL_SECONDS),
+                saveAsCurrent(result),
+              ]);
             },
           }),
         { 'x-cache': 'miss' },

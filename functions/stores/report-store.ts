@@ -1,0 +1,199 @@
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { entityNames } from '../../lib/definitions/table.ts';
+import type { PartnerFilters } from '../domain/partners/partner.ts';
+import type { ReportStatus, ReportType, SectionPayload } from '../domain/reports/report-types.ts';
+import { dynamo, isConditionalCheckFailure, queryIndexPartition, tableName } from './dynamo.ts';
+import { itemKeys } from './item-keys.ts';
+
+export interface Report {
+  reportId: string;
+  jobId: string;
+  organisationId: string;
+  reportType: ReportType;
+  orgName: string;
+  domain: string;
+  filters: PartnerFilters;
+  filterFingerprint: string;
+  status: ReportStatus;
+  errorMessage?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type SectionStatus = 'partial' | 'completed';
+
+export interface ReportSection {
+  reportId: string;
+  sectionId: string;
+  position: number;
+  status: SectionStatus;
+  payload: Partial<SectionPayload>;
+  generatedAt: string;
+}
+
+export interface ReportLock {
+  reportId: string;
+  jobId: string;
+  expiresAt: number;
+}
+
+const omitKeys = <T>(item: Record<string, unknown>, ...names: string[]): T =>
+  Object.fromEntries(Object.entries(item).filter(([name]) => !names.includes(name))) as T;
+const toReport = (item: Record<string, unknown>) => omitKeys<Report>(item, 'pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity');
+const toSection = (item: Record<string, unknown>) =>
+  omitKeys<ReportSection>(item, 'pk', 'sk', 'entity', 'organisationId');
+
+/**
+ * Creates the report and takes the in-flight lock in one transaction. When a live lock exists (same
+ * organisation, report type and fingerprint, not yet expired) nothing is written and the running job's
+ * lock is returned instead.
+ */
+export async function createReportUnlessRunning(
+  report: Report,
+  lockExpiresAt: number,
+): Promise<{ created: true } | { created: false; running: ReportLock }> {
+  const lockKey = itemKeys.reportLock(report.organisationId, report.reportType, report.filterFingerprint);
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...lockKey,
+                entity: entityNames.reportLock,
+                organisationId: report.organisationId,
+                reportId: report.reportId,
+                jobId: report.jobId,
+                expiresAt: lockExpiresAt,
+              },
+              ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+              ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...itemKeys.report(report.reportId),
+                ...itemKeys.reportsOfOrganisationIndex(report.organisationId, report.createdAt, report.reportId),
+                entity: entityNames.report,
+                ...report,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+    return { created: true };
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
+    const { Item } = await dynamo().send(
+      new GetCommand({ TableName: tableName(), Key: lockKey, ConsistentRead: true }),
+    );
+    // The lock was released between our attempt and this read: the caller may simply try again.
+    if (!Item) throw new Error('Report lock changed concurrently; retry');
+    return { created: false, running: omitKeys<ReportLock>(Item, 'pk', 'sk', 'entity', 'organisationId') };
+  }
+}
+
+/** Releases the lock only if it still belongs to this job. */
+export async function releaseReportLock(report: Report): Promise<void> {
+  await dynamo()
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: itemKeys.reportLock(report.organisationId, report.reportType, report.filterFingerprint),
+        UpdateExpression: 'SET expiresAt = :released',
+        ConditionExpression: 'jobId = :jobId',
+        ExpressionAttributeValues: { ':jobId': report.jobId, ':released': 0 },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionalCheckFailure(error)) throw error;
+    });
+}
+
+export async function getReport(reportId: string): Promise<Report | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: itemKeys.report(reportId), ConsistentRead: true }),
+  );
+  return Item ? toReport(Item) : undefined;
+}
+
+export async function listReports(organisationId: string): Promise<Report[]> {
+  const items = await queryIndexPartition(itemKeys.reportsOfOrganisationIndex(organisationId).gsi1pk);
+  return items.map(toReport).reverse();
+}
+
+/** Moves a running report to its final status; a report already finished keeps its first outcome. */
+export async function finishReport(
+  reportId: string,
+  status: Exclude<ReportStatus, 'running'>,
+  updatedAt: string,
+  errorMessage?: string,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: itemKeys.report(reportId),
+        UpdateExpression: `SET #status = :status, updatedAt = :at${errorMessage ? ', errorMessage = :message' : ''}`,
+        ConditionExpression: '#status = :running',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':running': 'running',
+          ':at': updatedAt,
+          ...(errorMessage ? { ':message': errorMessage } : {}),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Writes a section (a partial while streaming, then the completed payload). A completed section is never
+ * overwritten, so a redelivered job cannot regress or duplicate it. Returns false when it was already complete.
+ */
+export async function putReportSection(organisationId: string, section: ReportSection): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...itemKeys.reportSection(section.reportId, section.sectionId),
+          entity: entityNames.reportSection,
+          organisationId,
+          ...section,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #status <> :completed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':completed': 'completed' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
+}
+
+export async function listReportSections(reportId: string): Promise<ReportSection[]> {
+  const { pk } = itemKeys.report(reportId);
+  const result = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': 'SECTION#' },
+      ConsistentRead: true,
+    }),
+  );
+  return (result.Items ?? []).map(toSection).sort((a, b) => a.position - b.position);
+}
