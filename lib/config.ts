@@ -44,6 +44,17 @@ export const stackConfigSchema = z.object({
     .default(1024 * 1024),
   /** How long a generated ICP is served from cache for the same organisation and company. */
   icpCacheTtlSeconds: z.number().int().min(0).default(3600),
+  /** Server-Sent Events progress stream of reports. */
+  sse: z
+    .object({
+      heartbeatMs: z.number().int().positive().default(15_000),
+      timeoutMs: z.number().int().positive().default(300_000),
+      pollMinMs: z.number().int().positive().default(250),
+      pollMaxMs: z.number().int().positive().default(2_000),
+    })
+    .prefault({}),
+  /** Report sections generated at once by the worker. */
+  reportSectionConcurrency: z.number().int().min(1).max(16).default(4),
   logRetentionDays: z
     .number()
     .refine(isRetentionDays, { error: `must be a CloudWatch Logs retention: ${retentionDayValues.join(', ')}` })

@@ -57,6 +57,11 @@ export class PartnerOsStack extends Stack {
       MAX_BODY_BYTES: String(config.maxBodyBytes),
       ICP_CACHE_TTL_SECONDS: String(config.icpCacheTtlSeconds),
       MODEL_IDS: JSON.stringify(config.models),
+      SSE_HEARTBEAT_MS: String(config.sse.heartbeatMs),
+      SSE_TIMEOUT_MS: String(config.sse.timeoutMs),
+      SSE_POLL_MIN_MS: String(config.sse.pollMinMs),
+      SSE_POLL_MAX_MS: String(config.sse.pollMaxMs),
+      REPORT_SECTION_CONCURRENCY: String(config.reportSectionConcurrency),
       DEPLOYMENT_MODE: 'aws',
     } satisfies Record<keyof Environment, string>;
     // Fail the synth, not the first cold start, if a value breaks the functions' contract.

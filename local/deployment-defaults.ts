@@ -18,5 +18,16 @@ export function deploymentDefaults(): Partial<Record<keyof Environment, string>>
     CORS_ALLOWED_ORIGINS: (settings.corsAllowedOrigins as string[]).join(','),
     MAX_BODY_BYTES: String(settings.maxBodyBytes),
     ICP_CACHE_TTL_SECONDS: String(settings.icpCacheTtlSeconds),
+    ...sseSettings(settings.sse as Record<string, number>),
+    REPORT_SECTION_CONCURRENCY: String(settings.reportSectionConcurrency),
+  };
+}
+
+function sseSettings(sse: Record<string, number>) {
+  return {
+    SSE_HEARTBEAT_MS: String(sse.heartbeatMs),
+    SSE_TIMEOUT_MS: String(sse.timeoutMs),
+    SSE_POLL_MIN_MS: String(sse.pollMinMs),
+    SSE_POLL_MAX_MS: String(sse.pollMaxMs),
   };
 }

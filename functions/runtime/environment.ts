@@ -18,6 +18,13 @@ export const environmentSchema = z.object({
     .default(1024 * 1024),
   /** How long a generated ICP is served from cache for the same organisation and company. */
   ICP_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  /** SSE progress stream: heartbeat comment interval, overall limit, and the adaptive poll bounds. */
+  SSE_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
+  SSE_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
+  SSE_POLL_MIN_MS: z.coerce.number().int().positive().default(250),
+  SSE_POLL_MAX_MS: z.coerce.number().int().positive().default(2_000),
+  /** How many report sections the worker generates at once. */
+  REPORT_SECTION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   /** JSON object of model ids by purpose; see lib/config.ts for the keys. */
   MODEL_IDS: z.string().default('{}'),
   /** `local` marks the offline stack (local model endpoint, demo data); `aws` is a deployment. */

@@ -22,6 +22,7 @@ export const entityNames = {
   report: 'Report',
   reportSection: 'ReportSection',
   reportEvent: 'ReportEvent',
+  reportLock: 'ReportLock',
   knowledgeDocument: 'KnowledgeDocument',
   knowledgeContentPart: 'KnowledgeContentPart',
   knowledgeChunk: 'KnowledgeChunk',
