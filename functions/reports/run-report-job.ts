@@ -1,9 +1,82 @@
+import { reportQueue } from '../../lib/definitions/queues.ts';
+import { formatKnowledgeForPrompt, retrieveKnowledge } from '../domain/knowledge/retrieve-knowledge.ts';
+import type { ReportContext } from '../domain/reports/report-context.ts';
+import { summarisePartners } from '../domain/reports/report-context.ts';
 import type { ReportJobMessage } from '../domain/reports/report-job.ts';
+import { sectionPlans } from '../domain/reports/report-types.ts';
+import { isoNow } from '../runtime/clock.ts';
+import { forEachWithConcurrency } from '../runtime/concurrency.ts';
+import { environment } from '../runtime/environment.ts';
+import { logger } from '../runtime/logger.ts';
+import { listAllPartners } from '../stores/partner-store.ts';
+import { finishReport, getReport, listReportSections, type Report, releaseReportLock } from '../stores/report-store.ts';
+import { getStrategy } from '../stores/strategy-store.ts';
+import { generateSection } from './generate-section.ts';
+
+async function loadContext(report: Report): Promise<ReportContext> {
+  const { organisationId } = report;
+  const [partners, icp, ipp] = await Promise.all([
+    listAllPartners(organisationId, report.filters),
+    getStrategy(organisationId, 'icp'),
+    getStrategy(organisationId, 'ipp'),
+  ]);
+  const knowledge = await retrieveKnowledge(
+    organisationId,
+    'default',
+    `${report.reportType} partner ecosystem strategy`,
+  );
+  return {
+    reportType: report.reportType,
+    orgName: report.orgName,
+    domain: report.domain,
+    partners: summarisePartners(partners),
+    icp: icp?.result,
+    ipp: ipp?.result,
+    knowledge: formatKnowledgeForPrompt(knowledge),
+  };
+}
+
+/** Generates the sections not yet completed, so a redelivered job finishes the report without redoing work. */
+async function generateMissingSections(report: Report): Promise<void> {
+  const completed = new Set(
+    (await listReportSections(report.reportId))
+      .filter((section) => section.status === 'completed')
+      .map((section) => section.sectionId),
+  );
+  const plans = sectionPlans[report.reportType];
+  const missing = plans
+    .map((plan, position) => ({ plan, position }))
+    .filter(({ plan }) => !completed.has(plan.sectionId));
+  if (missing.length === 0) return;
+  const context = await loadContext(report);
+  await forEachWithConcurrency(missing, environment().REPORT_SECTION_CONCURRENCY, ({ plan, position }) =>
+    generateSection({ organisationId: report.organisationId, reportId: report.reportId, plan, position }, context),
+  );
+}
+
+const describeFailure = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : 'unknown error';
 
 /**
- * Generates one report. The section pipeline lands with the report issue (#4); until then a job fails
- * loudly so it is retried and then parked in the dead-letter queue instead of being dropped.
+ * One delivery of a report job. Failures are rethrown so SQS redelivers; on the last delivery the report
+ * is marked failed with the reason first (clients get job.failed) and the message then moves to the DLQ.
  */
-export async function runReportJob(job: ReportJobMessage): Promise<void> {
-  throw new Error(`Report generation is not available yet (report ${job.reportId})`);
+export async function runReportJob(job: ReportJobMessage, receiveCount: number): Promise<void> {
+  const report = await getReport(job.reportId);
+  if (!report || report.organisationId !== job.organisationId || report.jobId !== job.jobId) {
+    logger.warn('Dropping a job that matches no report', { ...job });
+    return;
+  }
+  if (report.status !== 'running') return;
+  try {
+    await generateMissingSections(report);
+    await finishReport(report.reportId, 'completed', isoNow());
+    await releaseReportLock(report);
+  } catch (error) {
+    if (receiveCount >= reportQueue.maxReceiveCount) {
+      await finishReport(report.reportId, 'failed', isoNow(), describeFailure(error));
+      await releaseReportLock(report);
+    }
+    throw error;
+  }
 }

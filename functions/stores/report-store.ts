@@ -99,6 +99,36 @@ export async function createReportUnlessRunning(
   }
 }
 
+/**
+ * Undoes a report that never started (e.g. its quota charge failed): deletes it and frees the lock in one
+ * transaction, so nothing half-created is left behind.
+ */
+export async function abandonReport(report: Report): Promise<void> {
+  await dynamo().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Delete: {
+            TableName: tableName(),
+            Key: itemKeys.report(report.reportId),
+            ConditionExpression: 'jobId = :jobId',
+            ExpressionAttributeValues: { ':jobId': report.jobId },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName(),
+            Key: itemKeys.reportLock(report.organisationId, report.reportType, report.filterFingerprint),
+            UpdateExpression: 'SET expiresAt = :released',
+            ConditionExpression: 'jobId = :jobId',
+            ExpressionAttributeValues: { ':jobId': report.jobId, ':released': 0 },
+          },
+        },
+      ],
+    }),
+  );
+}
+
 /** Releases the lock only if it still belongs to this job. */
 export async function releaseReportLock(report: Report): Promise<void> {
   await dynamo()

@@ -14,6 +14,7 @@ describe('report events from item changes', () => {
       data: {
         reportId: 'r1',
         sectionId: 'overview',
+        status: 'completed',
         payload: { text: 'partial' },
         sectionGeneratedAt: '2026-11-27T00:00:00.000Z',
       },

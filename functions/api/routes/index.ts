@@ -3,6 +3,7 @@ import { icpRoutes } from './icp.ts';
 import { knowledgeBaseRoutes } from './knowledge-base.ts';
 import { organisationRoutes } from './organisation.ts';
 import { partnerRoutes } from './partners.ts';
+import { reportRoutes } from './reports.ts';
 import { strategyRoutes } from './strategy.ts';
 
 export const apiRoutes: Route[] = [
@@ -11,4 +12,5 @@ export const apiRoutes: Route[] = [
   ...knowledgeBaseRoutes,
   ...icpRoutes,
   ...strategyRoutes,
+  ...reportRoutes,
 ];

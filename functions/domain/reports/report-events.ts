@@ -5,7 +5,14 @@
 export type ReportEvent =
   | {
       type: 'section.completed';
-      data: { reportId: string; sectionId: string; payload: unknown; sectionGeneratedAt: string };
+      data: {
+        reportId: string;
+        sectionId: string;
+        /** `partial` while the section streams, `completed` once final. */
+        status: string;
+        payload: unknown;
+        sectionGeneratedAt: string;
+      };
     }
   | { type: 'job.completed'; data: { reportId: string } }
   | { type: 'job.failed'; data: { reportId: string; errorMessage: string } };
@@ -23,6 +30,7 @@ const sectionEvent = (image: Record<string, unknown>): ReportEvent => ({
   data: {
     reportId: String(image.reportId),
     sectionId: String(image.sectionId),
+    status: String(image.status ?? 'completed'),
     payload: image.payload ?? null,
     sectionGeneratedAt: String(image.generatedAt ?? image.updatedAt ?? ''),
   },

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { reportQueue, reportWorkerTimeoutSeconds } from '../../../lib/definitions/queues.ts';
+import { fingerprintFilters, generateReportRequestSchema } from '../../domain/reports/report-types.ts';
+import { isoNow } from '../../runtime/clock.ts';
+import { enqueueReportJob } from '../../stores/report-queue.ts';
+import { abandonReport, createReportUnlessRunning, type Report } from '../../stores/report-store.ts';
+import { chargeQuota, quotaHeaders } from '../quota-gate.ts';
+import { jsonResponse } from '../responses.ts';
+import type { Route } from '../router.ts';
+import { parseJsonBody } from '../validation.ts';
+
+/**
+ * The in-flight lock lives as long as SQS may still deliver the job (every receive, each up to the
+ * visibility timeout, plus one worker run); the worker releases it earlier on completion or final failure.
+ */
+const lockLifetimeSeconds =
+  reportQueue.maxReceiveCount * reportQueue.visibilityTimeoutSeconds + reportWorkerTimeoutSeconds;
+
+export const reportRoutes: Route[] = [
+  {
+    method: 'POST',
+    pattern: '/api/ai/strategy/executive-summary/generate',
+    async handle({ request, caller }) {
+      const input = parseJsonBody(request, generateReportRequestSchema);
+      const now = isoNow();
+      const report: Report = {
+        reportId: randomUUID(),
+        jobId: randomUUID(),
+        organisationId: caller.organisation.organisationId,
+        reportType: input.reportType,
+        orgName: input.orgName,
+        domain: input.domain,
+        filters: input.filters,
+        filterFingerprint: input.filterFingerprint ?? fingerprintFilters(input.filters),
+        status: 'running',
+        createdAt: now,
+        updatedAt: now,
+      };
+      const outcome = await createReportUnlessRunning(report, Math.floor(Date.now() / 1000) + lockLifetimeSeconds);
+      if (!outcome.created) {
+        return jsonResponse(202, {
+          reportId: outcome.running.reportId,
+          jobId: null,
+          status: 'running',
+          inFlight: true,
+        });
+      }
+
+      // Charged only for a new job: joining a running one is free.
+      const charge = await chargeQuota(caller).catch(async (error: unknown) => {
+        await abandonReport(report);
+        throw error;
+      });
+      try {
+        await enqueueReportJob({
+          type: 'report.generate',
+          reportId: report.reportId,
+          jobId: report.jobId,
+          organisationId: report.organisationId,
+        });
+      } catch (error) {
+        await Promise.all([charge.refund(), abandonReport(report)]);
+        throw error;
+      }
+      return jsonResponse(
+        202,
+        { reportId: report.reportId, jobId: report.jobId, status: 'running' },
+        quotaHeaders(charge.status),
+      );
+    },
+  },
+];

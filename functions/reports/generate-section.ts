@@ -1,0 +1,54 @@
+import { Output, streamText } from 'ai';
+import { languageModel } from '../ai/models.ts';
+import { type ReportContext, reportSystemPrompt, sectionPrompt } from '../domain/reports/report-context.ts';
+import { type SectionPayload, type SectionPlan, sectionPayloadSchema } from '../domain/reports/report-types.ts';
+import { isoNow } from '../runtime/clock.ts';
+import { putReportSection } from '../stores/report-store.ts';
+
+/** Partials are written at most this often: enough for live progress, bounded in write units per section. */
+export const partialWriteIntervalMs = 500;
+
+export interface SectionTarget {
+  organisationId: string;
+  reportId: string;
+  plan: SectionPlan;
+  position: number;
+}
+
+/**
+ * Streams one section from the model, writing partial payloads as it grows and then the completed one.
+ * Throws when the model fails, so the job is retried; sections completed before stay as they are.
+ */
+export async function generateSection(target: SectionTarget, context: ReportContext): Promise<void> {
+  const write = (payload: Partial<SectionPayload>, status: 'partial' | 'completed') =>
+    putReportSection(target.organisationId, {
+      reportId: target.reportId,
+      sectionId: target.plan.sectionId,
+      position: target.position,
+      status,
+      payload,
+      generatedAt: isoNow(),
+    });
+
+  const result = streamText({
+    model: languageModel('reports'),
+    system: reportSystemPrompt,
+    prompt: sectionPrompt(context, target.plan),
+    output: Output.object({ schema: sectionPayloadSchema }),
+    maxRetries: 3,
+  });
+
+  let lastWrite = Date.now();
+  let pending: Partial<SectionPayload> | undefined;
+  for await (const partial of result.partialOutputStream) {
+    pending = partial as Partial<SectionPayload>;
+    if (Date.now() - lastWrite >= partialWriteIntervalMs) {
+      await write(pending, 'partial');
+      pending = undefined;
+      lastWrite = Date.now();
+    }
+  }
+  // Rejects when the stream failed or the object does not match the schema.
+  const payload = await result.output;
+  await write(payload, 'completed');
+}

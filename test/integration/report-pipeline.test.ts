@@ -1,0 +1,155 @@
+/**
+ * The report pipeline on the local stack: generate (202, in-flight dedup, quota), the SQS-driven worker with
+ * the offline model through the local Bedrock endpoint, idempotent sections across redelivery, the failure
+ * path to a failed report and the dead-letter queue.
+ */
+
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { describe, expect, test } from '@jest/globals';
+import { sectionPayloadSchema, sectionPlans } from '../../functions/domain/reports/report-types.ts';
+import { getReport, listReportSections } from '../../functions/stores/report-store.ts';
+import { reportQueue } from '../../lib/definitions/queues.ts';
+import { useLocalStack } from '../support/local-stack-fixture.ts';
+import { postJsonTo } from '../support/object-stream.ts';
+import { bearer, createTenant, type TestTenant } from '../support/tenants.ts';
+
+const local = useLocalStack({ reportQueueVisibilityTimeoutSeconds: 1, localBedrock: { latencyMs: { perChunkMs: 2 } } });
+const post = postJsonTo(() => local.stack.baseUrl);
+
+const generate = (tenant: TestTenant, body: Record<string, unknown> = {}) =>
+  post('/api/ai/strategy/executive-summary/generate', bearer(tenant), {
+    orgName: 'Acme',
+    domain: 'acme.example',
+    reportType: 'executive-summary',
+    ...body,
+  });
+
+async function waitForFinish(reportId: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const report = await getReport(reportId);
+    if (report && report.status !== 'running') return report;
+    if (Date.now() > deadline) throw new Error(`report ${reportId} still running`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const sectionRequests = () =>
+  (local.stack.localBedrock?.requests ?? []).filter((request) =>
+    JSON.stringify(request.body).includes('Write the section'),
+  );
+
+describe('report generation', () => {
+  test('202 with a job; the worker writes every planned section and completes the report', async () => {
+    const tenant = await createTenant();
+    await post('/api/partners', bearer(tenant), { name: 'Globex', type: 'reseller', tier: 'gold', revenue: 120000 });
+    const response = await generate(tenant);
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { reportId: string; jobId: string; status: string };
+    expect(body).toEqual({ reportId: expect.any(String), jobId: expect.any(String), status: 'running' });
+
+    const report = await waitForFinish(body.reportId);
+    expect(report.status).toBe('completed');
+    const sections = await listReportSections(body.reportId);
+    expect(sections.map((section) => section.sectionId)).toEqual(
+      sectionPlans['executive-summary'].map((plan) => plan.sectionId),
+    );
+    for (const section of sections) {
+      expect(section.status).toBe('completed');
+      sectionPayloadSchema.parse(section.payload);
+    }
+    expect(JSON.stringify(sectionRequests().at(-1)?.body)).toContain('Globex');
+  });
+
+  test('20 concurrent identical requests create exactly one job and charge once', async () => {
+    const tenant = await createTenant();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => generate(tenant, { reportType: 'quarterly-review' })),
+    );
+    const bodies = (await Promise.all(responses.map((response) => response.json()))) as Array<{
+      reportId: string;
+      jobId: string | null;
+      inFlight?: boolean;
+    }>;
+    expect(responses.every((response) => response.status === 202)).toBe(true);
+    const started = bodies.filter((body) => body.jobId !== null);
+    expect(started).toHaveLength(1);
+    expect(new Set(bodies.map((body) => body.reportId)).size).toBe(1);
+    expect(bodies.filter((body) => body.inFlight === true)).toHaveLength(19);
+    const usage = await (await fetch(`${local.stack.baseUrl}/api/organisation`, { headers: bearer(tenant) })).json();
+    expect(usage).toMatchObject({ quota: { used: 1 } });
+
+    // Once it finishes, the lock is released and the same request starts a new job.
+    await waitForFinish(started[0]?.reportId ?? '');
+    const again = (await (await generate(tenant, { reportType: 'quarterly-review' })).json()) as {
+      reportId: string;
+      jobId: string;
+    };
+    expect(again.jobId).not.toBeNull();
+    // Different filters are a different job.
+    const filtered = (await (await generate(tenant, { filters: { tier: 'gold' } })).json()) as {
+      reportId: string;
+      jobId: string;
+    };
+    expect(filtered.jobId).not.toBeNull();
+    await Promise.all([waitForFinish(again.reportId), waitForFinish(filtered.reportId)]);
+  });
+
+  test('a failure mid-report is retried: no section lost, none generated twice', async () => {
+    const tenant = await createTenant();
+    const before = sectionRequests('annual-review').length;
+    local.stack.localBedrock?.failNext({ kind: 'mid-stream', count: 1, afterChunks: 2 });
+    const { reportId } = (await (await generate(tenant, { reportType: 'annual-review' })).json()) as {
+      reportId: string;
+    };
+    const report = await waitForFinish(reportId);
+    expect(report.status).toBe('completed');
+    const sections = await listReportSections(reportId);
+    const planned = sectionPlans['annual-review'].map((plan) => plan.sectionId);
+    expect(sections.map((section) => section.sectionId)).toEqual(planned);
+    expect(sections.every((section) => section.status === 'completed')).toBe(true);
+    // One extra model call: only the failed section was generated again.
+    expect(sectionRequests('annual-review').length - before).toBe(planned.length + 1);
+  });
+
+  test('after the last retry the report is failed with a reason and the message is in the DLQ', async () => {
+    const tenant = await createTenant();
+    local.stack.localBedrock?.failNext({ kind: 'validation', count: 1000 });
+    const { reportId, jobId } = (await (await generate(tenant, { reportType: 'quarterly-review' })).json()) as {
+      reportId: string;
+      jobId: string;
+    };
+    const report = await waitForFinish(reportId, 60_000);
+    local.stack.localBedrock?.reset();
+    expect(report.status).toBe('failed');
+    expect(report.errorMessage).toMatch(/\w+/);
+
+    const sqs = new SQSClient({ endpoint: local.stack.sqsEndpoint });
+    let parked: string | undefined;
+    for (let attempt = 0; attempt < 50 && !parked; attempt++) {
+      const received = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: local.stack.deadLetterQueueUrl,
+          WaitTimeSeconds: 0,
+          MaxNumberOfMessages: 10,
+        }),
+      );
+      parked = received.Messages?.map((message) => message.Body ?? '').find((body) => body.includes(jobId));
+      if (!parked) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    sqs.destroy();
+    expect(parked).toBeDefined();
+    expect(reportQueue.maxReceiveCount).toBeGreaterThan(1);
+  });
+
+  test('bad input is 400; an exhausted quota is 402 and leaves no report or lock behind', async () => {
+    const tenant = await createTenant(0);
+    const invalid = await generate(tenant, { reportType: 'weekly' });
+    expect(invalid.status).toBe(400);
+    const refused = await generate(tenant);
+    expect(refused.status).toBe(402);
+    expect(await refused.json()).toMatchObject({ code: 'quota_exceeded' });
+    const reports = await (await fetch(`${local.stack.baseUrl}/api/reports`, { headers: bearer(tenant) })).json();
+    expect(reports).toEqual({ reports: [] });
+  });
+});
