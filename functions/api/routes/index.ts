@@ -3,6 +3,7 @@ import { icpRoutes } from './icp.ts';
 import { knowledgeBaseRoutes } from './knowledge-base.ts';
 import { organisationRoutes } from './organisation.ts';
 import { partnerRoutes } from './partners.ts';
+import { reportProgressRoutes } from './report-progress.ts';
 import { reportRoutes } from './reports.ts';
 import { strategyRoutes } from './strategy.ts';
 
@@ -12,5 +13,6 @@ export const apiRoutes: Route[] = [
   ...knowledgeBaseRoutes,
   ...icpRoutes,
   ...strategyRoutes,
+  ...reportProgressRoutes,
   ...reportRoutes,
 ];

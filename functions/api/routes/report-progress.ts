@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { eventIdPattern } from '../../domain/reports/sse.ts';
+import { defaultTerminalGraceMs, reportEventStream } from '../../reports/report-event-stream.ts';
+import { environment } from '../../runtime/environment.ts';
+import { getReport, listReportSections, listReports, type Report } from '../../stores/report-store.ts';
+import { notFound } from '../api-error.ts';
+import { jsonResponse } from '../responses.ts';
+import type { Route } from '../router.ts';
+import { parseQuery, validate } from '../validation.ts';
+
+const reportId = z.uuid().transform((id) => id.toLowerCase());
+const eventId = z.string().regex(eventIdPattern, 'Expected a 40-digit event id');
+
+const streamQuerySchema = z.object({
+  reportId,
+  /** For clients that cannot set headers (the first connection of a browser EventSource). */
+  lastEventId: eventId.optional(),
+});
+
+const sseHeaders = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  // no-transform: compressing proxies would otherwise buffer events; x-accel-buffering: nginx-style proxies.
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+};
+
+/** Another organisation's report is indistinguishable from a missing one (DESIGN §2). */
+async function reportOfCaller(organisationId: string, id: string): Promise<Report> {
+  const report = await getReport(id);
+  if (!report || report.organisationId !== organisationId) throw notFound('Report');
+  return report;
+}
+
+/**
+ * EventSource sends Last-Event-ID on every reconnect, to the same URL. The header is therefore the newer
+ * cursor and wins over a `lastEventId` query parameter that was only right for the first connection.
+ */
+function resumeCursor(header: string | undefined, fromQuery: string | undefined): string | undefined {
+  if (header === undefined || header === '') return fromQuery;
+  return validate(eventId, header, 'Last-Event-ID header');
+}
+
+export const reportProgressRoutes: Route[] = [
+  {
+    method: 'GET',
+    pattern: '/api/ai/strategy/executive-summary/stream',
+    async handle({ request, caller }) {
+      const query = parseQuery(request, streamQuerySchema);
+      const afterEventId = resumeCursor(request.headers['last-event-id'], query.lastEventId);
+      const report = await reportOfCaller(caller.organisation.organisationId, query.reportId);
+      const settings = environment();
+      const body = reportEventStream({
+        report,
+        afterEventId,
+        settings: {
+          heartbeatMs: settings.SSE_HEARTBEAT_MS,
+          timeoutMs: settings.SSE_TIMEOUT_MS,
+          pollMinMs: settings.SSE_POLL_MIN_MS,
+          pollMaxMs: settings.SSE_POLL_MAX_MS,
+          terminalGraceMs: defaultTerminalGraceMs,
+        },
+      });
+      return { statusCode: 200, headers: sseHeaders, body };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/api/reports',
+    async handle({ caller }) {
+      return jsonResponse(200, { reports: await listReports(caller.organisation.organisationId) });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/api/reports/:reportId',
+    async handle({ caller, params }) {
+      // A path that cannot name a report names no report: 404, like any other unknown resource.
+      const parsed = reportId.safeParse(params.reportId);
+      if (!parsed.success) throw notFound('Report');
+      const report = await reportOfCaller(caller.organisation.organisationId, parsed.data);
+      return jsonResponse(200, { ...report, sections: await listReportSections(report.reportId) });
+    },
+  },
+];
