@@ -11,6 +11,7 @@ import { getReport, listReportSections } from '../../functions/stores/report-sto
 import { reportQueue } from '../../lib/definitions/queues.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 import { postJsonTo } from '../support/object-stream.ts';
+import { collectReportEvents } from '../support/report-events-client.ts';
 import { bearer, createTenant, type TestTenant } from '../support/tenants.ts';
 
 const local = useLocalStack({ reportQueueVisibilityTimeoutSeconds: 1, localBedrock: { latencyMs: { perChunkMs: 2 } } });
@@ -152,5 +153,57 @@ describe('report generation', () => {
     expect(await refused.json()).toMatchObject({ code: 'quota_exceeded' });
     const reports = await (await fetch(`${local.stack.baseUrl}/api/reports`, { headers: bearer(tenant) })).json();
     expect(reports).toEqual({ reports: [] });
+  });
+});
+
+describe('report progress end to end (worker → stream → projector → SSE → EventSource)', () => {
+  const follow = (tenant: TestTenant, reportId: string) =>
+    collectReportEvents(
+      `${local.stack.baseUrl}/api/ai/strategy/executive-summary/stream?reportId=${reportId}`,
+      bearer(tenant),
+    );
+
+  test('a client sees each section completed exactly once, then job.completed; a late client sees the same', async () => {
+    const tenant = await createTenant();
+    const { reportId } = (await (await generate(tenant)).json()) as { reportId: string };
+    const live = await follow(tenant, reportId);
+    const completedSections = live
+      .filter((event) => event.type === 'section.completed' && event.data.status === 'completed')
+      .map((event) => event.data.sectionId);
+    expect([...completedSections].sort()).toEqual(
+      sectionPlans['executive-summary'].map((plan) => plan.sectionId).sort(),
+    );
+    expect(live.at(-1)).toMatchObject({ type: 'job.completed', data: { reportId } });
+    const ids = live.map((event) => event.id);
+    expect([...ids].sort()).toEqual(ids);
+
+    const late = await follow(tenant, reportId);
+    expect(late).toEqual(live);
+  });
+
+  test('a redelivered job shows no section twice and none missing', async () => {
+    const tenant = await createTenant();
+    local.stack.localBedrock?.failNext({ kind: 'mid-stream', count: 1, afterChunks: 2 });
+    const { reportId } = (await (await generate(tenant, { reportType: 'quarterly-review' })).json()) as {
+      reportId: string;
+    };
+    const events = await follow(tenant, reportId);
+    const completed = events
+      .filter((event) => event.type === 'section.completed' && event.data.status === 'completed')
+      .map((event) => event.data.sectionId);
+    expect([...completed].sort()).toEqual(sectionPlans['quarterly-review'].map((plan) => plan.sectionId).sort());
+    expect(events.at(-1)?.type).toBe('job.completed');
+  });
+
+  test('a report that fails for good ends the stream with job.failed and the reason', async () => {
+    const tenant = await createTenant();
+    local.stack.localBedrock?.failNext({ kind: 'validation', count: 1000 });
+    const { reportId } = (await (await generate(tenant, { reportType: 'quarterly-review' })).json()) as {
+      reportId: string;
+    };
+    const events = await follow(tenant, reportId);
+    local.stack.localBedrock?.reset();
+    expect(events.at(-1)).toMatchObject({ type: 'job.failed', data: { reportId, errorMessage: expect.any(String) } });
+    expect((await getReport(reportId))?.errorMessage).toBe(events.at(-1)?.data.errorMessage);
   });
 });

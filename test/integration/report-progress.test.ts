@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
-import { EventSource } from 'eventsource';
 import { startOfLogEventId } from '../../functions/domain/reports/sse.ts';
 import { resetEnvironmentCache } from '../../functions/runtime/environment.ts';
 import { dynamo } from '../../functions/stores/dynamo.ts';
 import { readReportEvents } from '../../functions/stores/report-event-store.ts';
 import { createReportUnlessRunning, finishReport, putReportSection } from '../../functions/stores/report-store.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
+import { type CollectOptions, collectReportEvents, type Received } from '../support/report-events-client.ts';
 import { bearer, createTenant, type TestTenant } from '../support/tenants.ts';
 
 const local = useLocalStack({
@@ -65,49 +65,8 @@ async function waitForTerminalEvent(reportId: string) {
   throw new Error(`No terminal event was projected for report ${reportId}`);
 }
 
-interface Received {
-  type: string;
-  id: string;
-  data: Record<string, unknown>;
-}
-
-/**
- * Opens an EventSource (the API key travels in a header through its `fetch` option) and collects events
- * until a terminal one, or until `stopAfter` events. Closing is the client's part: a closed connection is
- * otherwise reconnected by EventSource.
- */
-function collectEvents(
-  tenant: TestTenant,
-  reportId: string,
-  { lastEventId, stopAfter = Number.POSITIVE_INFINITY }: { lastEventId?: string; stopAfter?: number } = {},
-): Promise<Received[]> {
-  return new Promise((resolve, reject) => {
-    const received: Received[] = [];
-    const source = new EventSource(streamUrl(reportId), {
-      fetch: (input, init) =>
-        fetch(input, {
-          ...init,
-          headers: { ...init.headers, ...bearer(tenant), ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
-        }),
-    });
-    let done = false;
-    const onEvent = (message: MessageEvent<string>) => {
-      // Events parsed from the same chunk are still dispatched after close().
-      if (done) return;
-      received.push({ type: message.type, id: message.lastEventId, data: JSON.parse(message.data) });
-      if (message.type !== 'section.completed' || received.length >= stopAfter) {
-        done = true;
-        source.close();
-        resolve(received);
-      }
-    };
-    for (const type of ['section.completed', 'job.completed', 'job.failed']) source.addEventListener(type, onEvent);
-    source.addEventListener('error', (error) => {
-      source.close();
-      reject(new Error(`EventSource failed: ${error.message ?? 'unknown'} (${error.code ?? 'no status'})`));
-    });
-  });
-}
+const collectEvents = (tenant: TestTenant, reportId: string, options?: CollectOptions) =>
+  collectReportEvents(streamUrl(reportId), bearer(tenant), options);
 
 const sectionIds = (events: Received[]) =>
   events.filter((event) => event.type === 'section.completed').map((event) => event.data.sectionId);
