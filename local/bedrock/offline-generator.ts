@@ -11,7 +11,7 @@ import {
   pendingToolResults,
   systemText,
 } from './conversation.ts';
-import type { ConverseRequest, ModelEvent, ModelGenerator, ToolSpec } from './converse-types.ts';
+import type { ConverseRequest, JsonSchema, ModelEvent, ModelGenerator, ToolSpec } from './converse-types.ts';
 import { fillSchema, fnv1a } from './schema-filler.ts';
 import { detectStructuredOutput, JSON_RESPONSE_TOOL_NAME, type StructuredOutputRequest } from './structured-output.ts';
 
@@ -36,10 +36,11 @@ function* respond(request: ConverseRequest): Generator<ModelEvent> {
 
   // A tool loop ends once results are back: never call another tool on top of them (keeps loops finite).
   if (toolResults.length === 0 && request.messages.at(-1)?.role === 'user') {
-    const tool = chooseTool(request, userText);
+    const ids = mentionedIds(request, userText);
+    const tool = chooseTool(request, userText, ids);
     if (tool) {
       const input = fillSchema(tool.inputSchema.json, { subject, mode: 'tool-input', queryText: userText.trim() });
-      yield* toolUse(request, tool.name, input);
+      yield* toolUse(request, tool.name, withMentionedId(tool.inputSchema.json, input, ids));
       yield { type: 'finish', stopReason: 'tool_use' };
       return;
     }
@@ -90,12 +91,42 @@ function* toolUse(request: ConverseRequest, name: string, input: unknown): Gener
   for (const delta of chunkFixed(JSON.stringify(input ?? {}), JSON_CHUNK_CHARS)) yield { type: 'tool-input', delta };
 }
 
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+/** Ids the user's text mentions, then those in the system prompt (e.g. the page the user is looking at). */
+function mentionedIds(request: ConverseRequest, userText: string): string[] {
+  const text = `${userText}\n${systemText(request)}`;
+  return [...new Set([...text.matchAll(UUID)].map((match) => match[0].toLowerCase()))];
+}
+
+/** Names of the required top-level inputs that are ids (`format: uuid`), e.g. `partnerId`. */
+function requiredIdFields(schema: JsonSchema): string[] {
+  if (typeof schema !== 'object') return [];
+  const properties = (schema.properties ?? {}) as Record<string, { format?: unknown }>;
+  const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+  return required.filter((name) => properties[name]?.format === 'uuid');
+}
+
+/** A model copies an id it was given instead of inventing one: id inputs take the first mentioned id. */
+function withMentionedId(schema: JsonSchema, input: unknown, ids: string[]): unknown {
+  const [id] = ids;
+  if (id === undefined || typeof input !== 'object' || input === null) return input;
+  return { ...input, ...Object.fromEntries(requiredIdFields(schema).map((name) => [name, id])) };
+}
+
+/** Without an id to pass, an id tool loses to every other tool (and is called only if some tool is required). */
+function idToolScore(wordScore: number, ids: string[]): number {
+  if (ids.length === 0) return -1;
+  return wordScore > 0 ? wordScore + 2 : 0;
+}
+
 /**
  * Picks the tool whose name and description share the most words with the user's text. With toolChoice `any`
  * (the AI SDK's "required") some tool must be called, so the best one wins even without overlap; with `auto`
- * a tool is only called when something matches.
+ * a tool is only called when something matches. A tool that needs an id is preferred when the conversation
+ * mentions one ("this partner" on a partner page means that partner), and avoided when it does not.
  */
-function chooseTool(request: ConverseRequest, userText: string): ToolSpec | undefined {
+function chooseTool(request: ConverseRequest, userText: string, ids: string[]): ToolSpec | undefined {
   const toolConfig = request.toolConfig;
   const userTools = (toolConfig?.tools ?? [])
     .map((tool) => tool.toolSpec)
@@ -107,10 +138,12 @@ function chooseTool(request: ConverseRequest, userText: string): ToolSpec | unde
   const wanted = new Set(keywords(userText));
   let best: { spec: ToolSpec; score: number } | undefined;
   for (const spec of userTools) {
+    const needsId = requiredIdFields(spec.inputSchema.json).length > 0;
     const nameWords = keywords(spec.name);
-    const score =
+    const wordScore =
       2 * nameWords.filter((word) => wanted.has(word)).length +
       keywords(spec.description ?? '').filter((word) => wanted.has(word)).length;
+    const score = needsId ? idToolScore(wordScore, ids) : wordScore;
     if (!best || score > best.score) best = { spec, score };
   }
   if (!best) return undefined;

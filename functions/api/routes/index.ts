@@ -1,4 +1,5 @@
 import type { Route } from '../router.ts';
+import { chatRoutes } from './chat.ts';
 import { icpRoutes } from './icp.ts';
 import { knowledgeBaseRoutes } from './knowledge-base.ts';
 import { organisationRoutes } from './organisation.ts';
@@ -15,4 +16,5 @@ export const apiRoutes: Route[] = [
   ...strategyRoutes,
   ...reportProgressRoutes,
   ...reportRoutes,
+  ...chatRoutes,
 ];

@@ -1,0 +1,160 @@
+import {
+  APICallError,
+  convertToModelMessages,
+  JsonToSseTransformStream,
+  RetryError,
+  stepCountIs,
+  streamText,
+  type TextStreamPart,
+  type ToolSet,
+  toUIMessageStream,
+  UI_MESSAGE_STREAM_HEADERS,
+  type UIMessageChunk,
+} from 'ai';
+import { type ChatTools, createChatTools } from '../../ai/chat-tools.ts';
+import { languageModel, modelId } from '../../ai/models.ts';
+import { type ChatMessage, chatRequestSchema, validateChatMessages } from '../../domain/chat/chat-request.ts';
+import { chatSystemPrompt } from '../../domain/chat/system-prompt.ts';
+import { chatTokenBudget, estimateTokens, trimToTokenBudget } from '../../domain/chat/token-budget.ts';
+import { isoNow } from '../../runtime/clock.ts';
+import { logger } from '../../runtime/logger.ts';
+import { ApiError } from '../api-error.ts';
+import { chargedStream } from '../charged-generation.ts';
+import type { Route } from '../router.ts';
+import { parseJsonBody } from '../validation.ts';
+
+const maxSteps = 5;
+
+const chatStreamHeaders = {
+  ...UI_MESSAGE_STREAM_HEADERS,
+  // no-transform: a compressing proxy would otherwise buffer the stream.
+  'cache-control': 'no-cache, no-transform',
+  'x-content-type-options': 'nosniff',
+};
+
+/** What the client sees for a stream error: never the provider's message, which can carry internals. */
+function chatErrorText(error: unknown): string {
+  const cause = RetryError.isInstance(error) ? error.lastError : error;
+  if (APICallError.isInstance(cause) && cause.statusCode === 429) {
+    return 'Nelson is very busy right now. Please try again in a moment.';
+  }
+  return 'Nelson could not finish this answer because the AI model failed. Please try again.';
+}
+
+/** A provider error without its request body, which holds the whole conversation: too big and too personal to log. */
+function loggableModelError(error: unknown) {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const { statusCode, isRetryable } = error as { statusCode?: number; isRetryable?: boolean };
+  return { name: error.name, message: error.message, statusCode, isRetryable, stack: error.stack };
+}
+
+/** `createdAt` when the answer starts; the model, finish reason and token usage when it ends. */
+function chatMessageMetadata(model: string) {
+  return ({ part }: { part: TextStreamPart<ToolSet> }): ChatMessage['metadata'] => {
+    if (part.type === 'start') return { createdAt: isoNow(), model };
+    if (part.type === 'finish') {
+      const { inputTokens, outputTokens, totalTokens } = part.totalUsage;
+      return { model, finishReason: part.finishReason, usage: { inputTokens, outputTokens, totalTokens } };
+    }
+    return undefined;
+  };
+}
+
+/** Chunks the UI stream sends before the model has produced anything. */
+const preambleChunks = new Set<UIMessageChunk['type']>(['start', 'start-step', 'message-metadata']);
+
+/**
+ * Holds the stream back until the model produces its first text, reasoning or tool call. An error before
+ * that is a model failure with nothing delivered: it becomes 503 `model_unavailable` (and the caller
+ * refunds the unit). Any later error travels in the stream as an error part that useChat shows.
+ */
+async function afterFirstModelOutput(chunks: ReadableStream<UIMessageChunk>): Promise<ReadableStream<UIMessageChunk>> {
+  const reader = chunks.getReader();
+  const held: UIMessageChunk[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (value.type === 'error') {
+      await reader.cancel().catch(() => {});
+      throw new ApiError('model_unavailable', 'The AI model is unavailable right now. Try again shortly.');
+    }
+    held.push(value);
+    if (!preambleChunks.has(value.type)) break;
+  }
+  return new ReadableStream<UIMessageChunk>({
+    start(controller) {
+      for (const chunk of held) controller.enqueue(chunk);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+async function answerStream(
+  messages: ChatMessage[],
+  system: string,
+  tools: ChatTools,
+): Promise<ReadableStream<Uint8Array>> {
+  const model = modelId('chat');
+  const result = streamText({
+    model: languageModel('chat'),
+    instructions: system,
+    messages: await convertToModelMessages(messages, { tools }),
+    tools,
+    stopWhen: stepCountIs(maxSteps),
+    maxRetries: 3,
+    // Replaces the SDK's default console logging; the client gets chatErrorText instead.
+    onError: ({ error }) => logger.error('Chat model stream failed', { error: loggableModelError(error) }),
+  });
+  const chunks = toUIMessageStream({
+    stream: result.stream,
+    tools,
+    onError: chatErrorText,
+    // Tools throw only safe sentences (chat-tools.ts), so the client may see the same text as the model.
+    redactToolErrors: false,
+    messageMetadata: chatMessageMetadata(model),
+  });
+  return (await afterFirstModelOutput(chunks))
+    .pipeThrough(new JsonToSseTransformStream())
+    .pipeThrough(new TextEncoderStream());
+}
+
+export const chatRoutes: Route[] = [
+  {
+    method: 'POST',
+    pattern: '/api/ai/chat',
+    async handle({ request, caller }) {
+      const body = parseJsonBody(request, chatRequestSchema);
+      const tools = createChatTools(caller.organisation.organisationId);
+      const validated = await validateChatMessages(body.messages, tools);
+      if (!validated.success) {
+        throw new ApiError('invalid_request', 'The chat messages are invalid.', validated.issues);
+      }
+      const system = chatSystemPrompt({
+        organisationName: caller.organisation.name,
+        currentRoute: body.currentRoute,
+        now: isoNow(),
+      });
+      const historyBudget = chatTokenBudget - estimateTokens(system);
+      const conversation = trimToTokenBudget(validated.messages, historyBudget);
+      if (conversation.estimatedTokens > historyBudget) {
+        const last = validated.messages.length - 1;
+        throw new ApiError('invalid_request', 'The last message is too long for Nelson.', [
+          { path: `messages.${last}`, message: `Keep a message under about ${historyBudget} tokens.`, code: 'too_big' },
+        ]);
+      }
+      if (conversation.dropped > 0) {
+        logger.info('Chat history trimmed to the token budget', {
+          dropped: conversation.dropped,
+          kept: conversation.messages.length,
+          estimatedTokens: conversation.estimatedTokens,
+        });
+      }
+      return chargedStream(caller, () => answerStream(conversation.messages, system, tools), chatStreamHeaders);
+    },
+  },
+];
