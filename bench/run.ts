@@ -5,9 +5,10 @@
 import { arch, cpus, platform } from 'node:os';
 import { coldStart } from './cold-start.ts';
 import { icpTtfb } from './icp-ttfb.ts';
+import { reportPipeline } from './report-pipeline.ts';
 import { type BenchModule, formatTable } from './support/table.ts';
 
-const modules: BenchModule[] = [coldStart, icpTtfb];
+const modules: BenchModule[] = [coldStart, icpTtfb, reportPipeline];
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !modules.some((module) => module.name === name));

@@ -1,7 +1,13 @@
 /** The sample count of a benchmark: BENCH_RUNS when set, otherwise the module's own default. */
 export function runCount(defaultRuns: number): number {
-  const raw = process.env.BENCH_RUNS ?? String(defaultRuns);
-  const runs = Number(raw);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_RUNS must be a positive integer, got "${raw}"`);
-  return runs;
+  return integerFromEnv('BENCH_RUNS', defaultRuns);
+}
+
+/** An integer knob from the environment (e.g. a longer measuring window), or the default. */
+export function integerFromEnv(name: string, defaultValue: number, minimum = 1): number {
+  const raw = process.env[name] ?? String(defaultValue);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < minimum)
+    throw new Error(`${name} must be an integer ≥ ${minimum}, got "${raw}"`);
+  return value;
 }
