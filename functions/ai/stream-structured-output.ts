@@ -11,6 +11,8 @@ export interface StructuredOutputRequest<Schema extends z.ZodType, Result> {
   prompt: string;
   /** Runs with the validated final result before the response ends, so Lambda cannot freeze it half-done. */
   onResult?: (result: Result) => Promise<void>;
+  /** Cancels the model call, e.g. when the quota charge running beside it fails. */
+  abortSignal?: AbortSignal;
 }
 
 type NextChunk = () => Promise<string | undefined>;
@@ -67,6 +69,7 @@ export async function streamStructuredObject<Schema extends z.ZodType>(
     system: request.system,
     prompt: request.prompt,
     output: Output.object({ schema: request.schema }),
+    abortSignal: request.abortSignal,
     ...modelOptions,
   });
   const reader = result.stream.getReader();
@@ -97,6 +100,7 @@ export async function streamStructuredArray<ElementSchema extends z.ZodType>(
     system: request.system,
     prompt: request.prompt,
     output: Output.array({ element: request.schema }),
+    abortSignal: request.abortSignal,
     ...modelOptions,
   });
   const reader = result.elementStream.getReader();

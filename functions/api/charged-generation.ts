@@ -1,20 +1,33 @@
 import type { Caller } from './authenticate.ts';
 import type { ApiResponse } from './http-types.ts';
-import { chargeQuota, quotaHeaders } from './quota-gate.ts';
+import { chargeQuota, type QuotaCharge, quotaHeaders } from './quota-gate.ts';
 import { textStreamHeaders } from './text-stream-response.ts';
 
+export type StartGeneration = (abortSignal: AbortSignal) => Promise<ReadableStream<Uint8Array>>;
+
 /**
- * Charges one AI unit, starts the generation and answers with its stream. When the generation fails
- * before its first byte (503, bad model config) the unit is refunded: nothing was delivered.
+ * Charges one AI unit and starts the generation at the same time, so the quota write is off the path to
+ * the first byte; nothing is sent until both are done. Without quota (402) the model call is aborted at
+ * once. When the generation fails before its first byte (503, bad model config) the unit is refunded:
+ * nothing was delivered. The charge itself stays one atomic conditional update, so admission stays exact.
  */
 export async function chargedStream(
   caller: Caller,
-  startGeneration: () => Promise<ReadableStream<Uint8Array>>,
+  startGeneration: StartGeneration,
   headers: Record<string, string>,
 ): Promise<ApiResponse> {
-  const charge = await chargeQuota(caller);
+  const abort = new AbortController();
+  const generation = startGeneration(abort.signal);
+  let charge: QuotaCharge;
   try {
-    const body = await startGeneration();
+    charge = await chargeQuota(caller);
+  } catch (error) {
+    abort.abort();
+    generation.then((stream) => stream.cancel()).catch(() => undefined);
+    throw error;
+  }
+  try {
+    const body = await generation;
     return { statusCode: 200, headers: { ...headers, ...quotaHeaders(charge.status) }, body };
   } catch (error) {
     await charge.refund();
@@ -25,6 +38,6 @@ export async function chargedStream(
 /** The AI SDK text stream protocol (`useObject`). */
 export const chargedTextStream = (
   caller: Caller,
-  startGeneration: () => Promise<ReadableStream<Uint8Array>>,
+  startGeneration: StartGeneration,
   headers: Record<string, string> = {},
 ) => chargedStream(caller, startGeneration, { ...textStreamHeaders, ...headers });

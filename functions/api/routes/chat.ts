@@ -98,6 +98,7 @@ async function answerStream(
   messages: ChatMessage[],
   system: string,
   tools: ChatTools,
+  abortSignal: AbortSignal,
 ): Promise<ReadableStream<Uint8Array>> {
   const model = modelId('chat');
   const result = streamText({
@@ -107,6 +108,7 @@ async function answerStream(
     tools,
     stopWhen: stepCountIs(maxSteps),
     maxRetries: 3,
+    abortSignal,
     // Replaces the SDK's default console logging; the client gets chatErrorText instead.
     onError: ({ error }) => logger.error('Chat model stream failed', { error: loggableModelError(error) }),
   });
@@ -154,7 +156,11 @@ export const chatRoutes: Route[] = [
           estimatedTokens: conversation.estimatedTokens,
         });
       }
-      return chargedStream(caller, () => answerStream(conversation.messages, system, tools), chatStreamHeaders);
+      return chargedStream(
+        caller,
+        (abortSignal) => answerStream(conversation.messages, system, tools, abortSignal),
+        chatStreamHeaders,
+      );
     },
   },
 ];

@@ -44,8 +44,9 @@ export const icpRoutes: Route[] = [
 
       return chargedTextStream(
         caller,
-        () =>
+        (abortSignal) =>
           streamStructuredObject({
+            abortSignal,
             model: languageModel('icp'),
             schema: icpResultSchema,
             system: icpSystemPrompt,

@@ -55,8 +55,9 @@ export const strategyRoutes: Route[] = [
     async handle({ request, caller }) {
       const { icp, domain = emailDomain(caller.userEmail) } = parseJsonBody(request, ippRequestSchema);
       const { organisationId } = caller.organisation;
-      return chargedTextStream(caller, () =>
+      return chargedTextStream(caller, (abortSignal) =>
         streamStructuredObject({
+          abortSignal,
           model: languageModel('ipp'),
           schema: ippResultSchema,
           system: ippSystemPrompt,
@@ -82,13 +83,14 @@ export const strategyRoutes: Route[] = [
           'Generate the Ideal Customer Profile and the Ideal Partner Profile first (POST /api/ai/icp, /api/ai/ipp).',
         );
       }
-      return chargedTextStream(caller, async () => {
+      return chargedTextStream(caller, async (abortSignal) => {
         const knowledge = await retrieveKnowledge(
           organisationId,
           namespace,
           partnerTypesKnowledgeQuery(icp.result, ipp.result),
         );
         return streamStructuredObject({
+          abortSignal,
           model: languageModel('partnerTypes'),
           schema: partnerTypeResultSchema,
           system: partnerTypesSystemPrompt,
@@ -109,12 +111,13 @@ export const strategyRoutes: Route[] = [
     async handle({ request, caller }) {
       const prospect = parseJsonBody(request, partnerSuggestionsRequestSchema);
       const { organisationId } = caller.organisation;
-      return chargedTextStream(caller, async () => {
+      return chargedTextStream(caller, async (abortSignal) => {
         const [knowledge, roster] = await Promise.all([
           retrieveKnowledge(organisationId, prospect.namespace, partnerSuggestionsKnowledgeQuery(prospect)),
           listAllPartners(organisationId, { status: 'active' }),
         ]);
         return streamStructuredArray({
+          abortSignal,
           model: languageModel('partnerSuggestions'),
           schema: partnerSuggestionSchema,
           system: partnerSuggestionsSystemPrompt,
