@@ -11,6 +11,7 @@ import type { FunctionDefinition } from '../lib/definitions/functions.ts';
 import { toFunctionUrlEvent } from './function-url-event.ts';
 import { createLambdaContext } from './lambda-context.ts';
 import { isStreamingHandler, LocalResponseStream, type ResponseHead } from './lambda-streaming-shim.ts';
+import type { LocalRequestHandler } from './static-files.ts';
 
 /** Function URLs reject larger request payloads. */
 const maxRequestBytes = 6 * 1024 * 1024;
@@ -29,6 +30,11 @@ export interface FunctionUrlServerOptions {
   definition: FunctionDefinition;
   port?: number;
   host?: string;
+  /**
+   * Asked first, for requests the local server answers itself (the playground's static files); the
+   * function sees only what this passes on. Absent on AWS, so the handler never depends on it.
+   */
+  localRoutes?: LocalRequestHandler;
 }
 
 export interface RunningFunctionUrlServer {
@@ -69,6 +75,7 @@ export async function startFunctionUrlServer(options: FunctionUrlServerOptions):
 const internalError = { error: 'The function failed before it sent a response.', code: 'internal_error' };
 
 async function serve(options: FunctionUrlServerOptions, request: IncomingMessage, response: ServerResponse) {
+  if (options.localRoutes && (await options.localRoutes(request, response))) return;
   const body = await readBody(request);
   if (!body) {
     sendJson(response, 413, {

@@ -19,6 +19,7 @@ import { startSqsPoller, startStreamPoller } from './event-pollers.ts';
 import { type RunningFunctionUrlServer, startFunctionUrlServer } from './function-url-server.ts';
 import { installAwsLambdaGlobals } from './lambda-streaming-shim.ts';
 import { type RunningLocalSqs, startLocalSqs } from './sqs.ts';
+import { staticFiles } from './static-files.ts';
 import { ensureTable } from './table.ts';
 
 export interface LocalHandlers {
@@ -52,6 +53,11 @@ export interface LocalStackOptions {
   modelBackend?: 'local' | 'bedrock';
   /** Options for the local Bedrock-compatible endpoint (generator, latency). */
   localBedrock?: LocalBedrockOptions;
+  /**
+   * Build the playground (playground/build.ts) and serve it at `GET /` and `/playground/*` from the same
+   * server, ahead of the function. Default false; `npm start` turns it on.
+   */
+  playground?: boolean;
 }
 
 export interface RunningLocalStack {
@@ -134,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functionName: 'httpApi',
       definition: functionDefinitions.httpApi,
       ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.playground ? { localRoutes: staticFiles(await buildPlaygroundBundle()) } : {}),
     });
     cleanup.push(() => server.stop());
 
@@ -176,6 +183,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stop();
     throw error;
   }
+}
+
+/** Imported only when asked for: esbuild and the React sources are not needed to serve the API. */
+async function buildPlaygroundBundle(): Promise<string> {
+  const { buildPlayground } = await import('../playground/build.ts');
+  return (await buildPlayground()).outdir;
 }
 
 /** Sets the variables the CDK stack would set on the functions, then drops the handlers' parsed copy. */

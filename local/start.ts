@@ -1,5 +1,6 @@
 /**
- * `npm start`: the API on http://127.0.0.1:$PORT (default 3000) with a demo organisation and API key.
+ * `npm start`: the API on http://127.0.0.1:$PORT (default 3000) with a demo organisation and API key, and the
+ * playground page (playground/) at `/` on the same server.
  * DynamoDB data persists in .local/dynamodb unless LOCAL_IN_MEMORY=1 or --in-memory.
  * The prestart script has already fetched DynamoDB Local; this only explains what to do when it is missing.
  */
@@ -26,7 +27,7 @@ if (!isDynamoDbLocalInstalled()) {
 const started = Date.now();
 let stack: RunningLocalStack;
 try {
-  stack = await startLocalStack({ port, modelBackend, ...(dataDirectory ? { dataDirectory } : {}) });
+  stack = await startLocalStack({ port, modelBackend, playground: true, ...(dataDirectory ? { dataDirectory } : {}) });
 } catch (error) {
   console.error('The local stack could not start:', error instanceof Error ? error.message : error);
   process.exit(1);
@@ -63,6 +64,7 @@ const tenant = await ensureDemoApiKey().catch((error: unknown) => {
 console.log(`
 PartnerOS AI — local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s
   API base URL  ${stack.baseUrl}
+  Playground    ${stack.baseUrl}/ (paste the API key below)
   DynamoDB      ${stack.dynamoEndpoint} (table ${stack.tableName}, ${dataDirectory ? `data in ${path.relative(repositoryRoot, dataDirectory)}` : 'in memory'})
   SQS           ${stack.reportQueueUrl}
   Models        ${stack.localBedrock ? `offline Bedrock-compatible endpoint ${stack.localBedrock.endpoint} (${stack.localBedrock.generatorName})` : 'Amazon Bedrock (your AWS credentials)'}`);
