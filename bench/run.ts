@@ -3,12 +3,13 @@
  * Figures are printed, never asserted: they depend on the machine. New benchmarks are added to `modules`.
  */
 import { arch, cpus, platform } from 'node:os';
+import { chatThroughput } from './chat-throughput.ts';
 import { coldStart } from './cold-start.ts';
 import { icpTtfb } from './icp-ttfb.ts';
 import { reportPipeline } from './report-pipeline.ts';
 import { type BenchModule, formatTable } from './support/table.ts';
 
-const modules: BenchModule[] = [coldStart, icpTtfb, reportPipeline];
+const modules: BenchModule[] = [coldStart, icpTtfb, reportPipeline, chatThroughput];
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !modules.some((module) => module.name === name));

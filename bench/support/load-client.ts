@@ -1,0 +1,135 @@
+import type { EventLoopUtilization } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+
+/** What every response must look like to count; checked on the worker, so bodies never cross threads. */
+export interface ResponseExpectation {
+  status: number;
+  /** The body must end with this text (e.g. the SSE terminator of a complete stream). */
+  endsWith?: string;
+  /** Substrings the body must contain. */
+  contains?: string[];
+  /** Substrings the body must not contain. */
+  lacks?: string[];
+}
+
+export interface LoadOptions {
+  url: URL;
+  /** The same JSON body for every request. */
+  json: unknown;
+  headers?: Record<string, string>;
+  /** Concurrent clients: each one a loop of sequential requests on its own keep-alive socket. */
+  clients: number;
+  /** Load before the measuring window opens (same loops, no gap), not counted. */
+  warmUpMs: number;
+  durationMs: number;
+  expect: ResponseExpectation;
+}
+
+/** One valid response sent inside the window; times on the caller's performance.now() clock. */
+export interface LoadSample {
+  sentAt: number;
+  firstByteAt: number;
+  endAt: number;
+  bytes: number;
+}
+
+export interface LoadResult {
+  /** The measuring window (after the warm-up); clients stop starting requests at its end. */
+  windowStart: number;
+  windowEnd: number;
+  /** When the last in-flight request ended. */
+  drainedAt: number;
+  /** Valid responses sent inside the window (the latency samples). */
+  samples: LoadSample[];
+  /** Responses received in the whole run, warm-up and drain included (valid or not). */
+  completed: number;
+  /** Valid responses that ended inside the window (the throughput count). */
+  completedInWindow: number;
+  /** Invalid responses and failed requests in the whole run, and the first few reasons. */
+  failed: number;
+  failures: string[];
+}
+
+/** Messages to and from load-client-worker.ts; times there are epoch milliseconds. */
+export interface LoadRequest {
+  id: number;
+  url: string;
+  json: unknown;
+  headers: Record<string, string>;
+  clients: number;
+  warmUpMs: number;
+  durationMs: number;
+  expect: ResponseExpectation;
+}
+
+type LoadReply = { id: number; ok: true; result: LoadResult } | { id: number; ok: false; error: string };
+
+export interface LoadClient {
+  /** Runs one closed-loop load phase; resolves once every client has finished its last request. */
+  run(options: LoadOptions): Promise<LoadResult>;
+  /** The worker thread's event-loop utilisation (pass an earlier value for the delta, as Node's API does). */
+  eventLoopUtilization(previous?: EventLoopUtilization): EventLoopUtilization;
+  close(): Promise<void>;
+}
+
+/**
+ * A closed-loop load generator on its own thread (same process, own event loop), like worker-client.ts: a
+ * client on the servers' thread would only read a response once the server code yields.
+ */
+export function startLoadClient(): LoadClient {
+  // The worker inherits this process's execArgv, so the same TypeScript loader (tsx) runs it.
+  const worker = new Worker(new URL('./load-client-worker.ts', import.meta.url));
+  const pending = new Map<number, { resolve: (result: LoadResult) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  const failAll = (error: Error) => {
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+  };
+  const local = (epochMs: number) => epochMs - performance.timeOrigin;
+  worker.on('message', (reply: LoadReply) => {
+    const waiter = pending.get(reply.id);
+    if (!waiter) return;
+    pending.delete(reply.id);
+    if (!reply.ok) {
+      waiter.reject(new Error(reply.error));
+      return;
+    }
+    const { result } = reply;
+    waiter.resolve({
+      ...result,
+      windowStart: local(result.windowStart),
+      windowEnd: local(result.windowEnd),
+      drainedAt: local(result.drainedAt),
+      samples: result.samples.map((sample) => ({
+        ...sample,
+        sentAt: local(sample.sentAt),
+        firstByteAt: local(sample.firstByteAt),
+        endAt: local(sample.endAt),
+      })),
+    });
+  });
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`The load client worker exited with code ${code}`)));
+  return {
+    run: (options) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        const request: LoadRequest = {
+          id,
+          url: options.url.href,
+          json: options.json,
+          headers: options.headers ?? {},
+          clients: options.clients,
+          warmUpMs: options.warmUpMs,
+          durationMs: options.durationMs,
+          expect: options.expect,
+        };
+        worker.postMessage(request);
+      }),
+    eventLoopUtilization: (previous) => worker.performance.eventLoopUtilization(previous),
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
