@@ -52,21 +52,38 @@ const notFound = (what: string) => ({
 
 const byName = (a: Partner, b: Partner) => a.name.localeCompare(b.name);
 
+/** Built once per process: tool schemas are converted to JSON Schema for every model call. */
+const toolInputSchemas = {
+  searchPartners: z.object({
+    type: z.enum(partnerTypes).optional().describe('Only partners of this type'),
+    tier: z.enum(partnerTiers).optional().describe('Only partners in this tier'),
+    status: z.enum(partnerStatuses).optional().describe('Only partners with this status'),
+    region: z.string().trim().min(1).max(100).optional().describe('Exact region as recorded, e.g. "EMEA"'),
+    tag: z.string().trim().min(1).max(60).optional().describe('Only partners carrying this exact tag'),
+    nameContains: z.string().trim().min(1).max(200).optional().describe('Case-insensitive part of the name'),
+    limit: z.number().int().min(1).max(maxListed).default(10).describe(`How many to return, at most ${maxListed}`),
+  }),
+  getPartner: z.object({ partnerId: z.uuid().describe('The partner’s id (a UUID)') }),
+  getStrategy: z.object({}),
+  searchKnowledge: z.object({
+    query: z.string().trim().min(1).max(1000).describe('What to look for, in natural language'),
+    namespace: namespaceSchema.default(defaultNamespace).describe('Knowledge-base namespace, usually "default"'),
+  }),
+  listReports: z.object({
+    reportType: z.enum(reportTypes).optional().describe('Only reports of this type'),
+    status: z.enum(reportStatuses).optional().describe('Only reports with this status'),
+    limit: z.number().int().min(1).max(maxListed).default(10).describe(`How many to return, at most ${maxListed}`),
+  }),
+  getReport: z.object({ reportId: z.uuid().describe('The report’s id (a UUID)') }),
+};
+
 export function createChatTools(organisationId: string) {
   return {
     searchPartners: tool({
       description:
         'Search and list the organisation’s partner roster, optionally filtered by type, tier, status, region, ' +
         'tag or part of the name. Returns matching partners (id, name, type, tier, region, status, revenue, tags).',
-      inputSchema: z.object({
-        type: z.enum(partnerTypes).optional().describe('Only partners of this type'),
-        tier: z.enum(partnerTiers).optional().describe('Only partners in this tier'),
-        status: z.enum(partnerStatuses).optional().describe('Only partners with this status'),
-        region: z.string().trim().min(1).max(100).optional().describe('Exact region as recorded, e.g. "EMEA"'),
-        tag: z.string().trim().min(1).max(60).optional().describe('Only partners carrying this exact tag'),
-        nameContains: z.string().trim().min(1).max(200).optional().describe('Case-insensitive part of the name'),
-        limit: z.number().int().min(1).max(maxListed).default(10).describe(`How many to return, at most ${maxListed}`),
-      }),
+      inputSchema: toolInputSchemas.searchPartners,
       execute: ({ nameContains, limit, ...filters }) =>
         reading('the partner roster', async () => {
           const wanted = nameContains?.toLowerCase();
@@ -81,7 +98,7 @@ export function createChatTools(organisationId: string) {
       description:
         'Get one partner by its partnerId with all details: the partner the user is looking at, or one found ' +
         'with searchPartners.',
-      inputSchema: z.object({ partnerId: z.uuid().describe('The partner’s id (a UUID)') }),
+      inputSchema: toolInputSchemas.getPartner,
       execute: ({ partnerId }) =>
         reading('that partner', async () => {
           // The key includes the organisation: another organisation's partner id simply finds nothing.
@@ -94,7 +111,7 @@ export function createChatTools(organisationId: string) {
       description:
         'Get the organisation’s current strategy: Ideal Customer Profile (ICP), Ideal Partner Profile (IPP) and ' +
         'recommended partner types. A missing part is null (not generated yet).',
-      inputSchema: z.object({}),
+      inputSchema: toolInputSchemas.getStrategy,
       execute: () =>
         reading('the strategy', async () => {
           const [icp, ipp, partnerTypes] = await Promise.all([
@@ -110,10 +127,7 @@ export function createChatTools(organisationId: string) {
       description:
         'Search the organisation’s knowledge base documents (playbooks, program guides, notes). Returns the most ' +
         'relevant excerpts with their source ids; cite those ids when you use them.',
-      inputSchema: z.object({
-        query: z.string().trim().min(1).max(1000).describe('What to look for, in natural language'),
-        namespace: namespaceSchema.default(defaultNamespace).describe('Knowledge-base namespace, usually "default"'),
-      }),
+      inputSchema: toolInputSchemas.searchKnowledge,
       execute: ({ query, namespace }) =>
         reading('the knowledge base', async () => {
           const chunks = await retrieveKnowledge(organisationId, namespace, query, knowledgeResults);
@@ -134,11 +148,7 @@ export function createChatTools(organisationId: string) {
       description:
         'List the organisation’s generated reports (executive summaries, annual and quarterly reviews), newest ' +
         'first, with their status. Use getReport to read one.',
-      inputSchema: z.object({
-        reportType: z.enum(reportTypes).optional().describe('Only reports of this type'),
-        status: z.enum(reportStatuses).optional().describe('Only reports with this status'),
-        limit: z.number().int().min(1).max(maxListed).default(10).describe(`How many to return, at most ${maxListed}`),
-      }),
+      inputSchema: toolInputSchemas.listReports,
       execute: ({ reportType, status, limit }) =>
         reading('the reports', async () => {
           const matches = (await listReports(organisationId)).filter(
@@ -153,7 +163,7 @@ export function createChatTools(organisationId: string) {
 
     getReport: tool({
       description: 'Get one report by its reportId, with all its sections (title, summary, highlights, metrics).',
-      inputSchema: z.object({ reportId: z.uuid().describe('The report’s id (a UUID)') }),
+      inputSchema: toolInputSchemas.getReport,
       execute: ({ reportId }) =>
         reading('that report', async () => {
           // Reports are keyed by id alone, so ownership is checked here, as in GET /api/reports/{id}.
