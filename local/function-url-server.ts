@@ -85,7 +85,14 @@ async function serve(options: FunctionUrlServerOptions, request: IncomingMessage
     return;
   }
   const context = createLambdaContext(options.functionName, options.definition);
-  const event = toFunctionUrlEvent(request, body, context.awsRequestId);
+  let event: LambdaFunctionURLEvent;
+  try {
+    event = toFunctionUrlEvent(request, body, context.awsRequestId);
+  } catch {
+    // A request target that is not a URL (e.g. `//[`): a Function URL front end rejects it before Lambda.
+    sendJson(response, 400, { error: 'The request target is not a valid URL.', code: 'invalid_request' });
+    return;
+  }
   if (isStreamingHandler(options.handler)) {
     await invokeStreaming(options, event, context, response);
   } else {

@@ -30,11 +30,14 @@ async function streamAfterFirstChunk(
   nextChunk: NextChunk,
   finish: () => Promise<void>,
   cancel: (reason: unknown) => Promise<void>,
+  abortSignal: AbortSignal | undefined,
 ): Promise<ReadableStream<Uint8Array>> {
   let firstChunk: string | undefined;
   try {
     firstChunk = await nextChunk();
   } catch (error) {
+    // Aborted by the caller (e.g. no quota): not a model failure, and the caller answers for itself.
+    if (abortSignal?.aborted) throw error;
     logger.warn('Model failed before the first byte', { error: error as Error });
     throw new ApiError('model_unavailable', 'The AI model is unavailable right now. Try again shortly.');
   }
@@ -52,7 +55,7 @@ async function streamAfterFirstChunk(
         await finish();
         controller.close();
       } catch (error) {
-        logger.error('Model stream failed after the first byte', { error: error as Error });
+        if (!abortSignal?.aborted) logger.error('Model stream failed after the first byte', { error: error as Error });
         controller.error(error);
       }
     },
@@ -85,6 +88,7 @@ export async function streamStructuredObject<Schema extends z.ZodType>(
     nextText,
     async () => request.onResult?.((await result.output) as z.output<Schema>),
     (reason) => reader.cancel(reason),
+    request.abortSignal,
   );
 }
 
@@ -119,5 +123,6 @@ export async function streamStructuredArray<ElementSchema extends z.ZodType>(
     nextElementText,
     async () => request.onResult?.((await result.output) as z.output<ElementSchema>[]),
     (reason) => reader.cancel(reason),
+    request.abortSignal,
   );
 }

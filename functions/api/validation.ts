@@ -24,12 +24,43 @@ function isJsonContentType(contentType: string | undefined): boolean {
   return mediaType === 'application/json' || mediaType.endsWith('+json');
 }
 
+/**
+ * The deepest nesting of arrays and objects a body may have: far above any real request (a chat history with
+ * tool results is about 10 levels deep), far below what recursive code copes with. JSON.stringify (the chat
+ * route's token estimate) overflows the stack at about 5,000 levels, a 20 KB body; zod's recursive schemas
+ * and the AI SDK's message handling recurse too. Checked on the text, before anything walks the value.
+ */
+export const maxJsonDepth = 64;
+
+/** True when the JSON text nests arrays/objects deeper than `limit`; a scan of the text, no recursion. */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (inString) {
+      // A backslash escapes the next character, so `\"` does not end the string.
+      if (char === 0x5c) index++;
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x7b || char === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (char === 0x7d || char === 0x5d) depth--;
+  }
+  return false;
+}
+
 /** Parses and validates a JSON body; a missing body validates as `{}` so required fields are reported. */
 export function parseJsonBody<Schema extends z.ZodType>(request: ApiRequest, schema: Schema): z.output<Schema> {
   let parsed: unknown = {};
   if (request.body !== undefined && request.body.length > 0) {
     if (!isJsonContentType(request.headers['content-type'])) {
       throw new ApiError('unsupported_media_type', 'Send the request body as application/json.');
+    }
+    if (nestsDeeperThan(request.body, maxJsonDepth)) {
+      throw new ApiError('invalid_request', `The request body is nested more than ${maxJsonDepth} levels deep.`, [
+        { path: '', message: `Nested deeper than ${maxJsonDepth} levels`, code: 'too_deep' },
+      ]);
     }
     try {
       parsed = JSON.parse(request.body);

@@ -101,7 +101,7 @@ export async function listPartners(
   limit: number,
   cursor?: string,
 ): Promise<PartnerPage> {
-  const { pk } = itemKeys.partner(organisationId, '');
+  const { pk, sk: prefix } = itemKeys.partner(organisationId, '');
   const filter = filterExpression(filters);
   const page = await dynamo().send(
     new QueryCommand({
@@ -110,9 +110,9 @@ export async function listPartners(
       ...(filter.conditions.length > 0
         ? { FilterExpression: filter.conditions.join(' AND '), ExpressionAttributeNames: filter.names }
         : {}),
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': 'PARTNER#', ...filter.values },
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix, ...filter.values },
       Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, pk),
+      ExclusiveStartKey: decodeCursor(cursor, pk, prefix),
     }),
   );
   return {

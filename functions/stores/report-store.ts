@@ -52,6 +52,17 @@ export async function createReportUnlessRunning(
   report: Report,
   lockExpiresAt: number,
 ): Promise<{ created: true } | { created: false; running: ReportLock }> {
+  // The lock can be released between a refused transaction and the read of it; then simply try again.
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await tryCreateReport(report, lockExpiresAt);
+    if (outcome || attempt === 3) return outcome ?? Promise.reject(new Error('Report lock kept changing; retry'));
+  }
+}
+
+async function tryCreateReport(
+  report: Report,
+  lockExpiresAt: number,
+): Promise<{ created: true } | { created: false; running: ReportLock } | undefined> {
   const lockKey = itemKeys.reportLock(report.organisationId, report.reportType, report.filterFingerprint);
   try {
     await dynamo().send(
@@ -93,8 +104,8 @@ export async function createReportUnlessRunning(
     const { Item } = await dynamo().send(
       new GetCommand({ TableName: tableName(), Key: lockKey, ConsistentRead: true }),
     );
-    // The lock was released between our attempt and this read: the caller may simply try again.
-    if (!Item) throw new Error('Report lock changed concurrently; retry');
+    // Released or expired since the refusal: not a running job.
+    if (!Item || Number(Item.expiresAt) < Math.floor(Date.now() / 1000)) return undefined;
     return { created: false, running: omitKeys<ReportLock>(Item, 'pk', 'sk', 'entity', 'organisationId') };
   }
 }

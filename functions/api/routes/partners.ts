@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { partnerInputSchema, partnerListQuerySchema, partnerUpdateSchema } from '../../domain/partners/partner.ts';
 import { isoNow } from '../../runtime/clock.ts';
 import { deletePartner, getPartner, listPartners, putPartner, updatePartner } from '../../stores/partner-store.ts';
@@ -8,6 +9,16 @@ import type { Route } from '../router.ts';
 import { parseJsonBody, parseQuery } from '../validation.ts';
 
 const partnerNotFound = () => notFound('Partner');
+
+/**
+ * Ids are UUIDs; anything else cannot name a partner, so it is not found rather than looked up (a long
+ * path segment would not even fit a DynamoDB key: a ValidationException, i.e. a 500).
+ */
+function partnerIdOf(params: Record<string, string>): string {
+  const parsed = z.uuid().safeParse(params.partnerId);
+  if (!parsed.success) throw partnerNotFound();
+  return parsed.data.toLowerCase();
+}
 
 export const partnerRoutes: Route[] = [
   {
@@ -33,7 +44,7 @@ export const partnerRoutes: Route[] = [
     method: 'GET',
     pattern: '/api/partners/:partnerId',
     async handle({ caller, params }) {
-      const partner = await getPartner(caller.organisation.organisationId, params.partnerId ?? '');
+      const partner = await getPartner(caller.organisation.organisationId, partnerIdOf(params));
       if (!partner) throw partnerNotFound();
       return jsonResponse(200, partner);
     },
@@ -43,7 +54,7 @@ export const partnerRoutes: Route[] = [
     pattern: '/api/partners/:partnerId',
     async handle({ request, caller, params }) {
       const update = parseJsonBody(request, partnerUpdateSchema);
-      const partner = await updatePartner(caller.organisation.organisationId, params.partnerId ?? '', update, isoNow());
+      const partner = await updatePartner(caller.organisation.organisationId, partnerIdOf(params), update, isoNow());
       if (!partner) throw partnerNotFound();
       return jsonResponse(200, partner);
     },
@@ -52,7 +63,7 @@ export const partnerRoutes: Route[] = [
     method: 'DELETE',
     pattern: '/api/partners/:partnerId',
     async handle({ caller, params }) {
-      if (!(await deletePartner(caller.organisation.organisationId, params.partnerId ?? ''))) throw partnerNotFound();
+      if (!(await deletePartner(caller.organisation.organisationId, partnerIdOf(params)))) throw partnerNotFound();
       return noContent();
     },
   },
