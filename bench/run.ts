@@ -5,11 +5,13 @@
 import { arch, cpus, platform } from 'node:os';
 import { chatThroughput } from './chat-throughput.ts';
 import { coldStart } from './cold-start.ts';
+import { costModel } from './cost-model.ts';
 import { icpTtfb } from './icp-ttfb.ts';
+import { loadTest } from './load.ts';
 import { reportPipeline } from './report-pipeline.ts';
 import { type BenchModule, formatTable } from './support/table.ts';
 
-const modules: BenchModule[] = [coldStart, icpTtfb, reportPipeline, chatThroughput];
+const modules: BenchModule[] = [coldStart, icpTtfb, reportPipeline, chatThroughput, loadTest, costModel];
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !modules.some((module) => module.name === name));

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import { parentPort } from 'node:worker_threads';
 import type { SseToMain, SseToWorker } from './sse-client.ts';
+import { parseSseBlock, sseBlockEnd } from './sse-parse.ts';
 
 const port = parentPort;
 if (!port) throw new Error('sse-client-worker.ts must run in a worker thread');
@@ -13,7 +14,6 @@ const requests = new Map<number, http.ClientRequest>();
 // Epoch-based times, so the main thread can map them onto its own performance.now() clock.
 const now = () => performance.timeOrigin + performance.now();
 const send = (message: SseToMain) => port.postMessage(message);
-const blockEnd = /\r\n\r\n|\n\n|\r\r/;
 
 port.on('message', (message: SseToWorker) => {
   if (message.type === 'close') {
@@ -39,10 +39,10 @@ port.on('message', (message: SseToWorker) => {
       response.on('data', (chunk: string) => {
         const at = now();
         buffer += chunk;
-        for (let match = blockEnd.exec(buffer); match; match = blockEnd.exec(buffer)) {
+        for (let match = sseBlockEnd.exec(buffer); match; match = sseBlockEnd.exec(buffer)) {
           const block = buffer.slice(0, match.index);
           buffer = buffer.slice(match.index + match[0].length);
-          const event = parseBlock(block);
+          const event = parseSseBlock(block);
           if (event) send({ type: 'event', id, event: { ...event, receivedAt: at } });
         }
       });
@@ -54,21 +54,3 @@ port.on('message', (message: SseToWorker) => {
   request.on('error', (error) => end(String(error)));
   requests.set(id, request);
 });
-
-/** One SSE block (WHATWG HTML §9.2.6): comments and `retry` are skipped; no data means nothing is dispatched. */
-function parseBlock(block: string): { id: string; event: string; data: string } | undefined {
-  let eventId = '';
-  let type = 'message';
-  const data: string[] = [];
-  for (const line of block.split(/\r\n|\r|\n/)) {
-    if (line === '' || line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'id') eventId = value;
-    else if (field === 'event') type = value;
-    else if (field === 'data') data.push(value);
-  }
-  return data.length > 0 ? { id: eventId, event: type, data: data.join('\n') } : undefined;
-}
