@@ -14,7 +14,7 @@ import { ReportQueues } from './constructs/report-queues.ts';
 import { secureQueue } from './constructs/secure-queue.ts';
 import { type FunctionName, functionDefinitions } from './definitions/functions.ts';
 import { reportQueue } from './definitions/queues.ts';
-import { projectorFilterPattern } from './definitions/table.ts';
+import { projectorFilterPattern, projectorRetryAttempts } from './definitions/table.ts';
 
 export interface PartnerOsStackProps extends StackProps {
   config: StackConfig;
@@ -28,9 +28,6 @@ export const modelPurposesByFunction = {
   reportWorker: ['reports', 'embeddings'],
   streamProjector: [],
 } as const satisfies Record<FunctionName, readonly ModelPurpose[]>;
-
-/** Stream batches are retried (halved each time by bisect) this often before they go to the failure queue. */
-const projectorRetryAttempts = 5;
 
 const defaultProjectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -120,6 +117,7 @@ export class PartnerOsStack extends Stack {
       new DynamoEventSource(this.table.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         filters: [FilterCriteria.filter(projectorFilterPattern)],
+        // Failed batches are halved by bisect on each of the projectorRetryAttempts retries.
         bisectBatchOnError: true,
         retryAttempts: projectorRetryAttempts,
         reportBatchItemFailures: true,

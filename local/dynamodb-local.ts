@@ -26,6 +26,18 @@ export interface RunningDynamoDbLocal {
   pid: number;
   readyMs: number;
   stop(): Promise<void>;
+  /**
+   * Ends the JVM with this signal and waits until it has exited: SIGTERM stops it cleanly, SIGKILL is a crash
+   * (no shutdown hook runs). For fault tests; stop() is the normal way out.
+   */
+  kill(signal: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /**
+   * Ends the JVM (kill(signal), unless it has already gone) and starts a new one on the same port with the same
+   * options, so clients keep their endpoint. With a data directory the tables, their items and their streams
+   * come back as they were: the stream ARN, the shard ids, the sequence numbers (new records continue after the
+   * last one) and even shard iterators taken before the restart stay valid. In memory everything is gone.
+   */
+  restart(signal?: 'SIGTERM' | 'SIGKILL'): Promise<RunningDynamoDbLocal>;
 }
 
 export function dynamoDbLocalJarDirectory(): string {
@@ -73,6 +85,18 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     releaseGuards();
     await terminate(child);
   };
+  const kill = async (signal: 'SIGTERM' | 'SIGKILL') => {
+    releaseGuards();
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.ref();
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+  };
+  const restart = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
+    await kill(signal);
+    return startDynamoDbLocal({ ...options, port });
+  };
 
   const endpoint = `http://127.0.0.1:${port}`;
   const started = Date.now();
@@ -97,7 +121,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms:\n${log.text()}`);
     }
   }
-  return { endpoint, port, pid: child.pid ?? -1, readyMs: Date.now() - started, stop };
+  return { endpoint, port, pid: child.pid ?? -1, readyMs: Date.now() - started, stop, kill, restart };
 }
 
 function collectLog(child: ChildProcess) {

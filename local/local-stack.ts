@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resetEnvironmentCache } from '../functions/runtime/environment.ts';
 import { type FunctionName, functionDefinitions } from '../lib/definitions/functions.ts';
-import { projectorFilterPattern } from '../lib/definitions/table.ts';
+import { projectorFilterPattern, projectorRetryAttempts } from '../lib/definitions/table.ts';
 import { localClientConfig, localCredentials, localRegion, repositoryRoot } from './aws-local.ts';
 import { type LocalBedrock, type LocalBedrockOptions, startLocalBedrock } from './bedrock/server.ts';
 import { deploymentDefaults } from './deployment-defaults.ts';
@@ -42,6 +42,12 @@ export interface LocalStackOptions {
   environment?: Record<string, string>;
   /** Run the SQS and stream pollers. Default true. */
   pollers?: boolean;
+  /**
+   * Run the report worker's SQS poller in this process (with `pollers`). Default true; false leaves the report
+   * queue to another consumer, e.g. a separate process from local/report-worker-process.ts, while the stream
+   * projector still runs here.
+   */
+  reportWorker?: boolean;
   /** Replace handler modules, for tests of the local infrastructure itself. */
   handlers?: Partial<LocalHandlers>;
   /** The deployed 30 min would make retry tests wait; default from lib/definitions/queues.ts. */
@@ -64,9 +70,12 @@ export interface RunningLocalStack {
   baseUrl: string;
   tableName: string;
   reportQueueUrl: string;
+  reportQueueArn: string;
   deadLetterQueueUrl: string;
   dynamoEndpoint: string;
   sqsEndpoint: string;
+  /** The variables set for the handlers (TABLE_NAME, endpoints, ...), for handlers run in another process. */
+  functionEnvironment: Record<string, string>;
   /** The local model endpoint, when modelBackend is `local` (tests inject faults and read requests). */
   localBedrock?: LocalBedrock;
   /** Set when this stack started DynamoDB Local itself. */
@@ -110,7 +119,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanup.push(() => (localBedrock as LocalBedrock).stop());
     }
 
-    configureEnvironment({
+    const functionEnvironment: Record<string, string> = {
       ...deploymentDefaults(),
       TABLE_NAME: tableName,
       REPORT_QUEUE_URL: sqs.reportQueue.url,
@@ -130,7 +139,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...options.environment,
-    });
+    };
+    configureEnvironment(functionEnvironment);
     // The globals must exist before the handler modules load (middy calls them at import time).
     installAwsLambdaGlobals();
     const handlers = await loadHandlers(options.handlers ?? {});
@@ -145,16 +155,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanup.push(() => server.stop());
 
     if (options.pollers ?? true) {
-      const pollers: RunningPoller[] = [
-        startSqsPoller({
-          sqsEndpoint: sqs.endpoint,
-          queueUrl: sqs.reportQueue.url,
-          queueArn: sqs.reportQueue.arn,
-          handler: handlers.reportWorker,
-          functionName: 'reportWorker',
-          definition: functionDefinitions.reportWorker,
-        }),
-      ];
+      const pollers: RunningPoller[] = [];
+      if (options.reportWorker ?? true) {
+        pollers.push(
+          startSqsPoller({
+            sqsEndpoint: sqs.endpoint,
+            queueUrl: sqs.reportQueue.url,
+            queueArn: sqs.reportQueue.arn,
+            handler: handlers.reportWorker,
+            functionName: 'reportWorker',
+            definition: functionDefinitions.reportWorker,
+          }),
+        );
+      }
       cleanup.push(() => Promise.all(pollers.map((poller) => poller.stop())).then(() => undefined));
       pollers.push(
         await startStreamPoller({
@@ -164,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           functionName: 'streamProjector',
           definition: functionDefinitions.streamProjector,
           filterPattern: projectorFilterPattern,
+          maxRetryAttempts: projectorRetryAttempts,
         }),
       );
     }
@@ -172,9 +186,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       baseUrl: server.baseUrl,
       tableName,
       reportQueueUrl: sqs.reportQueue.url,
+      reportQueueArn: sqs.reportQueue.arn,
       deadLetterQueueUrl: sqs.deadLetterQueue.url,
       dynamoEndpoint,
       sqsEndpoint: sqs.endpoint,
+      functionEnvironment,
       ...(localBedrock ? { localBedrock } : {}),
       ...(dynamoDbLocal ? { dynamoDbLocalPid: dynamoDbLocal.pid } : {}),
       stop,

@@ -12,6 +12,13 @@
  * fails with TrimmedDataAccessException, forever. Such an iterator can only have been taken while the shard was
  * empty, so every record now in the shard came later: the poller continues from TRIM_HORIZON (on AWS the same
  * error means records older than the 24 h retention are gone, and Lambda also continues from the oldest left).
+ *
+ * DynamoDB Local going away (crash or restart): failed GetRecords/DescribeStream calls are retried by the poll
+ * loop every second, and a batch the handler fails on is retried `maxRetryAttempts` times with backoff, then
+ * dropped. Restarted with the same data directory, DynamoDB Local keeps the stream ARN, the shard, the sequence
+ * numbering and even the iterators handed out before (tested in test/faults/dynamodb-restart.test.ts), so
+ * polling simply resumes; nothing has to be rediscovered. (In memory, a restart loses the table and its stream.)
+ * On AWS the stream does not restart; shards roll over every few hours and are found by the periodic discovery.
  */
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {

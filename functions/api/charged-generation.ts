@@ -18,6 +18,11 @@ export async function chargedStream(
 ): Promise<ApiResponse> {
   const abort = new AbortController();
   const generation = startGeneration(abort.signal);
+  // The generation can fail (a fast model error) while the charge is still being written. It is awaited below,
+  // but a rejection that has no handler yet is an unhandled rejection, which ends the Node process (and the
+  // Lambda execution environment, Runtime.UnhandledPromiseRejection). Marking it handled keeps the rejection
+  // for the awaits below.
+  generation.catch(() => undefined);
   let charge: QuotaCharge;
   try {
     charge = await chargeQuota(caller);

@@ -37,3 +37,10 @@ export const projectorFilterPattern = {
   eventName: ['INSERT', 'MODIFY'],
   dynamodb: { NewImage: { entity: { S: [entityNames.report, entityNames.reportSection] } } },
 } as const;
+
+/**
+ * A stream batch the projector fails on is retried this often before it goes to the failure queue (the local
+ * stream poller drops it with a log line). Shared with the local poller so its retry budget is the deployed one:
+ * with fewer retries a DynamoDB Local restart of two seconds outlasted them and report events were lost.
+ */
+export const projectorRetryAttempts = 5;

@@ -67,16 +67,33 @@ const preambleChunks = new Set<UIMessageChunk['type']>(['start', 'start-step', '
  * Holds the stream back until the model produces its first text, reasoning or tool call. An error before
  * that is a model failure with nothing delivered: it becomes 503 `model_unavailable` (and the caller
  * refunds the unit). Any later error travels in the stream as an error part that useChat shows.
+ *
+ * Most model failures arrive as error parts, but a connection to the model that breaks mid-answer errors the
+ * stream itself (undici's "terminated"); that is the same failure and gets the same treatment, instead of a
+ * 500 before the first output or an aborted response after it.
  */
-async function afterFirstModelOutput(chunks: ReadableStream<UIMessageChunk>): Promise<ReadableStream<UIMessageChunk>> {
+async function afterFirstModelOutput(
+  chunks: ReadableStream<UIMessageChunk>,
+  abortSignal: AbortSignal,
+): Promise<ReadableStream<UIMessageChunk>> {
   const reader = chunks.getReader();
   const held: UIMessageChunk[] = [];
+  const modelUnavailable = () =>
+    new ApiError('model_unavailable', 'The AI model is unavailable right now. Try again shortly.');
   for (;;) {
-    const { done, value } = await reader.read();
+    let next: ReadableStreamReadResult<UIMessageChunk>;
+    try {
+      next = await reader.read();
+    } catch (error) {
+      if (abortSignal.aborted) throw error;
+      logger.warn('Chat model failed before its first output', { error: loggableModelError(error) });
+      throw modelUnavailable();
+    }
+    const { done, value } = next;
     if (done) break;
     if (value.type === 'error') {
       await reader.cancel().catch(() => {});
-      throw new ApiError('model_unavailable', 'The AI model is unavailable right now. Try again shortly.');
+      throw modelUnavailable();
     }
     held.push(value);
     if (!preambleChunks.has(value.type)) break;
@@ -86,9 +103,17 @@ async function afterFirstModelOutput(chunks: ReadableStream<UIMessageChunk>): Pr
       for (const chunk of held) controller.enqueue(chunk);
     },
     async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
+      let next: ReadableStreamReadResult<UIMessageChunk>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        if (!abortSignal.aborted) logger.error('Chat model stream failed', { error: loggableModelError(error) });
+        controller.enqueue({ type: 'error', errorText: chatErrorText(error) });
+        controller.close();
+        return;
+      }
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
     },
     cancel: (reason) => reader.cancel(reason),
   });
@@ -120,7 +145,7 @@ async function answerStream(
     redactToolErrors: false,
     messageMetadata: chatMessageMetadata(model),
   });
-  return (await afterFirstModelOutput(chunks))
+  return (await afterFirstModelOutput(chunks, abortSignal))
     .pipeThrough(new JsonToSseTransformStream())
     .pipeThrough(new TextEncoderStream());
 }
