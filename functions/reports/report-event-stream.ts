@@ -22,7 +22,7 @@ import {
 } from '../domain/reports/sse.ts';
 import { logger } from '../runtime/logger.ts';
 import { readReportEvents, type StoredReportEvent } from '../stores/report-event-store.ts';
-import { getReport } from '../stores/report-store.ts';
+import { readReport } from './read-report.ts';
 
 export interface ReportEventStreamSettings {
   heartbeatMs: number;
@@ -56,7 +56,7 @@ export const defaultTerminalGraceMs = 30_000;
 
 const pageSize = 100;
 const encoder = new TextEncoder();
-const storeSource: ReportEventSource = { readEvents: readReportEvents, readReport: getReport };
+const storeSource: ReportEventSource = { readEvents: readReportEvents, readReport };
 
 export function reportEventStream(options: ReportEventStreamOptions): ReadableStream<Uint8Array> {
   const stop = new AbortController();

@@ -4,10 +4,12 @@
  * path to a failed report and the dead-letter queue.
  */
 
+import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, test } from '@jest/globals';
+import { lostJobMessage, reportJobLifetimeSeconds } from '../../functions/domain/reports/report-deadline.ts';
 import { sectionPayloadSchema, sectionPlans } from '../../functions/domain/reports/report-types.ts';
-import { getReport, listReportSections } from '../../functions/stores/report-store.ts';
+import { createReportUnlessRunning, getReport, listReportSections } from '../../functions/stores/report-store.ts';
 import { reportQueue } from '../../lib/definitions/queues.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 import { postJsonTo } from '../support/object-stream.ts';
@@ -205,5 +207,34 @@ describe('report progress end to end (worker → stream → projector → SSE �
     local.stack.localBedrock?.reset();
     expect(events.at(-1)).toMatchObject({ type: 'job.failed', data: { reportId, errorMessage: expect.any(String) } });
     expect((await getReport(reportId))?.errorMessage).toBe(events.at(-1)?.data.errorMessage);
+  });
+});
+
+describe('a job lost on its final delivery', () => {
+  test('the first reader after the job lifetime fails the report and SSE clients get job.failed', async () => {
+    const tenant = await createTenant();
+    const createdAt = new Date(Date.now() - (reportJobLifetimeSeconds + 60) * 1000).toISOString();
+    const report = {
+      reportId: randomUUID(),
+      jobId: randomUUID(),
+      organisationId: tenant.organisationId,
+      reportType: 'quarterly-review' as const,
+      orgName: 'Acme',
+      domain: 'acme.example',
+      filters: {},
+      filterFingerprint: 'lost-job',
+      status: 'running' as const,
+      createdAt,
+      updatedAt: createdAt,
+    };
+    await createReportUnlessRunning(report, Math.floor(Date.parse(createdAt) / 1000) + reportJobLifetimeSeconds);
+
+    const read = await fetch(`${local.stack.baseUrl}/api/reports/${report.reportId}`, { headers: bearer(tenant) });
+    expect(await read.json()).toMatchObject({ status: 'failed', errorMessage: lostJobMessage });
+    const events = await collectReportEvents(
+      `${local.stack.baseUrl}/api/ai/strategy/executive-summary/stream?reportId=${report.reportId}`,
+      bearer(tenant),
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'job.failed', data: { errorMessage: lostJobMessage } });
   });
 });

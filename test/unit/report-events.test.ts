@@ -1,5 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import { isLostJob, reportJobLifetimeSeconds } from '../../functions/domain/reports/report-deadline.ts';
 import { eventIdFromSequenceNumber, reportEventFor } from '../../functions/domain/reports/report-events.ts';
+import { reportQueue, reportWorkerTimeoutSeconds } from '../../lib/definitions/queues.ts';
 
 describe('report events from item changes', () => {
   test('each section write is a section.completed event', () => {
@@ -44,5 +46,19 @@ describe('report events from item changes', () => {
     const ids = sequenceNumbers.map(eventIdFromSequenceNumber);
     expect([...ids].sort()).toEqual(ids);
     expect(ids.every((id) => id.length === 40)).toBe(true);
+  });
+});
+
+describe('lost report jobs', () => {
+  test('a report still running after every possible delivery is lost; earlier it is not', () => {
+    const createdAt = '2026-11-27T00:00:00.000Z';
+    const justBefore = new Date(Date.parse(createdAt) + reportJobLifetimeSeconds * 1000);
+    const justAfter = new Date(justBefore.getTime() + 1);
+    expect(isLostJob({ status: 'running', createdAt }, justBefore)).toBe(false);
+    expect(isLostJob({ status: 'running', createdAt }, justAfter)).toBe(true);
+    expect(isLostJob({ status: 'completed', createdAt }, justAfter)).toBe(false);
+    expect(reportJobLifetimeSeconds).toBe(
+      reportQueue.maxReceiveCount * reportQueue.visibilityTimeoutSeconds + reportWorkerTimeoutSeconds,
+    );
   });
 });

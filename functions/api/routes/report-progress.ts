@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { eventIdPattern } from '../../domain/reports/sse.ts';
+import { readReport } from '../../reports/read-report.ts';
 import { defaultTerminalGraceMs, reportEventStream } from '../../reports/report-event-stream.ts';
 import { environment } from '../../runtime/environment.ts';
-import { getReport, listReportSections, listReports, type Report } from '../../stores/report-store.ts';
+import { listReportSections, listReports, type Report } from '../../stores/report-store.ts';
 import { notFound } from '../api-error.ts';
 import { jsonResponse } from '../responses.ts';
 import type { Route } from '../router.ts';
@@ -26,7 +27,7 @@ const sseHeaders = {
 
 /** Another organisation's report is indistinguishable from a missing one (DESIGN §2). */
 async function reportOfCaller(organisationId: string, id: string): Promise<Report> {
-  const report = await getReport(id);
+  const report = await readReport(id);
   if (!report || report.organisationId !== organisationId) throw notFound('Report');
   return report;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { reportQueue, reportWorkerTimeoutSeconds } from '../../../lib/definitions/queues.ts';
+import { reportJobLifetimeSeconds } from '../../domain/reports/report-deadline.ts';
 import { fingerprintFilters, generateReportRequestSchema } from '../../domain/reports/report-types.ts';
 import { isoNow } from '../../runtime/clock.ts';
 import { enqueueReportJob } from '../../stores/report-queue.ts';
@@ -8,13 +8,6 @@ import { chargeQuota, quotaHeaders } from '../quota-gate.ts';
 import { jsonResponse } from '../responses.ts';
 import type { Route } from '../router.ts';
 import { parseJsonBody } from '../validation.ts';
-
-/**
- * The in-flight lock lives as long as SQS may still deliver the job (every receive, each up to the
- * visibility timeout, plus one worker run); the worker releases it earlier on completion or final failure.
- */
-const lockLifetimeSeconds =
-  reportQueue.maxReceiveCount * reportQueue.visibilityTimeoutSeconds + reportWorkerTimeoutSeconds;
 
 export const reportRoutes: Route[] = [
   {
@@ -36,7 +29,8 @@ export const reportRoutes: Route[] = [
         createdAt: now,
         updatedAt: now,
       };
-      const outcome = await createReportUnlessRunning(report, Math.floor(Date.now() / 1000) + lockLifetimeSeconds);
+      // The worker releases the lock earlier, on completion or final failure.
+      const outcome = await createReportUnlessRunning(report, Math.floor(Date.now() / 1000) + reportJobLifetimeSeconds);
       if (!outcome.created) {
         return jsonResponse(202, {
           reportId: outcome.running.reportId,

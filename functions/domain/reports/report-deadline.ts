@@ -1,0 +1,15 @@
+import { reportQueue, reportWorkerTimeoutSeconds } from '../../../lib/definitions/queues.ts';
+
+/**
+ * How long SQS may still deliver a report job: every receive, each up to the visibility timeout, plus one
+ * worker run. The in-flight lock lives this long, and a report still running after it can never finish.
+ */
+export const reportJobLifetimeSeconds =
+  reportQueue.maxReceiveCount * reportQueue.visibilityTimeoutSeconds + reportWorkerTimeoutSeconds;
+
+/** The reason given when a worker died on the job's last delivery, so nothing marked the report failed. */
+export const lostJobMessage = 'The report job was lost: its worker stopped during the final delivery.';
+
+export function isLostJob(report: { status: string; createdAt: string }, now: Date): boolean {
+  return report.status === 'running' && now.getTime() - Date.parse(report.createdAt) > reportJobLifetimeSeconds * 1000;
+}
