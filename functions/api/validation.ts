@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import { ApiError, type ValidationIssue } from './api-error.ts';
+import { z } from 'zod';
+import { ApiError, notFound, type ValidationIssue } from './api-error.ts';
 import type { ApiRequest } from './http-types.ts';
 
 function toValidationIssues(error: z.ZodError): ValidationIssue[] {
@@ -75,4 +75,16 @@ export function parseJsonBody<Schema extends z.ZodType>(request: ApiRequest, sch
 
 export function parseQuery<Schema extends z.ZodType>(request: ApiRequest, schema: Schema): z.output<Schema> {
   return validate(schema, request.query, 'query string');
+}
+
+const resourceId = z.uuid();
+
+/**
+ * A path id that is not a UUID cannot name a resource: 404 like any unknown resource, never a lookup (a long
+ * path segment would not even fit a DynamoDB key). Ids are compared lower-case.
+ */
+export function resourceIdParam(params: Record<string, string>, name: string, what: string): string {
+  const parsed = resourceId.safeParse(params[name]);
+  if (!parsed.success) throw notFound(what);
+  return parsed.data.toLowerCase();
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { embedTexts } from '../../ai/embeddings.ts';
 import { modelId } from '../../ai/models.ts';
 import { chunkDocument, embeddingInput } from '../../domain/knowledge/chunking.ts';
@@ -14,18 +13,13 @@ import {
 import { notFound } from '../api-error.ts';
 import { jsonResponse, noContent } from '../responses.ts';
 import type { Route } from '../router.ts';
-import { parseJsonBody, validate } from '../validation.ts';
+import { parseJsonBody, resourceIdParam, validate } from '../validation.ts';
 
 const documentNotFound = () => notFound('Document');
 
 const namespaceOf = (params: Record<string, string>) => validate(namespaceSchema, params.namespace, 'namespace');
 
-/** Ids are UUIDs; anything else cannot name a document, so it is not found rather than looked up. */
-function documentIdOf(params: Record<string, string>): string {
-  const parsed = z.uuid().safeParse(params.documentId);
-  if (!parsed.success) throw documentNotFound();
-  return parsed.data.toLowerCase();
-}
+const documentIdOf = (params: Record<string, string>) => resourceIdParam(params, 'documentId', 'Document');
 
 export const knowledgeBaseRoutes: Route[] = [
   {

@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { partnerInputSchema, partnerListQuerySchema, partnerUpdateSchema } from '../../domain/partners/partner.ts';
 import { isoNow } from '../../runtime/clock.ts';
 import { deletePartner, getPartner, listPartners, putPartner, updatePartner } from '../../stores/partner-store.ts';
 import { notFound } from '../api-error.ts';
 import { jsonResponse, noContent } from '../responses.ts';
 import type { Route } from '../router.ts';
-import { parseJsonBody, parseQuery } from '../validation.ts';
+import { parseJsonBody, parseQuery, resourceIdParam } from '../validation.ts';
 
 const partnerNotFound = () => notFound('Partner');
 
-/**
- * Ids are UUIDs; anything else cannot name a partner, so it is not found rather than looked up (a long
- * path segment would not even fit a DynamoDB key: a ValidationException, i.e. a 500).
- */
-function partnerIdOf(params: Record<string, string>): string {
-  const parsed = z.uuid().safeParse(params.partnerId);
-  if (!parsed.success) throw partnerNotFound();
-  return parsed.data.toLowerCase();
-}
+const partnerIdOf = (params: Record<string, string>) => resourceIdParam(params, 'partnerId', 'Partner');
 
 export const partnerRoutes: Route[] = [
   {

@@ -7,7 +7,7 @@ import { listReportSections, listReports, type Report } from '../../stores/repor
 import { notFound } from '../api-error.ts';
 import { jsonResponse } from '../responses.ts';
 import type { Route } from '../router.ts';
-import { parseQuery, validate } from '../validation.ts';
+import { parseQuery, resourceIdParam, validate } from '../validation.ts';
 
 const reportId = z.uuid().transform((id) => id.toLowerCase());
 const eventId = z.string().regex(eventIdPattern, 'Expected a 40-digit event id');
@@ -75,10 +75,8 @@ export const reportProgressRoutes: Route[] = [
     method: 'GET',
     pattern: '/api/reports/:reportId',
     async handle({ caller, params }) {
-      // A path that cannot name a report names no report: 404, like any other unknown resource.
-      const parsed = reportId.safeParse(params.reportId);
-      if (!parsed.success) throw notFound('Report');
-      const report = await reportOfCaller(caller.organisation.organisationId, parsed.data);
+      const id = resourceIdParam(params, 'reportId', 'Report');
+      const report = await reportOfCaller(caller.organisation.organisationId, id);
       return jsonResponse(200, { ...report, sections: await listReportSections(report.reportId) });
     },
   },
