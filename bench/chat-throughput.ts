@@ -14,8 +14,9 @@ import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
 import { type LoadClient, type LoadResult, type ResponseExpectation, startLoadClient } from './support/load-client.ts';
 import { integerFromEnv } from './support/runs.ts';
 import { median, percentile } from './support/stats.ts';
-import type { BenchModule, BenchTable } from './support/table.ts';
+import { type BenchModule, type BenchTable, headline } from './support/table.ts';
 import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
+import { benchPartners, createPartner } from './support/tenant-data.ts';
 
 /** Defaults; BENCH_CHAT_SECONDS and BENCH_CHAT_CLIENTS override them. */
 const defaultSeconds = 15;
@@ -24,13 +25,6 @@ const defaultClients = 20;
 const initialWarmUpMs = 3000;
 /** Load before each row's window opens, without a gap, so the window starts in the steady state. */
 const rowWarmUpMs = 1000;
-const partners = [
-  { name: 'Hooli Cloud', type: 'technology', tier: 'gold', region: 'EMEA', revenue: 1_200_000, tags: ['cloud'] },
-  { name: 'Pied Piper', type: 'technology', tier: 'silver', region: 'NA', tags: ['compression'] },
-  { name: 'Initech Systems', type: 'consulting', tier: 'platinum', region: 'NA', revenue: 4_500_000, tags: [] },
-  { name: 'Globex Partners', type: 'reseller', tier: 'bronze', region: 'APAC', tags: ['retail'] },
-  { name: 'Umbrella Services', type: 'services', tier: 'registered', status: 'onboarding', tags: [] },
-];
 
 type QuestionKind = 'tool' | 'text';
 
@@ -105,7 +99,7 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
     const organisation = await createOrganisation('Chat throughput benchmark', 1_000_000);
     const { apiKey } = await issueApiKey(organisation.organisationId, 'bench@example.com', 'chat-throughput');
     const authorization = { authorization: `Bearer ${apiKey}` };
-    for (const partner of partners) await createPartner(stack.baseUrl, authorization, partner);
+    for (const partner of benchPartners) await createPartner(stack.baseUrl, authorization, partner);
     const dynamoWarmUp = await warmUpDynamoDbLocal(stack.dynamoEndpoint, stack.tableName, 150);
 
     load = startLoadClient();
@@ -168,15 +162,6 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
   }
 }
 
-async function createPartner(baseUrl: string, headers: Record<string, string>, partner: object): Promise<void> {
-  const response = await fetch(new URL('/api/partners', baseUrl), {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify(partner),
-  });
-  if (response.status !== 201) throw new Error(`POST /api/partners: HTTP ${response.status}: ${await response.text()}`);
-}
-
 async function readQuotaUsed(baseUrl: string, headers: Record<string, string>): Promise<number> {
   const response = await fetch(new URL('/api/organisation', baseUrl), { headers });
   if (response.status !== 200) throw new Error(`GET /api/organisation: HTTP ${response.status}`);
@@ -237,7 +222,7 @@ function throughputTable(
         'JVM, and the load client on a worker thread. No formal target (issue 5); the 1-client rows are the baseline.',
       'Stack: startLocalStack({ localBedrock: { latencyMs: 0 }, pollers: false }) in a process of its own (DynamoDB ' +
         'Local in memory, handler logs at ERROR), one tenant with a 1,000,000-unit quota and ' +
-        `${partners.length} partners. One Node process serves every chat concurrently; on AWS each concurrent ` +
+        `${benchPartners.length} partners. One Node process serves every chat concurrently; on AWS each concurrent ` +
         'chat gets its own Lambda instance, so this is a single-process figure, not a Lambda throughput prediction.',
       'Clients: node:http on one worker thread (own event loop), each a loop of sequential requests on its own ' +
         `keep-alive socket. Untimed: ${initialWarmUpMs / 1000} s of load at full concurrency before the first row ` +
@@ -254,6 +239,19 @@ function throughputTable(
       `Quota: ${run.served} chats served in the whole run, the organisation’s counter says ${run.quotaUsed} units ` +
         `used (${run.served === run.quotaUsed ? 'one unit per chat, as expected' : 'MISMATCH'}).`,
     ],
+    headlines: rows
+      .filter((row) => row.clients > 1)
+      .map((row) => {
+        const base = baseline(row);
+        const kind = row.question.kind === 'tool' ? 'tool loop (searchPartners → text)' : 'plain text';
+        return headline(
+          `Chat requests/s, ${row.clients} clients, ${kind}`,
+          base
+            ? `${throughput(row).toFixed(1)}/s (${(throughput(row) / throughput(base)).toFixed(2)}×)`
+            : `${throughput(row).toFixed(1)}/s`,
+          base ? `1 client: ${throughput(base).toFixed(1)}/s` : '—',
+        );
+      }),
   };
 }
 

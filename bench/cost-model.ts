@@ -20,8 +20,9 @@ import { LambdaMeter, type MeteredInvocation } from './support/lambda-meter.ts';
 import { integerFromEnv, runCount } from './support/runs.ts';
 import { countSqsRequests, type SqsRequest } from './support/sqs-requests.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
-import type { BenchModule, BenchTable } from './support/table.ts';
+import { type BenchModule, type BenchTable, headline } from './support/table.ts';
 import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
+import { benchPartners } from './support/tenant-data.ts';
 import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
 
 /** us-east-1 list prices, November 2026 — check the live pricing pages. */
@@ -50,13 +51,6 @@ const operations = {
   reportPaced: 'Report, sections streamed over the assumed time',
   sseIdle: 'Idle SSE connection',
 } as const;
-const partners = [
-  { name: 'Hooli Cloud', type: 'technology', tier: 'gold', region: 'EMEA', revenue: 1_200_000, tags: ['cloud'] },
-  { name: 'Pied Piper', type: 'technology', tier: 'silver', region: 'NA', tags: ['compression'] },
-  { name: 'Initech Systems', type: 'consulting', tier: 'platinum', region: 'NA', revenue: 4_500_000, tags: [] },
-  { name: 'Globex Partners', type: 'reseller', tier: 'bronze', region: 'APAC', tags: ['retail'] },
-  { name: 'Umbrella Services', type: 'services', tier: 'registered', status: 'onboarding', tags: [] },
-];
 
 export const costModel: BenchModule = {
   name: 'cost-model',
@@ -168,7 +162,7 @@ export async function measureCostModel(): Promise<BenchTable[]> {
       pace,
     };
     const mainKey = await issueKey(bench, 'cost-model');
-    for (const partner of partners) await createPartner(bench, mainKey, partner);
+    for (const partner of benchPartners) await createPartner(bench, mainKey, partner);
     await warmUpDynamoDbLocal(stack.dynamoEndpoint, stack.tableName, 150);
 
     // Warm-up (not counted): JIT, SDK clients, sockets, the worker and projector paths.
@@ -703,7 +697,7 @@ function countsTable(
     notes: [
       'Counted per operation on the local stack (startLocalStack with DynamoDB Local in memory, the SQS stand-in, ' +
         'both pollers and the local Bedrock endpoint answering instantly; handler logs at ERROR), one tenant ' +
-        `with ${partners.length} partners, no knowledge documents. Invocations are metered by wrapping the three ` +
+        `with ${benchPartners.length} partners, no knowledge documents. Invocations are metered by wrapping the three ` +
         'handlers (support/lambda-meter.ts); each runs in an AsyncLocalStorage scope that tags its DynamoDB calls ' +
         '(SDK middleware on the handlers’ shared client, support/dynamo-capacity.ts). Untimed warm-up first ' +
         '(5 ICP misses, 1 hit, 1 report) after 600 direct DynamoDB Local calls.',
@@ -894,6 +888,18 @@ function dollarsTable(
       'Report = the paced run’s DynamoDB, SQS and invocation counts, and the duration table’s report rows. SSE ' +
         'connection-hour = 512 MB for 3600 s, one invocation and one connect (with cold credentials) per ' +
         'SSE_TIMEOUT_MS, and the idle connection’s reads: the measured window, then the steady state.',
+    ],
+    headlines: [
+      headline(
+        `Cost per 1,000 ICPs, cache miss (excl. model tokens; ${settings.icpModelSeconds} s model time assumed)`,
+        usd(total(costs.icpMiss)),
+        `cache hit: ${usd(total(costs.icpHit))}`,
+      ),
+      headline(
+        `Cost per 1,000 ${reportType} reports (excl. model tokens; ${settings.sectionModelSeconds} s per section assumed)`,
+        usd(total(scaled(costs.report, 1000))),
+        '—',
+      ),
     ],
   };
 }

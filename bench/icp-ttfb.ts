@@ -1,14 +1,22 @@
 /**
  * Time to first byte and total time of `POST /api/ai/icp` through the local stack (Function URL shim, middy,
  * auth, cache, quota, DynamoDB Local) with an instant offline model, against the floor: a bare node:http
- * server streaming the same AI SDK `streamText` result from the same model endpoint. Also the cached path.
+ * server streaming the same AI SDK `streamText` result from the same model endpoint. Also the cached path, a
+ * breakdown of where the time goes, and then the other streaming endpoints against their floors
+ * (streaming-endpoints.ts).
  */
 import { readFileSync } from 'node:fs';
 import { icpResultSchema } from '../functions/domain/strategy/icp.ts';
 import { type RunningLocalStack, startLocalStack } from '../local/local-stack.ts';
+import {
+  type EndpointResult,
+  measurePair,
+  measureStreamingEndpoints,
+  pairOrder,
+  streamingEndpointsTable,
+} from './streaming-endpoints.ts';
 import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
 import type { TimedResponse } from './support/http-timing.ts';
-import { type FloorServer, startIcpFloorServer } from './support/icp-floor.ts';
 import {
   RequestTracer,
   type SegmentStats,
@@ -20,7 +28,8 @@ import {
 } from './support/request-trace.ts';
 import { runCount } from './support/runs.ts';
 import { median, percentile } from './support/stats.ts';
-import type { BenchModule, BenchTable } from './support/table.ts';
+import { type FloorPurpose, type StreamFloor, startStreamFloor } from './support/stream-floor.ts';
+import { type BenchModule, type BenchTable, headline } from './support/table.ts';
 import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
 import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
 
@@ -30,6 +39,9 @@ const apiTtfbTargetMs = 20;
 const cachedTotalTargetMs = 30;
 const warmUpRuns = 5;
 const defaultRuns = 40;
+/** Per side and endpoint for IPP, partner types, partner suggestions and chat (BENCH_RUNS overrides both). */
+const defaultEndpointRuns = 20;
+const endpointWarmUpRuns = 3;
 
 type Path = 'api' | 'floor' | 'hit';
 
@@ -44,20 +56,21 @@ export const icpTtfb: BenchModule = {
   name: 'icp-ttfb',
   async run(): Promise<BenchTable[]> {
     const runs = runCount(defaultRuns);
+    const endpointRuns = runCount(defaultEndpointRuns);
     const savedEnvironment = { ...process.env };
     // The handlers' logger reads its level when it loads, which happens inside startLocalStack.
     process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
     let client: WorkerClient | undefined;
     let restoreNagle: (() => void) | undefined;
     let stack: RunningLocalStack | undefined;
-    let floor: FloorServer | undefined;
+    let floor: StreamFloor | undefined;
     try {
       stack = await startLocalStack({ port: 0, localBedrock: { latencyMs: 0 } });
       const localBedrock = stack.localBedrock;
       if (!localBedrock) throw new Error('The local stack started without its local Bedrock endpoint');
       // Before the first model request: pooled connections to the endpoint are opened from here on.
       restoreNagle = disableNagleOnAcceptedSockets(localBedrock.port);
-      floor = await startIcpFloorServer({ bedrockEndpoint: localBedrock.endpoint, modelId: icpModelId() });
+      floor = await startStreamFloor({ bedrockEndpoint: localBedrock.endpoint, modelId: cdkModelId });
 
       // Imported only now: the stores read the environment the stack has just set (as local/start.ts does).
       const { createOrganisation, issueApiKey } = await import('../functions/admin/provisioning.ts');
@@ -67,7 +80,7 @@ export const icpTtfb: BenchModule = {
       const dynamoWarmUp = await warmUpDynamoDbLocal(stack.dynamoEndpoint, stack.tableName);
 
       const apiUrl = new URL('/api/ai/icp', stack.baseUrl);
-      const floorUrl = floor.url;
+      const floorUrl = floor.url('/api/ai/icp');
       const runId = Date.now().toString(36);
       let companies = 0;
       // A new company per generation, so the ICP cache is never hit.
@@ -93,10 +106,11 @@ export const icpTtfb: BenchModule = {
       }
 
       // Interleaved, alternating who goes first, so drift and noise spread over both.
-      const samples: Record<Path, TimedResponse[]> = { api: [], floor: [], hit: [] };
-      for (let round = 0; round < runs; round++) {
-        for (const path of pairOrder(round)) samples[path].push(await callPath(path, freshCompany()));
-      }
+      const pair = await measurePair(runs, 0, {
+        api: () => callPath('api', freshCompany()),
+        floor: () => callPath('floor', freshCompany()),
+      });
+      const samples: Record<Path, TimedResponse[]> = { ...pair, hit: [] };
 
       // Cached path: one company generated during the warm-up, asked again and again.
       const cachedCompany = generated[0] ?? freshCompany();
@@ -129,8 +143,23 @@ export const icpTtfb: BenchModule = {
         for (const step of uninstall) step();
       }
 
+      // The other streaming endpoints, on the same stack, tenant and client.
+      const icpResult: EndpointResult = { endpoint: 'POST /api/ai/icp', samples: pair };
+      const others = await measureStreamingEndpoints({
+        http,
+        baseUrl: stack.baseUrl,
+        floor,
+        authorization: { authorization: `Bearer ${apiKey}` },
+        organisationId: organisation.organisationId,
+        organisationName: organisation.name,
+        icp: icpResultSchema.parse(JSON.parse(pair.api[0]?.body ?? '')),
+        runs: endpointRuns,
+        warmUpRuns: endpointWarmUpRuns,
+      });
+
       return [
         headlineTable(runs, samples, dynamoWarmUp),
+        streamingEndpointsTable({ icp: runs, others: endpointRuns }, icpResult, others),
         missBreakdownTable(runs, traces.api, traces.floor),
         hitBreakdownTable(runs, traces.hit),
       ];
@@ -143,8 +172,6 @@ export const icpTtfb: BenchModule = {
     }
   },
 };
-
-const pairOrder = (round: number): Path[] => (round % 2 === 0 ? ['api', 'floor'] : ['floor', 'api']);
 
 /** What the client saw, as trace events (the client runs on another thread; its times are already mapped). */
 function clientEvents(path: Path, response: TimedResponse): TraceEvent[] {
@@ -163,12 +190,12 @@ function clientEvents(path: Path, response: TimedResponse): TraceEvent[] {
   ];
 }
 
-/** The ICP model id a `cdk deploy` with the checked-in cdk.json would use. */
-function icpModelId(): string {
+/** The model id a `cdk deploy` with the checked-in cdk.json would use (the local stack reads the same). */
+function cdkModelId(purpose: FloorPurpose): string {
   const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
-    context: { partneros: { models: { icp: string } } };
+    context: { partneros: { models: Record<FloorPurpose, string> } };
   };
-  return cdkJson.context.partneros.models.icp;
+  return cdkJson.context.partneros.models[purpose];
 }
 
 /** A benchmark that measured errors or the wrong path would print misleading figures: fail instead. */
@@ -270,6 +297,34 @@ function headlineTable(
       `Cache hit: one company generated during the warm-up, requested ${warmUpRuns} + ${runs} times (x-cache: hit checked). ` +
         'Every response is checked: 200 and a body that parses as an ICPResult.',
       'p95 is nearest-rank. Ratios and differences of p95 compare the two distributions, not per-request pairs.',
+    ],
+    headlines: [
+      headline(
+        'POST /api/ai/icp, cache miss: TTFB median',
+        `${ms(apiTtfbMedian)} (${ratio.toFixed(2)}× floor)`,
+        `floor ${ms(floorTtfbMedian)}`,
+        `< ${apiTtfbTargetMs} ms`,
+        apiTtfbMedian < apiTtfbTargetMs,
+      ),
+      headline(
+        'POST /api/ai/icp, cache miss: TTFB median API / floor',
+        `${ratio.toFixed(3)}×`,
+        `floor ${ms(floorTtfbMedian)}`,
+        `< ${ttfbRatioTarget}×`,
+        ratio < ttfbRatioTarget,
+      ),
+      headline(
+        'POST /api/ai/icp, cache miss: total median',
+        `${ms(median(total('api')))} (${(median(total('api')) / median(total('floor'))).toFixed(2)}× floor)`,
+        `floor ${ms(median(total('floor')))}`,
+      ),
+      headline(
+        'POST /api/ai/icp, cache hit: total median',
+        ms(hitTotalMedian),
+        `cache miss ${ms(median(total('api')))}`,
+        `< ${cachedTotalTargetMs} ms`,
+        hitTotalMedian < cachedTotalTargetMs,
+      ),
     ],
   };
 }

@@ -29,7 +29,7 @@ import {
 import { integerFromEnv } from './support/runs.ts';
 import { type SseLoadClient, type SseLoadConnection, startSseLoadClient } from './support/sse-load-client.ts';
 import { median, percentile } from './support/stats.ts';
-import type { BenchModule, BenchTable } from './support/table.ts';
+import { type BenchModule, type BenchTable, headline } from './support/table.ts';
 import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
 
 /** Targets from issue 6, item 2. */
@@ -631,6 +631,11 @@ function headlineTable(run: RunFacts): BenchTable {
   const totals = loaded.result.samples.map((sample) => sample.endAt - sample.sentAt);
   const inFlight = totals.length > 0 ? throughput * (totals.reduce((a, b) => a + b, 0) / totals.length / 1000) : 0;
   const latencyMedian = delivery.latencies.length > 0 ? median(delivery.latencies) : Number.NaN;
+  const totalMedian = (row: GenerationRow) => {
+    const values = row.result.samples.map((sample) => sample.endAt - sample.sentAt);
+    return values.length > 0 ? median(values) : Number.NaN;
+  };
+  const load = `${settings.sseConnections} SSE + ${settings.generations} generations`;
   return {
     title: `Load: ${settings.sseConnections} SSE connections + ${settings.generations} concurrent ICP generations for ${settings.seconds} s (local stack)`,
     columns: [{ header: 'Check' }, { header: 'Measured', align: 'right' }, { header: 'Target' }],
@@ -680,6 +685,37 @@ function headlineTable(run: RunFacts): BenchTable {
         'started with the connections already open; section writes run during the window only. Whole module: ' +
         `${(run.elapsedMs / 1000).toFixed(0)} s. Knobs: BENCH_LOAD_SSE_CONNECTIONS, BENCH_LOAD_GENERATIONS, ` +
         'BENCH_LOAD_REPORTS, BENCH_LOAD_TENANTS, BENCH_LOAD_BASELINE_SECONDS.',
+    ],
+    headlines: [
+      headline(`Load (${load}): errors`, String(errors), '—', '0', errors === 0),
+      headline(
+        `Load (${load}): SSE connections held`,
+        `${held} of ${settings.sseConnections}`,
+        '—',
+        `${targets.sseConnections} held`,
+        held >= targets.sseConnections,
+      ),
+      headline(
+        `Load (${load}): concurrent ICP generations`,
+        String(loaded.clients),
+        '—',
+        `${targets.generations}`,
+        loaded.clients >= targets.generations,
+      ),
+      headline(
+        `Load (${load}): SSE event latency under load`,
+        delivery.latencies.length > 0
+          ? `median ${ms(latencyMedian)}, p95 ${ms(percentile(delivery.latencies, 95))}`
+          : '—',
+        '—',
+        `median < ${targets.eventLatencyMedianMs} ms`,
+        latencyMedian < targets.eventLatencyMedianMs,
+      ),
+      headline(
+        `Load (${load}): ICP generation total median`,
+        ms(totalMedian(loaded)),
+        `1 client, no SSE: ${ms(totalMedian(run.single))}`,
+      ),
     ],
   };
 }

@@ -14,7 +14,7 @@ import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
 import { integerFromEnv, runCount } from './support/runs.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
 import { median, percentile } from './support/stats.ts';
-import type { BenchModule, BenchTable } from './support/table.ts';
+import { type BenchModule, type BenchTable, type HeadlineRow, headline } from './support/table.ts';
 import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
 import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
 
@@ -318,7 +318,10 @@ function deliveryTable(
   rows: DeliveryRow[],
   dynamoWarmUp: { operations: number; ms: number },
 ): BenchTable {
-  const [defaultRow] = rows;
+  const [defaultRow, fastRow] = rows;
+  const medianAndP95 = (row: DeliveryRow) =>
+    `median ${ms(median(row.latencies))}, p95 ${ms(percentile(row.latencies, 95))}`;
+  const bounds = (row: DeliveryRow) => `${row.bounds.minMs}–${row.bounds.maxMs} ms`;
   return {
     title: `SSE delivery latency: section write → event at the client (${settings.writes} writes per row)`,
     columns: [
@@ -364,6 +367,17 @@ function deliveryTable(
         'resets to min after an event) plus the Query and the send.',
       `Section writes themselves (PutItem) took ${ms(median(rows.flatMap((row) => row.writeCall)))} median.`,
     ],
+    headlines: defaultRow
+      ? [
+          headline(
+            `SSE delivery latency, write → client (poll ${bounds(defaultRow)}, cdk.json)`,
+            medianAndP95(defaultRow),
+            fastRow ? `poll ${bounds(fastRow)}: ${medianAndP95(fastRow)}` : '—',
+            `median < ${deliveryMedianTargetMs} ms`,
+            median(defaultRow.latencies) < deliveryMedianTargetMs,
+          ),
+        ]
+      : [],
   };
 }
 
@@ -501,6 +515,7 @@ function wallTable(
   const L = median(latency.samples);
   const sequential = (reportType: ReportType) =>
     runs.filter((run) => run.reportType === reportType && run.concurrency === 1).map(wallOf);
+  const headlines: HeadlineRow[] = [];
   const rows = groupRuns(runs).map((group) => {
     const first = group[0] as ReportRun;
     const walls = group.map(wallOf);
@@ -514,6 +529,18 @@ function wallTable(
       : waves === 1
         ? verdict(wall <= wallOverLTarget * L, `≤ ${wallOverLTarget} × L`)
         : `— (${first.sections} sections > ${first.concurrency}: ${waves} waves, ≈ ${waves} × L)`;
+    if (!isBaseline) {
+      headlines.push(
+        headline(
+          `Report wall time / L: ${first.reportType}, ${first.sections} sections, concurrency ${first.concurrency}` +
+            (first.concurrency === defaultConcurrency ? ' (cdk.json)' : ''),
+          `${(wall / L).toFixed(2)} × L (${seconds(wall)})`,
+          `L ${seconds(L)}; sequential ${baseline.length > 0 ? seconds(median(baseline)) : '—'}`,
+          waves === 1 ? `≤ ${wallOverLTarget} × L` : `— (${waves} waves)`,
+          waves === 1 ? wall <= wallOverLTarget * L : undefined,
+        ),
+      );
+    }
     return [
       `${first.reportType}: ${first.sections} sections, concurrency ${first.concurrency}` +
         (first.concurrency === defaultConcurrency ? ' (cdk.json default)' : ''),
@@ -576,6 +603,7 @@ function wallTable(
         'times each (BENCH_REPORT_RUNS), interleaved; the sequential baselines once each, after one untimed warm-up ' +
         'report. Every run must end in job.completed with every planned section completed on the stream.',
     ],
+    headlines,
   };
 }
 

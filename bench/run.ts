@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- <module>...]`: runs the benchmark modules in sequence and prints each one's table.
- * Figures are printed, never asserted: they depend on the machine. New benchmarks are added to `modules`.
+ * `npm run bench [-- <module>...]`: runs the benchmark modules in sequence and prints each one's tables, then
+ * one summary of every module's headline figures. Figures are printed, never asserted: they depend on the
+ * machine. New benchmarks are added to `modules`.
  */
 import { arch, cpus, platform } from 'node:os';
 import { chatThroughput } from './chat-throughput.ts';
@@ -9,7 +10,7 @@ import { costModel } from './cost-model.ts';
 import { icpTtfb } from './icp-ttfb.ts';
 import { loadTest } from './load.ts';
 import { reportPipeline } from './report-pipeline.ts';
-import { type BenchModule, formatTable } from './support/table.ts';
+import { type BenchModule, formatTable, type HeadlineRow, headline, summaryTable } from './support/table.ts';
 
 const modules: BenchModule[] = [coldStart, icpTtfb, reportPipeline, chatThroughput, loadTest, costModel];
 
@@ -21,19 +22,38 @@ if (unknown.length > 0) {
 }
 const selected = requested.length > 0 ? modules.filter((module) => requested.includes(module.name)) : modules;
 
-console.log(`Node ${process.version} · ${platform()} ${arch()} · ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
+const startedAt = performance.now();
+const machine = `Node ${process.version} · ${platform()} ${arch()} · ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`;
+console.log(machine);
 if (Number(process.versions.node.split('.')[0]) < 24) {
   console.log('Warning: not Node 24 (the Lambda runtime); run with node_modules/.bin first on PATH.');
 }
 
+const headlines: HeadlineRow[] = [];
 for (const module of selected) {
   console.log('');
   try {
     const tables = [await module.run()].flat();
     console.log(tables.map(formatTable).join('\n\n'));
+    headlines.push(...tables.flatMap((table) => table.headlines ?? []));
   } catch (error) {
     // One broken benchmark should not hide the others' figures.
     console.error(`Benchmark ${module.name} failed:`, error);
+    headlines.push(headline(`${module.name}: benchmark failed (error above)`, '—', '—', 'runs', false));
     process.exitCode = 1;
   }
 }
+
+console.log('');
+console.log(
+  formatTable(
+    summaryTable(headlines, [
+      `${machine}; modules: ${selected.map((module) => module.name).join(', ')}; ` +
+        `whole run ${((performance.now() - startedAt) / 1000).toFixed(0)} s.`,
+      'In-run baseline: what the same run measured to compare the figure with (a bare node:http floor streaming the same ' +
+        'AI SDK result, a bare `node`, one client, the sequential report, a cache hit); method and caveats in the ' +
+        'detailed tables above and in bench/README.md.',
+      'Target: from the issues; PASS / MISS against it, — where no target is set.',
+    ]),
+  ),
+);

@@ -12,12 +12,52 @@ export interface BenchTable {
   rows: string[][];
   /** Footnotes printed under the table: method, caveats, environment. */
   notes?: string[];
+  /** This table's headline figures for the summary `npm run bench` prints last (not printed with the table). */
+  headlines?: HeadlineRow[];
+}
+
+/** One row of the closing summary: a headline figure next to what the same run measured to compare it with. */
+export interface HeadlineRow {
+  figure: string;
+  measured: string;
+  /** The in-run baseline (a bare floor, one client, the sequential run, …), or '—'. */
+  baseline: string;
+  /** The issue's target, or '—' where none is set. */
+  target: string;
+  verdict: 'PASS' | 'MISS' | '—';
+}
+
+/** A summary row; without `pass` there is no target to judge against. */
+export function headline(
+  figure: string,
+  measured: string,
+  baseline: string,
+  target = '—',
+  pass?: boolean,
+): HeadlineRow {
+  return { figure, measured, baseline, target, verdict: pass === undefined ? '—' : pass ? 'PASS' : 'MISS' };
 }
 
 export interface BenchModule {
   name: string;
   /** One table, or several printed in order (e.g. headline figures, then a breakdown). */
   run(): Promise<BenchTable | BenchTable[]>;
+}
+
+/** The closing table of `npm run bench`: every module's headline rows, in module order. */
+export function summaryTable(rows: HeadlineRow[], notes: string[]): BenchTable {
+  return {
+    title: 'Summary',
+    columns: [
+      { header: 'Figure' },
+      { header: 'Measured', align: 'right' },
+      { header: 'In-run baseline', align: 'right' },
+      { header: 'Target' },
+      { header: 'Verdict' },
+    ],
+    rows: rows.map((row) => [row.figure, row.measured, row.baseline, row.target, row.verdict]),
+    notes,
+  };
 }
 
 /**

@@ -1,0 +1,220 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
+import {
+  convertToModelMessages,
+  Output,
+  pipeTextStreamToResponse,
+  pipeUIMessageStreamToResponse,
+  stepCountIs,
+  streamText,
+  type ToolSet,
+  toTextStream,
+  toUIMessageStream,
+  type UIMessage,
+  type UIMessageChunk,
+} from 'ai';
+import { chatSystemPrompt } from '../../functions/domain/chat/system-prompt.ts';
+import { type IcpResult, icpPrompt, icpResultSchema, icpSystemPrompt } from '../../functions/domain/strategy/icp.ts';
+import { type IppResult, ippPrompt, ippResultSchema, ippSystemPrompt } from '../../functions/domain/strategy/ipp.ts';
+import {
+  type PartnerSuggestionsRequest,
+  partnerSuggestionSchema,
+  partnerSuggestionsPrompt,
+  partnerSuggestionsSystemPrompt,
+} from '../../functions/domain/strategy/partner-suggestions.ts';
+import {
+  partnerTypeResultSchema,
+  partnerTypesPrompt,
+  partnerTypesSystemPrompt,
+} from '../../functions/domain/strategy/partner-types.ts';
+
+/** The model purposes of the streaming endpoints (cdk.json `models.*`). */
+export type FloorPurpose = 'icp' | 'ipp' | 'partnerTypes' | 'partnerSuggestions' | 'chat';
+
+/**
+ * What an API route reads from DynamoDB (and the embedding model) before its model call. The floor has no
+ * database: the benchmark reads these once, untimed, and hands them over, so both build the same prompt.
+ */
+export interface FloorGrounding {
+  /** Partner types: the organisation's current ICP and IPP, and its retrieved knowledge formatted for the prompt. */
+  partnerTypes?: { icp: IcpResult; ipp: IppResult; knowledge: string };
+  /** Partner suggestions, for the prospect the benchmark posts: the active roster and knowledge, formatted. */
+  partnerSuggestions?: { roster: string; knowledge: string };
+  /** Chat: the organisation name of the system prompt, and Nelson's tools (offered to the model, not executed). */
+  chat?: { organisationName: string; tools: ToolSet };
+}
+
+export interface StreamFloor {
+  /** The floor answers on the API's own paths. */
+  url(path: string): URL;
+  port: number;
+  grounding: FloorGrounding;
+  stop(): Promise<void>;
+}
+
+type FloorRoute = (body: unknown, response: http.ServerResponse) => Promise<void>;
+
+/** Nelson's step limit (functions/api/routes/chat.ts). */
+const chatMaxSteps = 5;
+
+/**
+ * The lowest TTFB each streaming endpoint can have on this machine: a bare node:http server that runs the same
+ * AI SDK call as the API route (same model id, schema, prompts, Bedrock-compatible endpoint) and pipes the same
+ * kind of stream to the response. No Function URL shim, middy, auth, validation, quota, cache or DynamoDB.
+ */
+export async function startStreamFloor(options: {
+  bedrockEndpoint: string;
+  modelId: (purpose: FloorPurpose) => string;
+}): Promise<StreamFloor> {
+  const bedrock = createAmazonBedrock({
+    region: 'us-east-1',
+    accessKeyId: 'local',
+    secretAccessKey: 'local',
+    baseURL: options.bedrockEndpoint,
+  });
+  const model = (purpose: FloorPurpose) => bedrock(options.modelId(purpose));
+  const grounding: FloorGrounding = {};
+  const needs = <Value>(value: Value | undefined, what: string): Value => {
+    if (value === undefined) throw new Error(`The floor has no ${what} grounding yet`);
+    return value;
+  };
+
+  // Text streams of one JSON object (useObject), as functions/ai/stream-structured-output.ts streams them.
+  const objectRoutes: Record<string, FloorRoute> = {
+    '/api/ai/icp': async (body, response) => {
+      const { company } = body as { company: string };
+      const result = streamText({
+        model: model('icp'),
+        output: Output.object({ schema: icpResultSchema }),
+        system: icpSystemPrompt,
+        prompt: icpPrompt(company),
+      });
+      await pipeTextStreamToResponse({ response, stream: toTextStream({ stream: result.stream }) });
+    },
+    '/api/ai/ipp': async (body, response) => {
+      const { icp, domain } = body as { icp: IcpResult; domain: string };
+      const result = streamText({
+        model: model('ipp'),
+        output: Output.object({ schema: ippResultSchema }),
+        system: ippSystemPrompt,
+        prompt: ippPrompt(domain, icp),
+      });
+      await pipeTextStreamToResponse({ response, stream: toTextStream({ stream: result.stream }) });
+    },
+    '/api/ai/strategy/partner-types': async (_body, response) => {
+      const { icp, ipp, knowledge } = needs(grounding.partnerTypes, 'partner-types');
+      const result = streamText({
+        model: model('partnerTypes'),
+        output: Output.object({ schema: partnerTypeResultSchema }),
+        system: partnerTypesSystemPrompt,
+        prompt: partnerTypesPrompt(icp, ipp, knowledge),
+      });
+      await pipeTextStreamToResponse({ response, stream: toTextStream({ stream: result.stream }) });
+    },
+  };
+  const routes: Record<string, FloorRoute> = {
+    ...objectRoutes,
+    // A JSON array written one complete element at a time, the framing of streamStructuredArray.
+    '/api/ai/partner-suggestions': async (body, response) => {
+      const { roster, knowledge } = needs(grounding.partnerSuggestions, 'partner-suggestions');
+      const result = streamText({
+        model: model('partnerSuggestions'),
+        output: Output.array({ element: partnerSuggestionSchema }),
+        system: partnerSuggestionsSystemPrompt,
+        prompt: partnerSuggestionsPrompt(body as PartnerSuggestionsRequest, roster, knowledge),
+      });
+      await pipeTextStreamToResponse({ response, stream: result.elementStream.pipeThrough(jsonArrayText()) });
+    },
+    // The UI message stream of useChat: streamText → toUIMessageStream → JsonToSseTransformStream (inside pipe…).
+    '/api/ai/chat': async (body, response) => {
+      const { organisationName, tools } = needs(grounding.chat, 'chat');
+      const { messages } = body as { messages: UIMessage[] };
+      const result = streamText({
+        model: model('chat'),
+        instructions: chatSystemPrompt({ organisationName, now: new Date().toISOString() }),
+        messages: await convertToModelMessages(messages, { tools }),
+        tools,
+        stopWhen: stepCountIs(chatMaxSteps),
+      });
+      const chunks = await afterFirstModelOutput(toUIMessageStream({ stream: result.stream, tools }));
+      await pipeUIMessageStreamToResponse({ response, stream: chunks });
+    },
+  };
+
+  const server = http.createServer((request, response) => {
+    serve(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500).end();
+      else response.destroy();
+    });
+  });
+  async function serve(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const parts: Buffer[] = [];
+    for await (const part of request as AsyncIterable<Buffer>) parts.push(part);
+    const route = routes[new URL(request.url ?? '/', 'http://floor').pathname];
+    if (request.method !== 'POST' || !route) {
+      response.writeHead(404).end();
+      return;
+    }
+    await route(JSON.parse(Buffer.concat(parts).toString('utf8')), response);
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (path) => new URL(path, `http://127.0.0.1:${port}`),
+    port,
+    grounding,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** `[` before the first element, `,` before every later one, `]` at the end (`[]` when there is none). */
+function jsonArrayText<Element>(): TransformStream<Element, string> {
+  let written = 0;
+  return new TransformStream<Element, string>({
+    transform(element, controller) {
+      controller.enqueue(`${written++ === 0 ? '[' : ','}${JSON.stringify(element)}`);
+    },
+    flush(controller) {
+      controller.enqueue(written === 0 ? '[]' : ']');
+    },
+  });
+}
+
+const preambleChunks = new Set<UIMessageChunk['type']>(['start', 'start-step', 'message-metadata']);
+
+/**
+ * Holds the preamble parts (start, start-step) until the model's first output, as the API's chat route does,
+ * so the floor's first body byte marks the same event as the API's. Error handling is left out.
+ */
+async function afterFirstModelOutput(chunks: ReadableStream<UIMessageChunk>): Promise<ReadableStream<UIMessageChunk>> {
+  const reader = chunks.getReader();
+  const held: UIMessageChunk[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    held.push(value);
+    if (!preambleChunks.has(value.type)) break;
+  }
+  return new ReadableStream<UIMessageChunk>({
+    start(controller) {
+      for (const chunk of held) controller.enqueue(chunk);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}

@@ -1,0 +1,56 @@
+/** Data a benchmark tenant is given through the public API before it is measured. */
+
+/** Five partners of different types, tiers and regions (four active, one onboarding). */
+export const benchPartners = [
+  { name: 'Hooli Cloud', type: 'technology', tier: 'gold', region: 'EMEA', revenue: 1_200_000, tags: ['cloud'] },
+  { name: 'Pied Piper', type: 'technology', tier: 'silver', region: 'NA', tags: ['compression'] },
+  { name: 'Initech Systems', type: 'consulting', tier: 'platinum', region: 'NA', revenue: 4_500_000, tags: [] },
+  { name: 'Globex Partners', type: 'reseller', tier: 'bronze', region: 'APAC', tags: ['retail'] },
+  { name: 'Umbrella Services', type: 'services', tier: 'registered', status: 'onboarding', tags: [] },
+];
+
+/** A knowledge document of a few paragraphs, so retrieval ranks several chunks. */
+export const benchKnowledgeDocument = {
+  title: 'Channel playbook',
+  content: [
+    '# Who closes our deals',
+    'Systems integrators with data engineering skills close our largest analytics deals in EMEA. They bring ' +
+      'migration projects and stay for the managed service.',
+    '# Resellers',
+    'Regional resellers in APAC win retail customers that want a local contract and first-line support; they need ' +
+      'pre-sales enablement and a deal registration programme.',
+    '# Technology partners',
+    'Cloud and data-platform vendors co-sell with us when our product removes slow reporting and siloed data; ' +
+      'joint reference architectures and marketplace listings shorten their sales cycle.',
+  ].join('\n\n'),
+};
+
+type Headers = Record<string, string>;
+
+export async function postJson(baseUrl: string, path: string, headers: Headers, body: unknown): Promise<Response> {
+  return fetch(new URL(path, baseUrl), {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+export async function createPartner(baseUrl: string, headers: Headers, partner: object): Promise<void> {
+  const response = await postJson(baseUrl, '/api/partners', headers, partner);
+  if (response.status !== 201) throw new Error(`POST /api/partners: HTTP ${response.status}: ${await response.text()}`);
+}
+
+export async function addKnowledgeDocument(
+  baseUrl: string,
+  headers: Headers,
+  namespace: string,
+  document: { title: string; content: string },
+): Promise<void> {
+  const response = await postJson(baseUrl, `/api/knowledge-base/${namespace}/documents`, headers, document);
+  if (response.status !== 201) {
+    throw new Error(
+      `POST /api/knowledge-base/${namespace}/documents: HTTP ${response.status}: ${await response.text()}`,
+    );
+  }
+  await response.arrayBuffer();
+}
