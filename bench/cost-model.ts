@@ -17,6 +17,7 @@ import { runInChildProcess } from './support/child-process-module.ts';
 import { type CapacityCall, entityOf, isRead, recordDynamoCapacity, requestUnits } from './support/dynamo-capacity.ts';
 import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
 import { LambdaMeter, type MeteredInvocation } from './support/lambda-meter.ts';
+import { createRunningReport } from './support/running-report.ts';
 import { integerFromEnv, runCount } from './support/runs.ts';
 import { countSqsRequests, type SqsRequest } from './support/sqs-requests.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
@@ -304,27 +305,13 @@ const streamUrl = (bench: Bench, reportId: string) =>
   url(bench, `/api/ai/strategy/executive-summary/stream?reportId=${reportId}`);
 
 async function measureIdleConnection(bench: Bench, windowMs: number): Promise<IdleRun> {
-  const { stores } = bench;
-  const reportId = randomUUID();
-  const now = new Date().toISOString();
   // Written by the benchmark itself (outside any metered invocation, so not counted): a report that stays running.
-  const outcome = await stores.createReportUnlessRunning(
-    {
-      reportId,
-      jobId: randomUUID(),
-      organisationId: bench.organisationId,
-      reportType,
-      orgName: 'Idle',
-      domain: 'bench.example',
-      filters: {},
-      filterFingerprint: randomUUID().replaceAll('-', ''),
-      status: 'running',
-      createdAt: now,
-      updatedAt: now,
-    },
-    Math.floor(Date.now() / 1000) + 600,
-  );
-  if (!outcome.created) throw new Error('The idle report joined a running one');
+  const reportId = await createRunningReport(bench.stores, {
+    organisationId: bench.organisationId,
+    orgName: 'Idle',
+    domain: 'bench.example',
+    what: 'The idle report',
+  });
   const authorization = await issueKey(bench, 'cost-model-idle');
   // The report's INSERT reaches the projector (which writes nothing for it) before the connection is counted.
   await bench.meter.settle(500);
@@ -340,7 +327,7 @@ async function measureIdleConnection(bench: Bench, windowMs: number): Promise<Id
   await bench.meter.settle(300);
   if (connection.events.length > 0) throw new Error('The idle connection received events');
   bench.meter.operation = 'setup';
-  await stores.finishReport(reportId, 'completed', new Date().toISOString());
+  await bench.stores.finishReport(reportId, 'completed', new Date().toISOString());
   return { windowMs, from };
 }
 

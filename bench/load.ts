@@ -5,7 +5,6 @@
  * polling causes. Afterwards every stream is closed and the server must return to idle. Runs in its own
  * process (see support/child-process-module.ts).
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -15,8 +14,7 @@ import { runInChildProcess } from './support/child-process-module.ts';
 import { type CpuSnapshot, type CpuUse, cpuBetween, cpuSnapshot } from './support/cpu-usage.ts';
 import { countDynamoDb, type DynamoCounter } from './support/dynamo-counter.ts';
 import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
-import { type IcpLoadClient, startIcpLoadClient } from './support/icp-load-client.ts';
-import type { LoadResult } from './support/load-client.ts';
+import { type IcpLoadClient, type LoadResult, startIcpLoadClient } from './support/load-client.ts';
 import {
   activeResources,
   collectGarbage,
@@ -26,6 +24,7 @@ import {
   procStatusBytes,
   sampleMemory,
 } from './support/memory-usage.ts';
+import { createRunningReport } from './support/running-report.ts';
 import { integerFromEnv } from './support/runs.ts';
 import { type SseLoadClient, type SseLoadConnection, startSseLoadClient } from './support/sse-load-client.ts';
 import { median, percentile } from './support/stats.ts';
@@ -170,7 +169,15 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const reports: FollowedReport[] = [];
     for (let index = 0; index < settings.reports; index++) {
       const tenant = tenants[index % tenants.length] as Tenant;
-      reports.push({ reportId: await createRunningReport(stores, tenant.organisationId), tenant });
+      reports.push({
+        reportId: await createRunningReport(stores, {
+          organisationId: tenant.organisationId,
+          orgName: 'Load',
+          domain: 'load.example',
+          what: 'A load report',
+        }),
+        tenant,
+      });
     }
     const dynamoWarmUp = await warmUpDynamoDbLocal(stack.dynamoEndpoint, stack.tableName, 150);
 
@@ -429,30 +436,6 @@ function classifyCall(command: string, input: Record<string, unknown>, followed:
     if (followed.has(String(key.pk))) return 'sse.get';
   }
   return command.replace(/Command$/, '');
-}
-
-async function createRunningReport(stores: Stores, organisationId: string): Promise<string> {
-  const reportId = randomUUID();
-  const now = new Date().toISOString();
-  const outcome = await stores.createReportUnlessRunning(
-    {
-      reportId,
-      jobId: randomUUID(),
-      organisationId,
-      reportType: 'executive-summary',
-      orgName: 'Load',
-      domain: 'load.example',
-      filters: {},
-      // Unique, so the in-flight lock never hands back another report.
-      filterFingerprint: randomUUID().replaceAll('-', ''),
-      status: 'running',
-      createdAt: now,
-      updatedAt: now,
-    },
-    Math.floor(Date.now() / 1000) + 600,
-  );
-  if (!outcome.created) throw new Error('A load report unexpectedly joined a running one');
-  return reportId;
 }
 
 const streamUrl = (stack: RunningLocalStack, reportId: string) =>

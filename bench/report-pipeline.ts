@@ -11,6 +11,7 @@ import { type RunningLocalStack, startLocalStack } from '../local/local-stack.ts
 import { runInChildProcess } from './support/child-process-module.ts';
 import { type DynamoProbe, type ProbedCall, probeDynamoDb } from './support/dynamo-probe.ts';
 import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
+import { createRunningReport } from './support/running-report.ts';
 import { integerFromEnv, runCount } from './support/runs.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
 import { median, percentile } from './support/stats.ts';
@@ -214,29 +215,12 @@ function isPipelineWrite(command: string, input: Record<string, unknown>): boole
   );
 }
 
-async function createRunningReport(bench: Bench): Promise<string> {
-  const reportId = randomUUID();
-  const now = new Date().toISOString();
-  const outcome = await bench.stores.createReportUnlessRunning(
-    {
-      reportId,
-      jobId: randomUUID(),
-      organisationId: bench.organisationId,
-      reportType: 'executive-summary',
-      orgName: 'Bench',
-      domain: 'bench.example',
-      filters: {},
-      // Unique, so the in-flight lock never hands back another report.
-      filterFingerprint: randomUUID().replaceAll('-', ''),
-      status: 'running',
-      createdAt: now,
-      updatedAt: now,
-    },
-    Math.floor(Date.now() / 1000) + 600,
-  );
-  if (!outcome.created) throw new Error('A benchmark report unexpectedly joined a running one');
-  return reportId;
-}
+const benchReport = (bench: Bench) => ({
+  organisationId: bench.organisationId,
+  orgName: 'Bench',
+  domain: 'bench.example',
+  what: 'A benchmark report',
+});
 
 const streamUrl = (bench: Bench, reportId: string) =>
   new URL(`/api/ai/strategy/executive-summary/stream?reportId=${reportId}`, bench.stack.baseUrl);
@@ -262,7 +246,7 @@ interface DeliveryRow {
 
 async function measureDelivery(bench: Bench, bounds: PollBounds, writes: number): Promise<DeliveryRow> {
   setEnvironment(bench, { SSE_POLL_MIN_MS: bounds.minMs, SSE_POLL_MAX_MS: bounds.maxMs });
-  const reportId = await createRunningReport(bench);
+  const reportId = await createRunningReport(bench.stores, benchReport(bench));
   const connection = await bench.sse.open(streamUrl(bench, reportId), bench.authorization);
   const random = mulberry32(writeGapSeed);
   const written: Array<{ sectionId: string; startedAt: number; writtenAt: number }> = [];
@@ -655,7 +639,7 @@ interface IdleResult {
 
 async function startIdleConnection(bench: Bench, windowMs: number): Promise<{ finish(): Promise<IdleResult> }> {
   setEnvironment(bench, { SSE_POLL_MIN_MS: bench.defaults.minMs, SSE_POLL_MAX_MS: bench.defaults.maxMs });
-  const reportId = await createRunningReport(bench);
+  const reportId = await createRunningReport(bench.stores, benchReport(bench));
   const partition = reportPartition(reportId);
   bench.watchedPartitions.add(partition);
   const connection = await bench.sse.open(streamUrl(bench, reportId), bench.authorization);

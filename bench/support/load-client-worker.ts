@@ -1,11 +1,20 @@
 /**
- * Worker-thread entry of the closed-loop load client (see load-client.ts): N clients, each a loop of sequential
+ * Worker-thread entry of the closed-loop load clients (see load-client.ts): N clients, each a loop of sequential
  * POSTs on its own keep-alive socket, on this thread's own event loop so that the first body chunk is timed
- * when it reaches the socket and not when the servers' thread next yields.
+ * when it reaches the socket and not when the servers' thread next yields. Every response is validated here so
+ * that bodies never cross threads.
  */
 import { parentPort } from 'node:worker_threads';
+import { icpResultSchema } from '../../functions/domain/strategy/icp.ts';
 import { keepAliveAgent, type TimedResponse, timedPost } from './http-timing.ts';
-import type { LoadRequest, LoadResult, LoadSample, ResponseExpectation } from './load-client.ts';
+import type {
+  LoadReply,
+  LoadRequest,
+  LoadResult,
+  LoadSample,
+  LoadWorkload,
+  ResponseExpectation,
+} from './load-client.ts';
 
 const port = parentPort;
 if (!port) throw new Error('load-client-worker.ts must run in a worker thread');
@@ -19,8 +28,8 @@ const epoch = (time: number) => performance.timeOrigin + time;
 
 port.on('message', (message: LoadRequest) => {
   runLoad(message).then(
-    (result) => port.postMessage({ id: message.id, ok: true, result }),
-    (error: unknown) => port.postMessage({ id: message.id, ok: false, error: String(error) }),
+    (result) => port.postMessage({ id: message.id, ok: true, result } satisfies LoadReply),
+    (error: unknown) => port.postMessage({ id: message.id, ok: false, error: String(error) } satisfies LoadReply),
   );
 });
 
@@ -39,21 +48,22 @@ async function runLoad(request: LoadRequest): Promise<LoadResult> {
     if (failures.length < failureExamples) failures.push(description);
   };
 
-  const client = async () => {
+  const { workload } = request;
+  const client = async ({ headers, body }: Loop) => {
     const agent = keepAliveAgent();
     try {
       // Closed loop: the next request leaves when the previous response has ended, until the window closes.
-      while (performance.now() < windowEnd) {
+      for (let sequence = 0; performance.now() < windowEnd; sequence++) {
         let response: TimedResponse;
         try {
-          response = await timedPost(url, request.json, { agent, headers: request.headers });
+          response = await timedPost(url, body(sequence), { agent, headers });
         } catch (error) {
           fail(`request failed: ${String(error)}`);
           await new Promise((resolve) => setTimeout(resolve, failureBackoffMs));
           continue;
         }
         completed++;
-        const problem = checkResponse(response, request.expect);
+        const problem = workload.kind === 'icp' ? checkIcp(response) : checkResponse(response, workload.expect);
         if (problem) {
           fail(problem);
           continue;
@@ -72,7 +82,7 @@ async function runLoad(request: LoadRequest): Promise<LoadResult> {
       agent.destroy();
     }
   };
-  await Promise.all(Array.from({ length: request.clients }, client));
+  await Promise.all(loopsOf(workload).map(client));
   return {
     windowStart: epoch(windowStart),
     windowEnd: epoch(windowEnd),
@@ -83,6 +93,25 @@ async function runLoad(request: LoadRequest): Promise<LoadResult> {
     failed,
     failures,
   };
+}
+
+/** One client's loop: its headers and the body of its request number `sequence`. */
+interface Loop {
+  headers: Record<string, string>;
+  body(sequence: number): unknown;
+}
+
+function loopsOf(workload: LoadWorkload): Loop[] {
+  if (workload.kind === 'fixed') {
+    return Array.from({ length: workload.clients }, () => ({ headers: workload.headers, body: () => workload.json }));
+  }
+  return workload.clients.map((headers, index) => ({
+    headers,
+    // Same length for every company, so every generation streams about as many chunks.
+    body: (sequence) => ({
+      company: `${workload.companyPrefix}-${String(index).padStart(3, '0')}-${sequence.toString(36).padStart(3, '0')}.example.com`,
+    }),
+  }));
 }
 
 /** Why the response does not count as a complete, valid stream, or undefined when it does. */
@@ -99,4 +128,20 @@ function checkResponse(response: TimedResponse, expect: ResponseExpectation): st
     if (response.body.includes(text)) return `the body contains ${text}: ${head()}`;
   }
   return undefined;
+}
+
+/** ICP responses: HTTP 200, a cache miss, and a body that parses as an ICPResult. */
+function checkIcp(response: TimedResponse): string | undefined {
+  const head = () => JSON.stringify(response.body.slice(0, 300));
+  if (response.status !== 200) return `HTTP ${response.status}: ${head()}`;
+  if (response.headers['x-cache'] !== 'miss')
+    return `expected x-cache: miss, got ${String(response.headers['x-cache'])}`;
+  let json: unknown;
+  try {
+    json = JSON.parse(response.body);
+  } catch {
+    return `the body is not JSON (truncated stream?): …${JSON.stringify(response.body.slice(-200))}`;
+  }
+  const parsed = icpResultSchema.safeParse(json);
+  return parsed.success ? undefined : `the body is not an ICPResult: ${head()}`;
 }

@@ -50,33 +50,77 @@ export interface LoadResult {
   failures: string[];
 }
 
+/** The ICP variant: one client per headers entry, each request for a company never asked for before. */
+export interface IcpLoadOptions {
+  url: URL;
+  /** One entry per concurrent client: that client's headers (its tenant's API key). */
+  clients: Array<Record<string, string>>;
+  /** Prefix of the generated company names; every request asks for a company never asked for before. */
+  companyPrefix: string;
+  /** Load before the measuring window opens (same loops, no gap), not counted. */
+  warmUpMs: number;
+  durationMs: number;
+}
+
+/** What the worker's clients send and how it checks the responses. */
+export type LoadWorkload =
+  | { kind: 'fixed'; json: unknown; headers: Record<string, string>; clients: number; expect: ResponseExpectation }
+  | { kind: 'icp'; clients: Array<Record<string, string>>; companyPrefix: string };
+
 /** Messages to and from load-client-worker.ts; times there are epoch milliseconds. */
 export interface LoadRequest {
   id: number;
   url: string;
-  json: unknown;
-  headers: Record<string, string>;
-  clients: number;
   warmUpMs: number;
   durationMs: number;
-  expect: ResponseExpectation;
+  workload: LoadWorkload;
 }
 
-type LoadReply = { id: number; ok: true; result: LoadResult } | { id: number; ok: false; error: string };
+export type LoadReply = { id: number; ok: true; result: LoadResult } | { id: number; ok: false; error: string };
 
-export interface LoadClient {
+export interface ClosedLoopClient<Options> {
   /** Runs one closed-loop load phase; resolves once every client has finished its last request. */
-  run(options: LoadOptions): Promise<LoadResult>;
+  run(options: Options): Promise<LoadResult>;
   /** The worker thread's event-loop utilisation (pass an earlier value for the delta, as Node's API does). */
   eventLoopUtilization(previous?: EventLoopUtilization): EventLoopUtilization;
+  heapUsed(): Promise<number>;
   close(): Promise<void>;
 }
+
+export type LoadClient = ClosedLoopClient<LoadOptions>;
+export type IcpLoadClient = ClosedLoopClient<IcpLoadOptions>;
 
 /**
  * A closed-loop load generator on its own thread (same process, own event loop), like worker-client.ts: a
  * client on the servers' thread would only read a response once the server code yields.
  */
 export function startLoadClient(): LoadClient {
+  return startClosedLoopClient('load client worker', (options) => ({
+    kind: 'fixed',
+    json: options.json,
+    headers: options.headers ?? {},
+    clients: options.clients,
+    expect: options.expect,
+  }));
+}
+
+/**
+ * Closed-loop `POST /api/ai/icp` clients on their own thread (like startLoadClient), each on its own keep-alive
+ * socket, each request for a new company (so the ICP cache never answers), every response checked on the
+ * worker: HTTP 200, `x-cache: miss`, and a body that parses as an ICPResult.
+ */
+export function startIcpLoadClient(): IcpLoadClient {
+  return startClosedLoopClient('ICP load worker', (options) => ({
+    kind: 'icp',
+    clients: options.clients,
+    companyPrefix: options.companyPrefix,
+  }));
+}
+
+function startClosedLoopClient<Options extends { url: URL; warmUpMs: number; durationMs: number }>(
+  name: string,
+  workloadOf: (options: Options) => LoadWorkload,
+): ClosedLoopClient<Options> {
   // The worker inherits this process's execArgv, so the same TypeScript loader (tsx) runs it.
   const worker = new Worker(new URL('./load-client-worker.ts', import.meta.url));
   const pending = new Map<number, { resolve: (result: LoadResult) => void; reject: (error: Error) => void }>();
@@ -109,7 +153,7 @@ export function startLoadClient(): LoadClient {
     });
   });
   worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`The load client worker exited with code ${code}`)));
+  worker.on('exit', (code) => failAll(new Error(`The ${name} exited with code ${code}`)));
   return {
     run: (options) =>
       new Promise((resolve, reject) => {
@@ -118,16 +162,14 @@ export function startLoadClient(): LoadClient {
         const request: LoadRequest = {
           id,
           url: options.url.href,
-          json: options.json,
-          headers: options.headers ?? {},
-          clients: options.clients,
           warmUpMs: options.warmUpMs,
           durationMs: options.durationMs,
-          expect: options.expect,
+          workload: workloadOf(options),
         };
         worker.postMessage(request);
       }),
     eventLoopUtilization: (previous) => worker.performance.eventLoopUtilization(previous),
+    heapUsed: async () => (await worker.getHeapStatistics()).used_heap_size,
     close: async () => {
       await worker.terminate();
     },

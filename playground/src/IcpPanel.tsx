@@ -1,8 +1,8 @@
 import { experimental_useObject as useObject } from '@ai-sdk/react';
 import { type FormEvent, useState } from 'react';
 import { type IcpResult, icpResultSchema } from '../../functions/domain/strategy/icp.ts';
-import { describeError } from './connection.ts';
-import { fieldsOf, PhaseBadge, ProfileFields, type StreamPhase } from './ProfileFields.tsx';
+import { fieldsOf, type StreamPhase } from './ProfileFields.tsx';
+import { finishedPhase, StreamingObjectPanel } from './StreamingObjectPanel.tsx';
 
 const icpFields = fieldsOf(icpResultSchema);
 
@@ -20,12 +20,8 @@ export function IcpPanel(props: {
     schema: icpResultSchema,
     headers: props.headers,
     onFinish: ({ object: result, error: invalid }) => {
-      if (result) {
-        setPhase('done');
-        props.onResult(result);
-      } else {
-        setPhase(invalid ? 'error' : 'stopped');
-      }
+      setPhase(finishedPhase(result, invalid));
+      if (result) props.onResult(result);
     },
     onError: () => setPhase('error'),
   });
@@ -37,34 +33,27 @@ export function IcpPanel(props: {
   };
 
   return (
-    <section className="panel" data-testid="icp-panel" aria-busy={isLoading}>
-      <header>
-        <h2>Ideal Customer Profile</h2>
-        <PhaseBadge phase={phase} testId="icp-phase" />
-      </header>
-      <form onSubmit={onSubmit} className="row">
+    <StreamingObjectPanel
+      title="Ideal Customer Profile"
+      testId="icp"
+      phase={phase}
+      isLoading={isLoading}
+      onSubmit={onSubmit}
+      onStop={() => {
+        stop();
+        setPhase('stopped');
+      }}
+      input={
         <label>
           Company
           <input value={company} onChange={(event) => setCompany(event.target.value)} name="company" />
         </label>
-        {isLoading ? (
-          <button
-            type="button"
-            onClick={() => {
-              stop();
-              setPhase('stopped');
-            }}
-          >
-            Stop
-          </button>
-        ) : (
-          <button type="submit" disabled={props.disabled || !company.trim()}>
-            Generate ICP
-          </button>
-        )}
-      </form>
-      {error ? <p className="error">{describeError(error)}</p> : null}
-      <ProfileFields fields={icpFields} value={object} />
-    </section>
+      }
+      submitLabel="Generate ICP"
+      submitDisabled={props.disabled || !company.trim()}
+      error={error}
+      fields={icpFields}
+      value={object}
+    />
   );
 }

@@ -2,8 +2,8 @@ import { experimental_useObject as useObject } from '@ai-sdk/react';
 import { type FormEvent, useState } from 'react';
 import type { IcpResult } from '../../functions/domain/strategy/icp.ts';
 import { ippResultSchema } from '../../functions/domain/strategy/ipp.ts';
-import { describeError } from './connection.ts';
-import { fieldsOf, PhaseBadge, ProfileFields, type StreamPhase } from './ProfileFields.tsx';
+import { fieldsOf, type StreamPhase } from './ProfileFields.tsx';
+import { finishedPhase, StreamingObjectPanel } from './StreamingObjectPanel.tsx';
 
 const ippFields = fieldsOf(ippResultSchema);
 
@@ -23,7 +23,7 @@ export function IppPanel(props: {
     schema: ippResultSchema,
     headers: props.headers,
     onFinish: ({ object: result, error: invalid }) => {
-      setPhase(result ? 'done' : invalid ? 'error' : 'stopped');
+      setPhase(finishedPhase(result, invalid));
       props.onFinished();
     },
     onError: () => setPhase('error'),
@@ -37,12 +37,17 @@ export function IppPanel(props: {
   };
 
   return (
-    <section className="panel" data-testid="ipp-panel" aria-busy={isLoading}>
-      <header>
-        <h2>Ideal Partner Profile</h2>
-        <PhaseBadge phase={phase} testId="ipp-phase" />
-      </header>
-      <form onSubmit={onSubmit} className="row">
+    <StreamingObjectPanel
+      title="Ideal Partner Profile"
+      testId="ipp"
+      phase={phase}
+      isLoading={isLoading}
+      onSubmit={onSubmit}
+      onStop={() => {
+        stop();
+        setPhase('stopped');
+      }}
+      input={
         <label>
           Domain
           <input
@@ -52,25 +57,13 @@ export function IppPanel(props: {
             name="domain"
           />
         </label>
-        {isLoading ? (
-          <button
-            type="button"
-            onClick={() => {
-              stop();
-              setPhase('stopped');
-            }}
-          >
-            Stop
-          </button>
-        ) : (
-          <button type="submit" disabled={props.disabled || !props.icp}>
-            Generate IPP
-          </button>
-        )}
-      </form>
-      {props.icp ? null : <p className="hint">Generate an ICP first: the IPP is built from it.</p>}
-      {error ? <p className="error">{describeError(error)}</p> : null}
-      <ProfileFields fields={ippFields} value={object} />
-    </section>
+      }
+      submitLabel="Generate IPP"
+      submitDisabled={props.disabled || !props.icp}
+      hint={props.icp ? null : <p className="hint">Generate an ICP first: the IPP is built from it.</p>}
+      error={error}
+      fields={ippFields}
+      value={object}
+    />
   );
 }

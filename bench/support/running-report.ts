@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { createReportUnlessRunning } from '../../functions/stores/report-store.ts';
+
+export interface RunningReportOptions {
+  organisationId: string;
+  orgName: string;
+  domain: string;
+  /** Names the report in the error thrown when it unexpectedly joins a running one. */
+  what: string;
+}
+
+/**
+ * Writes a running `executive-summary` report directly (outside any request), as a stand-in for one the report
+ * worker is generating: an SSE stream can then follow it. Returns its id.
+ */
+export async function createRunningReport(
+  stores: { createReportUnlessRunning: typeof createReportUnlessRunning },
+  { organisationId, orgName, domain, what }: RunningReportOptions,
+): Promise<string> {
+  const reportId = randomUUID();
+  const now = new Date().toISOString();
+  const outcome = await stores.createReportUnlessRunning(
+    {
+      reportId,
+      jobId: randomUUID(),
+      organisationId,
+      reportType: 'executive-summary',
+      orgName,
+      domain,
+      filters: {},
+      // Unique, so the in-flight lock never hands back another report.
+      filterFingerprint: randomUUID().replaceAll('-', ''),
+      status: 'running',
+      createdAt: now,
+      updatedAt: now,
+    },
+    Math.floor(Date.now() / 1000) + 600,
+  );
+  if (!outcome.created) throw new Error(`${what} unexpectedly joined a running one`);
+  return reportId;
+}
