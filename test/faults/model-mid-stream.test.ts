@@ -17,12 +17,12 @@ import { describe, expect, test } from '@jest/globals';
 import { icpResultSchema, normaliseCompany } from '../../functions/domain/strategy/icp.ts';
 import { getCachedIcp, getStrategy } from '../../functions/stores/strategy-store.ts';
 import { repositoryRoot } from '../../local/aws-local.ts';
+import { chatTurn, textOf, userMessage } from '../support/chat-client.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 import { readObjectStream } from '../support/object-stream.ts';
 import { collectReportEvents } from '../support/report-events-client.ts';
 import { bearer, createTenant } from '../support/tenants.ts';
 import { modelRequestsMentioning, quotaUsed, requestIcp } from './support/api.ts';
-import { chatTurn, textOf, userMessage } from './support/chat.ts';
 import { pacedModel } from './support/paced-model.ts';
 import {
   expectCompleteReport,

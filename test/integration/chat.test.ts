@@ -5,9 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
-import { DefaultChatTransport, readUIMessageStream, type UIMessage } from 'ai';
+import type { UIMessage } from 'ai';
 import { chatTokenBudget } from '../../functions/domain/chat/token-budget.ts';
 import type { Partner } from '../../functions/domain/partners/partner.ts';
+import { chatTurn, textOf, userMessage } from '../support/chat-client.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 import { postJsonTo } from '../support/object-stream.ts';
 import { bearer, createTenant, type TestTenant } from '../support/tenants.ts';
@@ -15,7 +16,6 @@ import { bearer, createTenant, type TestTenant } from '../support/tenants.ts';
 const local = useLocalStack({ localBedrock: { latencyMs: { perChunkMs: 2 } } });
 const post = postJsonTo(() => local.stack.baseUrl);
 
-const userMessage = (text: string): UIMessage => ({ id: randomUUID(), role: 'user', parts: [{ type: 'text', text }] });
 const assistantMessage = (text: string): UIMessage => ({
   id: randomUUID(),
   role: 'assistant',
@@ -24,29 +24,10 @@ const assistantMessage = (text: string): UIMessage => ({
 
 /** One chat turn as useChat performs it; returns the assistant message as useChat builds it. */
 async function chat(tenant: TestTenant, messages: UIMessage[], currentRoute?: string) {
-  const transport = new DefaultChatTransport({
-    api: `${local.stack.baseUrl}/api/ai/chat`,
-    headers: bearer(tenant),
-    body: currentRoute === undefined ? {} : { currentRoute },
-  });
-  const stream = await transport.sendMessages({
-    chatId: randomUUID(),
-    trigger: 'submit-message',
-    messageId: undefined,
-    abortSignal: undefined,
-    messages,
-  });
-  const errors: Error[] = [];
-  let message: UIMessage | undefined;
-  for await (const state of readUIMessageStream({ stream, onError: (error) => errors.push(error as Error) })) {
-    message = state;
-  }
+  const { message, errors } = await chatTurn(local.stack, tenant, messages, currentRoute);
   if (!message) throw new Error('The stream produced no assistant message');
   return { message, errors };
 }
-
-const textOf = (message: UIMessage) =>
-  message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
 
 interface ToolPart {
   type: string;

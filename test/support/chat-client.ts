@@ -1,8 +1,8 @@
 /** One Nelson turn as useChat performs it (DefaultChatTransport + readUIMessageStream), keeping stream errors. */
 import { randomUUID } from 'node:crypto';
 import { DefaultChatTransport, readUIMessageStream, type UIMessage } from 'ai';
-import type { RunningLocalStack } from '../../../local/local-stack.ts';
-import { bearer, type TestTenant } from '../../support/tenants.ts';
+import type { RunningLocalStack } from '../../local/local-stack.ts';
+import { bearer, type TestTenant } from './tenants.ts';
 
 export const userMessage = (text: string): UIMessage => ({
   id: randomUUID(),
@@ -10,8 +10,17 @@ export const userMessage = (text: string): UIMessage => ({
   parts: [{ type: 'text', text }],
 });
 
-export async function chatTurn(stack: RunningLocalStack, tenant: TestTenant, messages: UIMessage[]) {
-  const transport = new DefaultChatTransport({ api: `${stack.baseUrl}/api/ai/chat`, headers: bearer(tenant) });
+export async function chatTurn(
+  stack: RunningLocalStack,
+  tenant: TestTenant,
+  messages: UIMessage[],
+  currentRoute?: string,
+) {
+  const transport = new DefaultChatTransport({
+    api: `${stack.baseUrl}/api/ai/chat`,
+    headers: bearer(tenant),
+    body: currentRoute === undefined ? {} : { currentRoute },
+  });
   const stream = await transport.sendMessages({
     chatId: randomUUID(),
     trigger: 'submit-message',
