@@ -18,7 +18,17 @@ export interface StructuredOutputRequest<Schema extends z.ZodType, Result> {
 type NextChunk = () => Promise<string | undefined>;
 
 const encoder = new TextEncoder();
-const modelOptions = { maxRetries: 3 } as const;
+
+/** The call options every structured generation shares; throttling is retried with backoff (maxRetries). */
+const modelCall = (
+  request: Pick<StructuredOutputRequest<z.ZodType, unknown>, 'model' | 'system' | 'prompt' | 'abortSignal'>,
+) => ({
+  model: request.model,
+  system: request.system,
+  prompt: request.prompt,
+  abortSignal: request.abortSignal,
+  maxRetries: 3,
+});
 
 /**
  * Waits for the first chunk of text. A failure before it becomes 503 `model_unavailable` (the caller can
@@ -67,14 +77,7 @@ async function streamAfterFirstChunk(
 export async function streamStructuredObject<Schema extends z.ZodType>(
   request: StructuredOutputRequest<Schema, z.output<Schema>>,
 ): Promise<ReadableStream<Uint8Array>> {
-  const result = streamText({
-    model: request.model,
-    system: request.system,
-    prompt: request.prompt,
-    output: Output.object({ schema: request.schema }),
-    abortSignal: request.abortSignal,
-    ...modelOptions,
-  });
+  const result = streamText({ ...modelCall(request), output: Output.object({ schema: request.schema }) });
   const reader = result.stream.getReader();
   const nextText: NextChunk = async () => {
     for (;;) {
@@ -99,14 +102,7 @@ export async function streamStructuredObject<Schema extends z.ZodType>(
 export async function streamStructuredArray<ElementSchema extends z.ZodType>(
   request: StructuredOutputRequest<ElementSchema, z.output<ElementSchema>[]>,
 ): Promise<ReadableStream<Uint8Array>> {
-  const result = streamText({
-    model: request.model,
-    system: request.system,
-    prompt: request.prompt,
-    output: Output.array({ element: request.schema }),
-    abortSignal: request.abortSignal,
-    ...modelOptions,
-  });
+  const result = streamText({ ...modelCall(request), output: Output.array({ element: request.schema }) });
   const reader = result.elementStream.getReader();
   let written = 0;
   let closed = false;
