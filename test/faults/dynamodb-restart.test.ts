@@ -18,9 +18,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { DynamoDBRecord, SQSBatchResponse } from 'aws-lambda';
-import { eventIdFromSequenceNumber } from '../../functions/domain/reports/report-events.ts';
+import { eventIdFromSequenceNumber, reportEventFor } from '../../functions/domain/reports/report-events.ts';
 import { listReportSections } from '../../functions/stores/report-store.ts';
 import { reportQueue } from '../../lib/definitions/queues.ts';
 import { findFreePort, type RunningDynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
@@ -50,28 +52,57 @@ const recordingReportWorker: SqsHandler = async (event, context) => {
 };
 
 /**
- * Lets a test hold the projector's next batch until it says so, to make the outage land in the middle of a
- * projection: the projector has read the records from the stream but not yet written their events.
+ * Lets a test hold one of the projector's batches until it says so: the next one, to make the outage land in the
+ * middle of a projection (the projector has read the records from the stream but not yet written their events),
+ * or the one that ends the job, so the report cannot finish before the test has cut the client's connection.
  */
+interface HeldBatch {
+  /** Resolves with the held records once a matching batch has reached the projector. */
+  held: Promise<DynamoDBRecord[]>;
+  release(): void;
+}
 const projectorGate = (() => {
-  let armed: { onHeld: (records: DynamoDBRecord[]) => void; released: Promise<void> } | undefined;
-  let release = () => {};
+  let armed:
+    | {
+        matches: (records: DynamoDBRecord[]) => boolean;
+        onHeld: (records: DynamoDBRecord[]) => void;
+        released: Promise<void>;
+      }
+    | undefined;
+  const releases: Array<() => void> = [];
   return {
-    holdNextBatch(): Promise<DynamoDBRecord[]> {
-      return new Promise((onHeld) => {
-        armed = { onHeld, released: new Promise<void>((resolve) => (release = resolve)) };
-      });
+    /** A failed test must not leave the projector (and so the stack's shutdown) waiting. */
+    releaseAll: () => {
+      for (const release of releases) release();
     },
-    release: () => release(),
+    holdNextBatch(matches: (records: DynamoDBRecord[]) => boolean = (records) => records.length > 0): HeldBatch {
+      let onHeld: (records: DynamoDBRecord[]) => void = () => {};
+      let release = () => {};
+      const held = new Promise<DynamoDBRecord[]>((resolve) => (onHeld = resolve));
+      armed = { matches, onHeld, released: new Promise<void>((resolve) => (release = resolve)) };
+      releases.push(release);
+      return { held, release: () => release() };
+    },
     async pass(records: DynamoDBRecord[]) {
       const hold = armed;
-      if (!hold || records.length === 0) return;
+      if (!hold?.matches(records)) return;
       armed = undefined;
       hold.onHeld(records);
       await hold.released;
     },
   };
 })();
+const endsTheJob = (records: DynamoDBRecord[]) =>
+  records.some((record) => {
+    const image = record.dynamodb?.NewImage;
+    if (!image) return false;
+    const newImage = unmarshall(image as Record<string, AttributeValue>);
+    const oldImage = record.dynamodb?.OldImage
+      ? unmarshall(record.dynamodb.OldImage as Record<string, AttributeValue>)
+      : undefined;
+    const type = reportEventFor({ entity: String(newImage.entity), newImage, oldImage })?.type;
+    return type === 'job.completed' || type === 'job.failed';
+  });
 const gatedStreamProjector: StreamHandler = async (event, context) => {
   const { handler } = (await import('../../functions/handlers/stream-projector.ts')) as unknown as {
     handler: StreamHandler;
@@ -99,6 +130,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  projectorGate.releaseAll();
   await stack?.stop();
   await dynamoDbLocal?.stop();
   if (dataDirectory) await rm(dataDirectory, { recursive: true, force: true });
@@ -130,9 +162,14 @@ describe('DynamoDB Local is restarted mid-report', () => {
 
     // The crash: no shutdown hook, whatever DynamoDB Local had in flight is cut off. The projector has just read
     // a batch from the stream and writes its events only now, into the outage.
-    const heldRecords = await projectorGate.holdNextBatch();
+    const outageBatch = projectorGate.holdNextBatch();
+    const heldRecords = await outageBatch.held;
     await dynamoDbLocal?.kill('SIGKILL');
-    projectorGate.release();
+    // Until the client's connection is cut, the job's end stays unprojected: after the outage the open connection
+    // polls at its backed-off interval, and one read could otherwise deliver the last sections and the job's end
+    // together, leaving nothing to resume.
+    const jobEnd = projectorGate.holdNextBatch(endsTheJob);
+    outageBatch.release();
     const unknownKey = `pos_${randomUUID()}_${randomBytes(32).toString('base64url')}`;
     const duringOutage = await Promise.all([
       timed(fetch(`${baseUrl}/api/reports/${report.reportId}`, { headers: bearer(tenant) })),
@@ -170,6 +207,7 @@ describe('DynamoDB Local is restarted mid-report', () => {
     });
     // ...and when it breaks, EventSource resumes from the last event it saw.
     follower.cutConnection();
+    jobEnd.release();
     model.setDelay(1);
     const events = await follower.finished;
 
