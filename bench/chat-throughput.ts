@@ -16,7 +16,7 @@ import { integerFromEnv } from './support/runs.ts';
 import { median, percentile } from './support/stats.ts';
 import { type BenchModule, type BenchTable, headline } from './support/table.ts';
 import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
-import { benchPartners, createPartner } from './support/tenant-data.ts';
+import { benchOrganisationLimits, benchPartners, createPartner } from './support/tenant-data.ts';
 
 /** Defaults; BENCH_CHAT_SECONDS and BENCH_CHAT_CLIENTS override them. */
 const defaultSeconds = 15;
@@ -96,7 +96,7 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
 
     // Imported only now: the stores read the environment the stack has just set (as local/start.ts does).
     const { createOrganisation, issueApiKey } = await import('../functions/admin/provisioning.ts');
-    const organisation = await createOrganisation('Chat throughput benchmark', 1_000_000);
+    const organisation = await createOrganisation('Chat throughput benchmark', benchOrganisationLimits);
     const { apiKey } = await issueApiKey(organisation.organisationId, 'bench@example.com', 'chat-throughput');
     const authorization = { authorization: `Bearer ${apiKey}` };
     for (const partner of benchPartners) await createPartner(stack.baseUrl, authorization, partner);

@@ -23,7 +23,7 @@ import { countSqsRequests, type SqsRequest } from './support/sqs-requests.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
 import { type BenchModule, type BenchTable, headline } from './support/table.ts';
 import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
-import { benchPartners } from './support/tenant-data.ts';
+import { benchOrganisationLimits, benchPartners } from './support/tenant-data.ts';
 import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
 
 /** us-east-1 list prices, November 2026 — check the live pricing pages. */
@@ -150,7 +150,7 @@ export async function measureCostModel(): Promise<BenchTable[]> {
     const sse = startSseClient();
     cleanup.push(() => sse.close());
 
-    const organisation = await stores.createOrganisation('Cost model benchmark', 1_000_000);
+    const organisation = await stores.createOrganisation('Cost model benchmark', benchOrganisationLimits);
     const bench: Bench = {
       stack,
       stores,

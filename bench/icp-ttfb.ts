@@ -31,6 +31,7 @@ import { median, percentile } from './support/stats.ts';
 import { type FloorPurpose, type StreamFloor, startStreamFloor } from './support/stream-floor.ts';
 import { type BenchModule, type BenchTable, headline } from './support/table.ts';
 import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
+import { benchOrganisationLimits } from './support/tenant-data.ts';
 import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
 
 /** Targets from issue 3. */
@@ -74,7 +75,7 @@ export const icpTtfb: BenchModule = {
 
       // Imported only now: the stores read the environment the stack has just set (as local/start.ts does).
       const { createOrganisation, issueApiKey } = await import('../functions/admin/provisioning.ts');
-      const organisation = await createOrganisation('ICP TTFB benchmark', 1_000_000);
+      const organisation = await createOrganisation('ICP TTFB benchmark', benchOrganisationLimits);
       const { apiKey } = await issueApiKey(organisation.organisationId, 'bench@example.com', 'icp-ttfb');
 
       const dynamoWarmUp = await warmUpDynamoDbLocal(stack.dynamoEndpoint, stack.tableName);

@@ -30,6 +30,7 @@ import { type SseLoadClient, type SseLoadConnection, startSseLoadClient } from '
 import { median, percentile } from './support/stats.ts';
 import { type BenchModule, type BenchTable, headline } from './support/table.ts';
 import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
+import { benchOrganisationLimits } from './support/tenant-data.ts';
 
 /** Targets from issue 6, item 2. */
 const targets = { sseConnections: 500, generations: 50, eventLatencyMedianMs: 1000 };
@@ -162,7 +163,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
 
     const tenants: Tenant[] = [];
     for (let index = 0; index < settings.tenants; index++) {
-      const organisation = await stores.createOrganisation(`Load tenant ${index}`, 1_000_000);
+      const organisation = await stores.createOrganisation(`Load tenant ${index}`, benchOrganisationLimits);
       const { apiKey } = await stores.issueApiKey(organisation.organisationId, `load${index}@example.com`, 'load');
       tenants.push({ organisationId: organisation.organisationId, headers: { authorization: `Bearer ${apiKey}` } });
     }

@@ -17,6 +17,7 @@ import { type SseClient, startSseClient } from './support/sse-client.ts';
 import { median, percentile } from './support/stats.ts';
 import { type BenchModule, type BenchTable, type HeadlineRow, headline } from './support/table.ts';
 import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
+import { benchOrganisationLimits } from './support/tenant-data.ts';
 import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
 
 /** Targets from issue 4. */
@@ -119,7 +120,7 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
     if (!localBedrock) throw new Error('The local stack started without its local Bedrock endpoint');
     restoreNagle = disableNagleOnAcceptedSockets(localBedrock.port);
     const stores = await importStores();
-    const organisation = await stores.createOrganisation('Report pipeline benchmark', 1_000_000);
+    const organisation = await stores.createOrganisation('Report pipeline benchmark', benchOrganisationLimits);
     const { apiKey } = await stores.issueApiKey(organisation.organisationId, 'bench@example.com', 'report-pipeline');
     const dynamoWarmUp = await warmUpDynamoDbLocal(stack.dynamoEndpoint, stack.tableName, 150);
 

@@ -36,6 +36,8 @@ export const stackConfigSchema = z.object({
   // prefault (not default) so a partial `models` object still gets the remaining defaults.
   models: modelsSchema.prefault({}),
   defaultMonthlyQuota: z.number().int().min(0).default(1000),
+  /** AI requests (model calls) per organisation per minute unless the organisation has its own limit. */
+  defaultAiRequestsPerMinute: z.number().int().min(1).default(120),
   corsAllowedOrigins: z.array(z.string().min(1)).min(1).default(['*']),
   maxBodyBytes: z
     .number()

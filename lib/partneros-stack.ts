@@ -51,6 +51,7 @@ export class PartnerOsStack extends Stack {
       REPORT_QUEUE_URL: this.reportQueues.queue.queueUrl,
       CORS_ALLOWED_ORIGINS: config.corsAllowedOrigins.join(','),
       DEFAULT_MONTHLY_QUOTA: String(config.defaultMonthlyQuota),
+      DEFAULT_AI_REQUESTS_PER_MINUTE: String(config.defaultAiRequestsPerMinute),
       MAX_BODY_BYTES: String(config.maxBodyBytes),
       ICP_CACHE_TTL_SECONDS: String(config.icpCacheTtlSeconds),
       MODEL_IDS: JSON.stringify(config.models),

@@ -15,6 +15,7 @@ export function deploymentDefaults(): Partial<Record<keyof Environment, string>>
   return {
     MODEL_IDS: JSON.stringify(settings.models),
     DEFAULT_MONTHLY_QUOTA: String(settings.defaultMonthlyQuota),
+    DEFAULT_AI_REQUESTS_PER_MINUTE: String(settings.defaultAiRequestsPerMinute),
     CORS_ALLOWED_ORIGINS: (settings.corsAllowedOrigins as string[]).join(','),
     MAX_BODY_BYTES: String(settings.maxBodyBytes),
     ICP_CACHE_TTL_SECONDS: String(settings.icpCacheTtlSeconds),

@@ -3,9 +3,10 @@
  * variables select (AWS_PROFILE/AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB); `--local` targets the running
  * `npm start` stack instead.
  *
- *   npm run admin -- org create --name "Acme" [--quota 500]
+ *   npm run admin -- org create --name "Acme" [--quota 500] [--rate 60]
  *   npm run admin -- org list
  *   npm run admin -- org quota --org <organisationId> (--limit 500 | --default)
+ *   npm run admin -- org rate-limit --org <organisationId> (--limit 60 | --default)   AI requests per minute
  *   npm run admin -- key issue --org <organisationId> --email user@acme.com [--label laptop]
  *   npm run admin -- key list --org <organisationId>
  *   npm run admin -- key revoke --key <keyId>
@@ -13,8 +14,10 @@
  * Global options: --table <name> (or TABLE_NAME), --local
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { z } from 'zod';
 import {
+  aiRequestsPerMinuteSchema,
   createOrganisation,
   issueApiKey,
   monthlyQuotaSchema,
@@ -24,14 +27,20 @@ import { quotaPeriod } from '../functions/domain/access/quota.ts';
 import { isoNow } from '../functions/runtime/clock.ts';
 import { environment } from '../functions/runtime/environment.ts';
 import { listApiKeys, revokeApiKey } from '../functions/stores/api-key-store.ts';
-import { getOrganisation, listOrganisations, setMonthlyQuota } from '../functions/stores/organisation-store.ts';
+import {
+  getOrganisation,
+  listOrganisations,
+  type OrganisationLimit,
+  setOrganisationLimit,
+} from '../functions/stores/organisation-store.ts';
 import { quotaUsed } from '../functions/stores/quota-store.ts';
 
-const { values, positionals } = parseArgs({
+const optionSpecs = {
   allowPositionals: true,
   options: {
     name: { type: 'string' },
     quota: { type: 'string' },
+    rate: { type: 'string' },
     limit: { type: 'string' },
     default: { type: 'boolean' },
     org: { type: 'string' },
@@ -41,7 +50,19 @@ const { values, positionals } = parseArgs({
     table: { type: 'string' },
     local: { type: 'boolean' },
   },
-});
+} as const satisfies ParseArgsConfig;
+
+/** A usage mistake is a one-line message and exit code 2, not a stack trace. */
+function parseCommandLine() {
+  try {
+    return parseArgs(optionSpecs);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}
+
+const { values, positionals } = parseCommandLine();
 
 function required(name: keyof typeof values): string {
   const value = values[name];
@@ -67,16 +88,23 @@ async function organisationOrFail(organisationId: string) {
   return organisation;
 }
 
+/** `--limit n` sets the organisation's own limit, `--default` removes it so the deployment default applies. */
+async function setLimit(limit: OrganisationLimit, schema: { parse(value: unknown): number }) {
+  const organisationId = required('org');
+  const value = values.default ? null : schema.parse(required('limit'));
+  if (!(await setOrganisationLimit(organisationId, limit, value))) throw new Error(`No organisation ${organisationId}`);
+  return getOrganisation(organisationId);
+}
+
 const commands: Record<string, () => Promise<unknown>> = {
   'org create': () =>
-    createOrganisation(required('name'), values.quota === undefined ? undefined : Number(values.quota)),
+    createOrganisation(required('name'), {
+      ...(values.quota === undefined ? {} : { monthlyQuota: Number(values.quota) }),
+      ...(values.rate === undefined ? {} : { aiRequestsPerMinute: Number(values.rate) }),
+    }),
   'org list': () => listOrganisations(),
-  'org quota': async () => {
-    const organisationId = required('org');
-    const limit = values.default ? null : monthlyQuotaSchema.parse(required('limit'));
-    if (!(await setMonthlyQuota(organisationId, limit))) throw new Error(`No organisation ${organisationId}`);
-    return getOrganisation(organisationId);
-  },
+  'org quota': () => setLimit('monthlyQuota', monthlyQuotaSchema),
+  'org rate-limit': () => setLimit('aiRequestsPerMinute', aiRequestsPerMinuteSchema),
   'key issue': () => issueApiKey(required('org'), userEmailSchema.parse(required('email')), values.label),
   'key list': async () => (await listApiKeys(required('org'))).map(({ secretHash: _hash, ...visible }) => visible),
   'key revoke': async () => {
@@ -107,6 +135,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  if (error instanceof z.ZodError) console.error(`Invalid value: ${z.prettifyError(error)}`);
+  else console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 });

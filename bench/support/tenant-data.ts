@@ -1,5 +1,11 @@
 /** Data a benchmark tenant is given through the public API before it is measured. */
 
+/**
+ * Limits far above what a run uses: the quota and rate-limit counters are still written on every AI request
+ * (their cost is measured), they just never refuse one.
+ */
+export const benchOrganisationLimits = { monthlyQuota: 1_000_000, aiRequestsPerMinute: 1_000_000 };
+
 /** Five partners of different types, tiers and regions (four active, one onboarding). */
 export const benchPartners = [
   { name: 'Hooli Cloud', type: 'technology', tier: 'gold', region: 'EMEA', revenue: 1_200_000, tags: ['cloud'] },

@@ -12,12 +12,23 @@ export const userEmailSchema = z
   .max(254)
   .transform((email) => email.toLowerCase());
 export const monthlyQuotaSchema = z.coerce.number().int().min(0).max(1_000_000_000);
+export const aiRequestsPerMinuteSchema = z.coerce.number().int().min(1).max(1_000_000_000);
 
-export async function createOrganisation(name: string, monthlyQuota?: number): Promise<Organisation> {
+/** An organisation's own limits; an absent one follows the deployment default. */
+export interface OrganisationLimits {
+  monthlyQuota?: number;
+  aiRequestsPerMinute?: number;
+}
+
+export async function createOrganisation(name: string, limits: OrganisationLimits = {}): Promise<Organisation> {
+  const { monthlyQuota, aiRequestsPerMinute } = limits;
   const organisation: Organisation = {
     organisationId: randomUUID(),
     name: organisationNameSchema.parse(name),
     ...(monthlyQuota === undefined ? {} : { monthlyQuota: monthlyQuotaSchema.parse(monthlyQuota) }),
+    ...(aiRequestsPerMinute === undefined
+      ? {}
+      : { aiRequestsPerMinute: aiRequestsPerMinuteSchema.parse(aiRequestsPerMinute) }),
     createdAt: isoNow(),
   };
   await putOrganisation(organisation);

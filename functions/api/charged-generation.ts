@@ -1,14 +1,14 @@
 import type { Caller } from './authenticate.ts';
 import type { ApiResponse } from './http-types.ts';
-import { chargeQuota, type QuotaCharge, quotaHeaders } from './quota-gate.ts';
+import { admitAiRequest, type QuotaCharge, quotaHeaders } from './quota-gate.ts';
 import { textStreamHeaders } from './text-stream-response.ts';
 
 export type StartGeneration = (abortSignal: AbortSignal) => Promise<ReadableStream<Uint8Array>>;
 
 /**
- * Charges one AI unit and starts the generation at the same time, so the quota write is off the path to
- * the first byte; nothing is sent until both are done. Without quota (402) the model call is aborted at
- * once. When the generation fails before its first byte (503, bad model config) the unit is refunded:
+ * Admits the request (rate limit and one AI unit) and starts the generation at the same time, so those writes
+ * are off the path to the first byte; nothing is sent until both are done. Without quota (402) or over the
+ * rate limit (429) the model call is aborted at once. When the generation fails before its first byte (503, bad model config) the unit is refunded:
  * nothing was delivered. The charge itself stays one atomic conditional update, so admission stays exact.
  */
 export async function chargedStream(
@@ -25,7 +25,7 @@ export async function chargedStream(
   generation.catch(() => undefined);
   let charge: QuotaCharge;
   try {
-    charge = await chargeQuota(caller);
+    charge = await admitAiRequest(caller);
   } catch (error) {
     abort.abort();
     generation.then((stream) => stream.cancel()).catch(() => undefined);

@@ -1,6 +1,8 @@
 import { type QuotaStatus, quotaPeriod, quotaPeriodExpiry, quotaStatus } from '../domain/access/quota.ts';
+import { rateWindow } from '../domain/access/rate-limit.ts';
 import { environment } from '../runtime/environment.ts';
 import { consumeQuota, quotaUsed, refundQuota } from '../stores/quota-store.ts';
+import { admitRequestInWindow } from '../stores/rate-limit-store.ts';
 import { ApiError } from './api-error.ts';
 import type { Caller } from './authenticate.ts';
 
@@ -14,12 +16,30 @@ export function monthlyLimit(caller: Caller): number {
   return caller.organisation.monthlyQuota ?? environment().DEFAULT_MONTHLY_QUOTA;
 }
 
-/** Consumes AI quota atomically or fails with 402 `quota_exceeded`. */
-export async function chargeQuota(caller: Caller, units = 1, now = new Date()): Promise<QuotaCharge> {
+export function requestsPerMinuteLimit(caller: Caller): number {
+  return caller.organisation.aiRequestsPerMinute ?? environment().DEFAULT_AI_REQUESTS_PER_MINUTE;
+}
+
+/**
+ * Admits one AI request: counts it in the organisation's per-minute window and consumes AI quota, both
+ * atomically and at the same time (two conditional updates on different items, so one round trip of latency).
+ * An exhausted quota wins (402: waiting does not help); otherwise a full window answers 429 with `Retry-After`
+ * and the quota just consumed is given back.
+ */
+export async function admitAiRequest(caller: Caller, units = 1, now = new Date()): Promise<QuotaCharge> {
   const { organisationId } = caller.organisation;
   const period = quotaPeriod(now);
   const limit = monthlyLimit(caller);
-  const used = await consumeQuota({ organisationId, period, units, limit, expiresAt: quotaPeriodExpiry(now) });
+  const window = rateWindow(now);
+  const [used, withinRate] = await Promise.all([
+    consumeQuota({ organisationId, period, units, limit, expiresAt: quotaPeriodExpiry(now) }),
+    admitRequestInWindow({
+      organisationId,
+      window: window.window,
+      limit: requestsPerMinuteLimit(caller),
+      expiresAt: window.expiresAt,
+    }),
+  ]);
   if (used === undefined) {
     throw new ApiError(
       'quota_exceeded',
@@ -27,7 +47,7 @@ export async function chargeQuota(caller: Caller, units = 1, now = new Date()): 
     );
   }
   let refunded = false;
-  return {
+  const charge: QuotaCharge = {
     status: quotaStatus(period, limit, used),
     refund: async () => {
       if (refunded) return;
@@ -35,6 +55,16 @@ export async function chargeQuota(caller: Caller, units = 1, now = new Date()): 
       await refundQuota(organisationId, period, units);
     },
   };
+  if (!withinRate) {
+    await charge.refund();
+    throw new ApiError(
+      'rate_limited',
+      `The organisation has made ${requestsPerMinuteLimit(caller)} AI requests this minute. Retry after ${window.retryAfterSeconds} s.`,
+      undefined,
+      { 'retry-after': String(window.retryAfterSeconds) },
+    );
+  }
+  return charge;
 }
 
 export async function currentQuotaStatus(caller: Caller, now = new Date()): Promise<QuotaStatus> {

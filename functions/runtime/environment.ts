@@ -11,6 +11,8 @@ export const environmentSchema = z.object({
   CORS_ALLOWED_ORIGINS: z.string().default('*'),
   /** AI quota units per organisation per calendar month (UTC) unless the organisation has its own limit. */
   DEFAULT_MONTHLY_QUOTA: z.coerce.number().int().min(0).default(1000),
+  /** AI requests per organisation per minute (429 `rate_limited` beyond) unless the organisation has its own limit. */
+  DEFAULT_AI_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   MAX_BODY_BYTES: z.coerce
     .number()
     .int()

@@ -8,14 +8,20 @@ export interface Organisation {
   name: string;
   /** Monthly AI quota units; absent means the deployment default applies. */
   monthlyQuota?: number;
+  /** AI requests per minute; absent means the deployment default applies. */
+  aiRequestsPerMinute?: number;
   createdAt: string;
 }
+
+/** The limits an administrator can set per organisation, each falling back to a deployment default. */
+export type OrganisationLimit = 'monthlyQuota' | 'aiRequestsPerMinute';
 
 function toOrganisation(item: Record<string, unknown>): Organisation {
   return {
     organisationId: String(item.organisationId),
     name: String(item.name),
     ...(typeof item.monthlyQuota === 'number' ? { monthlyQuota: item.monthlyQuota } : {}),
+    ...(typeof item.aiRequestsPerMinute === 'number' ? { aiRequestsPerMinute: item.aiRequestsPerMinute } : {}),
     createdAt: String(item.createdAt),
   };
 }
@@ -46,16 +52,21 @@ export async function listOrganisations(): Promise<Organisation[]> {
   return (await queryIndexPartition('ORGANISATIONS')).map(toOrganisation);
 }
 
-/** Sets the organisation's own monthly limit, or removes it (null) so the deployment default applies. */
-export async function setMonthlyQuota(organisationId: string, monthlyQuota: number | null): Promise<boolean> {
+/** Sets one of the organisation's own limits, or removes it (null) so the deployment default applies. */
+export async function setOrganisationLimit(
+  organisationId: string,
+  limit: OrganisationLimit,
+  value: number | null,
+): Promise<boolean> {
   try {
     await dynamo().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: itemKeys.organisation(organisationId),
-        UpdateExpression: monthlyQuota === null ? 'REMOVE monthlyQuota' : 'SET monthlyQuota = :limit',
+        UpdateExpression: value === null ? 'REMOVE #limit' : 'SET #limit = :value',
         ConditionExpression: 'attribute_exists(pk)',
-        ...(monthlyQuota === null ? {} : { ExpressionAttributeValues: { ':limit': monthlyQuota } }),
+        ExpressionAttributeNames: { '#limit': limit },
+        ...(value === null ? {} : { ExpressionAttributeValues: { ':value': value } }),
       }),
     );
     return true;

@@ -43,6 +43,7 @@ describe('stack configuration', () => {
     ['a malformed alarm email', { alarmEmail: 'not-an-email' }],
     ['an empty model id', { models: { chat: ' ' } }],
     ['a negative quota', { defaultMonthlyQuota: -1 }],
+    ['a rate limit of zero', { defaultAiRequestsPerMinute: 0 }],
   ])('rejects %s', (_, partneros) => {
     expect(() => configFrom(partneros)).toThrow(/Invalid CDK context "partneros"/);
   });

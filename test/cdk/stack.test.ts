@@ -127,6 +127,7 @@ describe('functions', () => {
       REPORT_QUEUE_URL: ref(queue),
       CORS_ALLOWED_ORIGINS: config.corsAllowedOrigins.join(','),
       DEFAULT_MONTHLY_QUOTA: String(config.defaultMonthlyQuota),
+      DEFAULT_AI_REQUESTS_PER_MINUTE: String(config.defaultAiRequestsPerMinute),
       MAX_BODY_BYTES: String(config.maxBodyBytes),
       ICP_CACHE_TTL_SECONDS: String(config.icpCacheTtlSeconds),
       MODEL_IDS: JSON.stringify(config.models),
@@ -151,6 +152,7 @@ describe('functions', () => {
       partneros: {
         corsAllowedOrigins: ['https://app.example.test', 'http://localhost:3000'],
         defaultMonthlyQuota: 42,
+        defaultAiRequestsPerMinute: 7,
         models: { chat: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0' },
       },
     });
@@ -159,6 +161,7 @@ describe('functions', () => {
         Variables: Match.objectLike({
           CORS_ALLOWED_ORIGINS: 'https://app.example.test,http://localhost:3000',
           DEFAULT_MONTHLY_QUOTA: '42',
+          DEFAULT_AI_REQUESTS_PER_MINUTE: '7',
           MODEL_IDS: Match.serializedJson(
             Match.objectLike({ chat: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0', icp: config.models.icp }),
           ),

@@ -93,7 +93,7 @@ async function seededReport(owner: TestTenant): Promise<string> {
 }
 
 beforeAll(async () => {
-  tenant = await createTenant(0);
+  tenant = await createTenant({ monthlyQuota: 0 });
   const stranger = await createTenant();
   const revoked = await createTenant();
   await revokeApiKey(revoked.keyId, new Date().toISOString());

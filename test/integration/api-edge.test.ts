@@ -174,7 +174,7 @@ describe('CORS', () => {
 
 describe('AI quota', () => {
   test('50 concurrent generations against 10 remaining units admit exactly 10', async () => {
-    const tenant = await createTenant(10);
+    const tenant = await createTenant({ monthlyQuota: 10 });
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, index) =>
         postJson('/api/ai/icp', { company: `company-${index}.example` }, bearer(tenant)),
@@ -186,5 +186,66 @@ describe('AI quota', () => {
     for (const response of responses.filter((r) => r.status === 402)) expectError(response, 402, 'quota_exceeded');
     const usage = (await call('/api/organisation', { headers: bearer(tenant) })).json() as { quota: unknown };
     expect(usage.quota).toMatchObject({ limit: 10, used: 10, remaining: 0 });
+  });
+});
+
+describe('AI rate limit', () => {
+  /**
+   * The limit counts per one-minute window; a burst that straddles a window boundary is counted in two
+   * windows. Starting the burst early in a window keeps it inside one.
+   */
+  async function startOfAFreshWindowIfLate() {
+    const secondsIntoMinute = new Date().getUTCSeconds();
+    if (secondsIntoMinute >= 50) await new Promise((resolve) => setTimeout(resolve, (61 - secondsIntoMinute) * 1000));
+  }
+
+  test('20 concurrent generations against 5 requests per minute admit exactly 5; the rest get 429 with Retry-After and keep their quota', async () => {
+    const tenant = await createTenant({ monthlyQuota: 100, aiRequestsPerMinute: 5 });
+    await startOfAFreshWindowIfLate();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        postJson('/api/ai/icp', { company: `rate-${index}.example` }, bearer(tenant)),
+      ),
+    );
+    const admitted = responses.filter((response) => response.status === 200);
+    const limited = responses.filter((response) => response.status !== 200);
+    expect(admitted).toHaveLength(5);
+    expect(limited).toHaveLength(15);
+    for (const response of limited) {
+      expectError(response, 429, 'rate_limited');
+      const retryAfter = Number(response.headers.get('retry-after'));
+      expect(Number.isInteger(retryAfter)).toBe(true);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+    }
+    // Refused requests were not charged: only the 5 admitted ones used quota.
+    const usage = (await call('/api/organisation', { headers: bearer(tenant) })).json() as {
+      quota: unknown;
+      rateLimit: unknown;
+    };
+    expect(usage.quota).toMatchObject({ limit: 100, used: 5, remaining: 95 });
+    expect(usage.rateLimit).toEqual({ aiRequestsPerMinute: 5 });
+
+    // A cached ICP makes no model call, so it is neither charged nor limited.
+    const admittedIndex = responses.findIndex((response) => response.status === 200);
+    const cached = await postJson('/api/ai/icp', { company: `rate-${admittedIndex}.example` }, bearer(tenant));
+    expect(cached.status).toBe(200);
+
+    // A report refused by the limit leaves no report and no in-flight lock behind.
+    const report = await postJson(
+      '/api/ai/strategy/executive-summary/generate',
+      { orgName: 'Acme', domain: 'acme.example', reportType: 'executive-summary' },
+      bearer(tenant),
+    );
+    expectError(report, 429, 'rate_limited');
+    const { reports } = (await call('/api/reports', { headers: bearer(tenant) })).json() as { reports: unknown[] };
+    expect(reports).toEqual([]);
+  });
+
+  test('an exhausted quota answers 402 even when the window is also full: waiting would not help', async () => {
+    const tenant = await createTenant({ monthlyQuota: 1, aiRequestsPerMinute: 1 });
+    await startOfAFreshWindowIfLate();
+    expect((await postJson('/api/ai/icp', { company: 'first.example' }, bearer(tenant))).status).toBe(200);
+    expectError(await postJson('/api/ai/icp', { company: 'second.example' }, bearer(tenant)), 402, 'quota_exceeded');
   });
 });

@@ -293,7 +293,7 @@ describe('requests that are refused before any model call', () => {
   });
 
   test('quota exhausted → 402 quota_exceeded, no stream', async () => {
-    const tenant = await createTenant(0);
+    const tenant = await createTenant({ monthlyQuota: 0 });
     const response = await post('/api/ai/chat', bearer(tenant), { messages: [userMessage('Hi')] });
     expect(response.status).toBe(402);
     expect(await response.json()).toMatchObject({ code: 'quota_exceeded' });

@@ -147,7 +147,7 @@ describe('report generation', () => {
   });
 
   test('bad input is 400; an exhausted quota is 402 and leaves no report or lock behind', async () => {
-    const tenant = await createTenant(0);
+    const tenant = await createTenant({ monthlyQuota: 0 });
     const invalid = await generate(tenant, { reportType: 'weekly' });
     expect(invalid.status).toBe(400);
     const refused = await generate(tenant);

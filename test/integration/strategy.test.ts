@@ -30,7 +30,7 @@ const lastModelPrompt = () => JSON.stringify(local.stack.localBedrock?.requests.
 
 describe('IPP', () => {
   test("streams an IPP for the key's email domain and saves it as the current strategy", async () => {
-    const tenant = await createTenant(undefined, 'founder@globex.example');
+    const tenant = await createTenant({}, 'founder@globex.example');
     const { ipp, ippPartials } = await generateStrategy(tenant);
     expect(ippPartials.length).toBeGreaterThan(2);
     expect(lastModelPrompt()).toContain('globex.example');

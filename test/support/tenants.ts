@@ -1,4 +1,4 @@
-import { createOrganisation, issueApiKey } from '../../functions/admin/provisioning.ts';
+import { createOrganisation, issueApiKey, type OrganisationLimits } from '../../functions/admin/provisioning.ts';
 
 export interface TestTenant {
   organisationId: string;
@@ -7,8 +7,8 @@ export interface TestTenant {
 }
 
 /** A fresh organisation with one API key, created through the same code as the admin CLI. */
-export async function createTenant(monthlyQuota?: number, email = 'owner@acme.example'): Promise<TestTenant> {
-  const organisation = await createOrganisation(`Tenant ${Math.random().toString(36).slice(2, 8)}`, monthlyQuota);
+export async function createTenant(limits: OrganisationLimits = {}, email = 'owner@acme.example'): Promise<TestTenant> {
+  const organisation = await createOrganisation(`Tenant ${Math.random().toString(36).slice(2, 8)}`, limits);
   const key = await issueApiKey(organisation.organisationId, email);
   return { organisationId: organisation.organisationId, apiKey: key.apiKey, keyId: key.keyId };
 }

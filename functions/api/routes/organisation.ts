@@ -1,8 +1,8 @@
-import { currentQuotaStatus } from '../quota-gate.ts';
+import { currentQuotaStatus, requestsPerMinuteLimit } from '../quota-gate.ts';
 import { jsonResponse } from '../responses.ts';
 import type { Route } from '../router.ts';
 
-/** Who the key belongs to and how much AI quota is left this month. */
+/** Who the key belongs to, how much AI quota is left this month and the organisation's AI rate limit. */
 export const organisationRoutes: Route[] = [
   {
     method: 'GET',
@@ -15,6 +15,7 @@ export const organisationRoutes: Route[] = [
         userEmail: caller.userEmail,
         keyId: caller.keyId,
         quota: await currentQuotaStatus(caller),
+        rateLimit: { aiRequestsPerMinute: requestsPerMinuteLimit(caller) },
       });
     },
   },

@@ -4,7 +4,7 @@ import { fingerprintFilters, generateReportRequestSchema } from '../../domain/re
 import { isoNow } from '../../runtime/clock.ts';
 import { enqueueReportJob } from '../../stores/report-queue.ts';
 import { abandonReport, createReportUnlessRunning, type Report } from '../../stores/report-store.ts';
-import { chargeQuota, quotaHeaders } from '../quota-gate.ts';
+import { admitAiRequest, quotaHeaders } from '../quota-gate.ts';
 import { jsonResponse } from '../responses.ts';
 import type { Route } from '../router.ts';
 import { parseJsonBody } from '../validation.ts';
@@ -41,7 +41,7 @@ export const reportRoutes: Route[] = [
       }
 
       // Charged only for a new job: joining a running one is free.
-      const charge = await chargeQuota(caller).catch(async (error: unknown) => {
+      const charge = await admitAiRequest(caller).catch(async (error: unknown) => {
         await abandonReport(report);
         throw error;
       });
