@@ -1,8 +1,7 @@
 import { type QuotaStatus, quotaPeriod, quotaPeriodExpiry, quotaStatus } from '../domain/access/quota.ts';
 import { rateWindow } from '../domain/access/rate-limit.ts';
 import { environment } from '../runtime/environment.ts';
-import { consumeQuota, quotaUsed, refundQuota } from '../stores/quota-store.ts';
-import { admitRequestInWindow } from '../stores/rate-limit-store.ts';
+import { admitToQuotaAndRate, quotaUsed, refundQuota } from '../stores/quota-store.ts';
 import { ApiError } from './api-error.ts';
 import type { Caller } from './authenticate.ts';
 
@@ -21,50 +20,48 @@ export function requestsPerMinuteLimit(caller: Caller): number {
 }
 
 /**
- * Admits one AI request: counts it in the organisation's per-minute window and consumes AI quota, both
- * atomically and at the same time (two conditional updates on different items, so one round trip of latency).
- * An exhausted quota wins (402: waiting does not help); otherwise a full window answers 429 with `Retry-After`
- * and the quota just consumed is given back.
+ * Admits one AI request: counts it in the organisation's per-minute window and consumes AI quota in one
+ * conditional update. An exhausted quota answers 402 (waiting does not help), a full window 429 with
+ * `Retry-After`; a refused request is not charged.
  */
 export async function admitAiRequest(caller: Caller, units = 1, now = new Date()): Promise<QuotaCharge> {
   const { organisationId } = caller.organisation;
   const period = quotaPeriod(now);
   const limit = monthlyLimit(caller);
-  const window = rateWindow(now);
-  const [used, withinRate] = await Promise.all([
-    consumeQuota({ organisationId, period, units, limit, expiresAt: quotaPeriodExpiry(now) }),
-    admitRequestInWindow({
-      organisationId,
-      window: window.window,
-      limit: requestsPerMinuteLimit(caller),
-      expiresAt: window.expiresAt,
-    }),
-  ]);
-  if (used === undefined) {
+  const requestsPerWindow = requestsPerMinuteLimit(caller);
+  const { window, retryAfterSeconds } = rateWindow(now);
+  const admission = await admitToQuotaAndRate({
+    organisationId,
+    period,
+    units,
+    monthlyLimit: limit,
+    expiresAt: quotaPeriodExpiry(now),
+    window,
+    requestsPerWindow,
+  });
+  if (!admission.admitted && admission.reason === 'quota_exceeded') {
     throw new ApiError(
       'quota_exceeded',
       `The organisation's AI quota for ${period} is used up (${limit} units). Ask an administrator to raise it.`,
     );
   }
+  if (!admission.admitted) {
+    throw new ApiError(
+      'rate_limited',
+      `The organisation has made its ${requestsPerWindow} AI requests for this minute. Retry after ${retryAfterSeconds} s.`,
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    );
+  }
   let refunded = false;
-  const charge: QuotaCharge = {
-    status: quotaStatus(period, limit, used),
+  return {
+    status: quotaStatus(period, limit, admission.used),
     refund: async () => {
       if (refunded) return;
       refunded = true;
       await refundQuota(organisationId, period, units);
     },
   };
-  if (!withinRate) {
-    await charge.refund();
-    throw new ApiError(
-      'rate_limited',
-      `The organisation has made ${requestsPerMinuteLimit(caller)} AI requests this minute. Retry after ${window.retryAfterSeconds} s.`,
-      undefined,
-      { 'retry-after': String(window.retryAfterSeconds) },
-    );
-  }
-  return charge;
 }
 
 export async function currentQuotaStatus(caller: Caller, now = new Date()): Promise<QuotaStatus> {

@@ -30,7 +30,6 @@ export const itemKeys = {
     sk: `ICPCACHE#${companyKey}`,
   }),
   quotaPeriod: (organisationId: string, period: string) => ({ pk: `ORG#${organisationId}`, sk: `QUOTA#${period}` }),
-  rateWindow: (organisationId: string, window: string) => ({ pk: `ORG#${organisationId}`, sk: `RATE#${window}` }),
   /**
    * One partition per organisation and knowledge-base namespace: retrieval reads a namespace's chunks with
    * one query, and the organisation id in the key keeps tenants apart. Documents, their content parts and

@@ -1,44 +1,116 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import { dynamo, isConditionalCheckFailure, tableName } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 
-export interface QuotaConsumption {
+export interface AiAdmissionRequest {
   organisationId: string;
+  /** The quota period (`YYYY-MM`) whose counter item also holds the rate window. */
   period: string;
   units: number;
-  limit: number;
+  monthlyLimit: number;
   expiresAt: number;
+  /** The current rate window (`YYYY-MM-DDTHH:MM`); windows compare as text. */
+  window: string;
+  requestsPerWindow: number;
 }
 
+export type AiAdmission =
+  | { admitted: true; used: number }
+  | { admitted: false; reason: 'quota_exceeded' | 'rate_limited' };
+
+/** Item state a refused update reports, to tell why it was refused. */
+interface CounterState {
+  used?: number;
+  windowStart?: string;
+  windowRequests?: number;
+}
+
+/** Both attempts charge the quota under the same condition; they differ in how they count the window. */
+const quotaCondition = '(attribute_not_exists(used) OR used <= :highestUsageBefore)';
+
 /**
- * Adds `units` to the period's counter only if the result stays within `limit`. DynamoDB serialises
- * conditional updates on one item, so N concurrent callers against R remaining units admit exactly R.
- * Returns the new usage, or undefined when the quota is exhausted.
+ * The month's quota counter item also holds the current rate window (`windowStart`, `windowRequests`), so one
+ * request is admitted by a single conditional update: no second item, no second write, and quota and rate are
+ * decided together (an exhausted quota is reported before a full window: waiting would not help).
+ *
+ * DynamoDB cannot branch inside an update, so a new window takes a second attempt that starts it. That happens
+ * once per organisation and minute; concurrent starters race on `windowStart < :window`, and the losers count
+ * themselves in the window the winner started.
  */
-export async function consumeQuota(consumption: QuotaConsumption): Promise<number | undefined> {
-  const { organisationId, period, units, limit, expiresAt } = consumption;
-  if (units > limit) return undefined;
+export async function admitToQuotaAndRate(request: AiAdmissionRequest): Promise<AiAdmission> {
+  if (request.units > request.monthlyLimit) return { admitted: false, reason: 'quota_exceeded' };
+  let current = request;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const inWindow = await countInCurrentWindow(current);
+    if ('admitted' in inWindow) return inWindow;
+    if (quotaExhausted(inWindow, current)) return { admitted: false, reason: 'quota_exceeded' };
+    if (inWindow.windowStart === current.window) return { admitted: false, reason: 'rate_limited' };
+    if (inWindow.windowStart && inWindow.windowStart > current.window) {
+      // A function whose clock runs a little ahead has started the next window: count in that one.
+      current = { ...current, window: inWindow.windowStart };
+      continue;
+    }
+
+    const started = await startWindow(current);
+    if ('admitted' in started) return started;
+    if (quotaExhausted(started, current)) return { admitted: false, reason: 'quota_exceeded' };
+    // Another request started this window first: count in it.
+  }
+  throw new Error('Could not admit the AI request: the rate window kept changing');
+}
+
+const quotaExhausted = (state: CounterState, request: AiAdmissionRequest) =>
+  (state.used ?? 0) > request.monthlyLimit - request.units;
+
+async function countInCurrentWindow(request: AiAdmissionRequest) {
+  return conditionalCounterUpdate(request, {
+    UpdateExpression: 'ADD used :units, windowRequests :one SET entity = :entity, expiresAt = :expiresAt',
+    ConditionExpression: `${quotaCondition} AND windowStart = :window AND windowRequests < :requestsPerWindow`,
+    ExpressionAttributeValues: { ':requestsPerWindow': request.requestsPerWindow },
+  });
+}
+
+async function startWindow(request: AiAdmissionRequest) {
+  return conditionalCounterUpdate(request, {
+    UpdateExpression:
+      'ADD used :units SET windowStart = :window, windowRequests = :one, entity = :entity, expiresAt = :expiresAt',
+    ConditionExpression: `${quotaCondition} AND (attribute_not_exists(windowStart) OR windowStart < :window)`,
+    ExpressionAttributeValues: {},
+  });
+}
+
+async function conditionalCounterUpdate(
+  request: AiAdmissionRequest,
+  update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+): Promise<{ admitted: true; used: number } | CounterState> {
   try {
     const result = await dynamo().send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: itemKeys.quotaPeriod(organisationId, period),
-        UpdateExpression: 'ADD used :units SET entity = :entity, expiresAt = :expiresAt',
-        ConditionExpression: 'attribute_not_exists(used) OR used <= :highestUsageBefore',
+        Key: itemKeys.quotaPeriod(request.organisationId, request.period),
+        UpdateExpression: update.UpdateExpression,
+        ConditionExpression: update.ConditionExpression,
         ExpressionAttributeValues: {
-          ':units': units,
-          ':highestUsageBefore': limit - units,
+          ':units': request.units,
+          ':one': 1,
+          ':highestUsageBefore': request.monthlyLimit - request.units,
+          ':window': request.window,
           ':entity': entityNames.quotaPeriod,
-          ':expiresAt': expiresAt,
+          ':expiresAt': request.expiresAt,
+          ...update.ExpressionAttributeValues,
         },
         ReturnValues: 'UPDATED_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return Number(result.Attributes?.used ?? units);
+    return { admitted: true, used: Number(result.Attributes?.used ?? request.units) };
   } catch (error) {
-    if (isConditionalCheckFailure(error)) return undefined;
-    throw error;
+    if (!isConditionalCheckFailure(error)) throw error;
+    const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+    return item ? (unmarshall(item) as CounterState) : {};
   }
 }
 

@@ -19,7 +19,6 @@ export const entityNames = {
   apiKey: 'ApiKey',
   partner: 'Partner',
   quotaPeriod: 'QuotaPeriod',
-  rateWindow: 'RateWindow',
   report: 'Report',
   reportSection: 'ReportSection',
   reportEvent: 'ReportEvent',

@@ -1,8 +1,8 @@
 /**
- * AI requests are limited per organisation in fixed one-minute windows (UTC). A fixed window needs one
- * conditional counter write per request, the same price as the quota charge; its known weakness (up to twice
- * the limit across a window boundary) is acceptable for a guard whose job is to keep one tenant from taking
- * the account's whole Bedrock throughput.
+ * AI requests are limited per organisation in fixed one-minute windows (UTC). A fixed window is a start and a
+ * count, kept on the quota counter item and updated by the same write that charges the quota; its known weakness
+ * (up to twice the limit across a window boundary) is acceptable for a guard whose job is to keep one tenant from
+ * taking the account's whole Bedrock throughput.
  */
 const windowMs = 60_000;
 
@@ -11,8 +11,6 @@ export interface RateWindow {
   window: string;
   /** Whole seconds until the next window opens (the `Retry-After` value), at least 1. */
   retryAfterSeconds: number;
-  /** Epoch seconds when the window's counter may be deleted (TTL): an hour after it closed. */
-  expiresAt: number;
 }
 
 export function rateWindow(now: Date): RateWindow {
@@ -21,6 +19,5 @@ export function rateWindow(now: Date): RateWindow {
   return {
     window: new Date(startMs).toISOString().slice(0, 16),
     retryAfterSeconds: Math.max(1, Math.ceil((endMs - now.getTime()) / 1000)),
-    expiresAt: Math.floor(endMs / 1000) + 3600,
   };
 }
