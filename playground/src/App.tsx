@@ -102,7 +102,8 @@ export function App() {
           {organisation ? (
             <>
               <strong>{organisation.name}</strong> · {organisation.userEmail} · quota {organisation.quota.remaining}/
-              {organisation.quota.limit} left in {organisation.quota.period}
+              {organisation.quota.limit} left in {organisation.quota.period} · up to{' '}
+              {organisation.rateLimit.aiRequestsPerMinute} AI requests a minute
             </>
           ) : connectError ? (
             <span className="error">{connectError}</span>

@@ -64,6 +64,7 @@ export interface Organisation {
   name: string;
   userEmail: string;
   quota: { period: string; limit: number; used: number; remaining: number };
+  rateLimit: { aiRequestsPerMinute: number };
 }
 
 export const emailDomain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();

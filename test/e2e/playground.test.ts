@@ -156,7 +156,9 @@ describeInBrowser('playground in headless Chromium', () => {
     await page.getByLabel('API key').fill(tenant.apiKey);
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByTestId('organisation').getByText('quota').waitFor();
-    expect(await page.getByTestId('organisation').textContent()).toContain('owner@acme.example');
+    expect(await page.getByTestId('organisation').textContent()).toMatch(
+      /owner@acme.example.*up to 120 AI requests a minute/,
+    );
     expect(await page.evaluate(() => Object.values(sessionStorage))).toContain(tenant.apiKey);
     expect(await page.getByLabel('Base URL').inputValue()).toBe(local.stack.baseUrl);
   });
