@@ -1294,6 +1294,23 @@ function rawCase(generator: Generator): RawDraft {
 
 // ---------------------------------------------------------------------------------------------------------
 
+/** Which generator method drafts each kind of case that targets a route. */
+const draftsByKind: Record<
+  Exclude<CaseKind, 'raw' | 'unknown-path'>,
+  (generator: Generator, entry: RouteEntry) => Draft
+> = {
+  valid: (generator, entry) => generator.valid(entry),
+  'malformed-json': (generator, entry) => generator.malformedJson(entry),
+  'wrong-type': (generator, entry) => generator.wrongType(entry),
+  'huge-string': (generator, entry) => generator.hugeString(entry),
+  'deep-nesting': (generator, entry) => generator.deepNesting(entry),
+  'content-type': (generator, entry) => generator.contentType(entry),
+  auth: (generator, entry) => generator.authHeader(entry),
+  'path-params': (generator, entry) => generator.pathParams(entry),
+  query: (generator, entry) => generator.query(entry),
+  method: (generator, entry) => generator.method(entry),
+};
+
 export function generateCase(plan: FuzzPlan, fixtures: FuzzFixtures, seed: number, index: number): FuzzCase {
   const combination = plan.rotation[index % plan.rotation.length] as Combination;
   const rng = new Rng(caseSeed(seed, index));
@@ -1321,41 +1338,7 @@ export function generateCase(plan: FuzzPlan, fixtures: FuzzFixtures, seed: numbe
     };
   }
 
-  let draft: Draft;
-  if (kind === 'unknown-path' || !entry) draft = generator.unknownPath();
-  else {
-    switch (kind) {
-      case 'valid':
-        draft = generator.valid(entry);
-        break;
-      case 'malformed-json':
-        draft = generator.malformedJson(entry);
-        break;
-      case 'wrong-type':
-        draft = generator.wrongType(entry);
-        break;
-      case 'huge-string':
-        draft = generator.hugeString(entry);
-        break;
-      case 'deep-nesting':
-        draft = generator.deepNesting(entry);
-        break;
-      case 'content-type':
-        draft = generator.contentType(entry);
-        break;
-      case 'auth':
-        draft = generator.authHeader(entry);
-        break;
-      case 'path-params':
-        draft = generator.pathParams(entry);
-        break;
-      case 'query':
-        draft = generator.query(entry);
-        break;
-      default:
-        draft = generator.method(entry);
-    }
-  }
+  const draft = kind === 'unknown-path' || !entry ? generator.unknownPath() : draftsByKind[kind](generator, entry);
   // What actually goes on the wire: fetch resolves the URL (dot segments, percent-encoding) and trims values.
   // Concatenated, not resolved: a target starting with `//` must stay a path, as it does in fetch(base + target).
   const url = new URL(`http://127.0.0.1${draft.target}`);
