@@ -11,6 +11,7 @@ import { type RunningLocalStack, startLocalStack } from '../local/local-stack.ts
 import { runInChildProcess } from './support/child-process-module.ts';
 import { type CpuSnapshot, type CpuUse, cpuBetween, cpuSnapshot } from './support/cpu-usage.ts';
 import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
+import { tenthsUnder100Ms } from './support/format.ts';
 import { type LoadClient, type LoadResult, type ResponseExpectation, startLoadClient } from './support/load-client.ts';
 import { integerFromEnv } from './support/runs.ts';
 import { median, percentile } from './support/stats.ts';
@@ -209,10 +210,10 @@ function throughputTable(
         String(row.result.completedInWindow),
         throughput(row).toFixed(1),
         !base || base === row ? 'baseline' : `${(throughput(row) / throughput(base)).toFixed(2)}×`,
-        ms(median(ttfb)),
-        ms(percentile(ttfb, 95)),
-        ms(median(total)),
-        ms(percentile(total, 95)),
+        tenthsUnder100Ms(median(ttfb)),
+        tenthsUnder100Ms(percentile(ttfb, 95)),
+        tenthsUnder100Ms(median(total)),
+        tenthsUnder100Ms(percentile(total, 95)),
         (row.modelRequests / row.result.completed).toFixed(2),
       ];
     }),
@@ -290,7 +291,7 @@ function cpuTable(rows: Row[]): BenchTable {
             ? undefined
             : cpu.machineCores - cpu.processCores - cpu.otherCores,
         ),
-        perChat === undefined ? '—' : ms(perChat),
+        perChat === undefined ? '—' : tenthsUnder100Ms(perChat),
       ];
     }),
     notes: [
@@ -304,8 +305,4 @@ function cpuTable(rows: Row[]): BenchTable {
         'client’s share (the client thread’s event loop column shows how large that is).',
     ],
   };
-}
-
-function ms(value: number): string {
-  return value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`;
 }

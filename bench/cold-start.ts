@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type FunctionName, functionDefinitions } from '../lib/definitions/functions.ts';
 import { bundleEntry } from './support/bundle.ts';
+import { tenthsMs, verdict } from './support/format.ts';
 import { runCount } from './support/runs.ts';
 import { timeNodeProcess } from './support/spawn-timing.ts';
 import { median, percentile } from './support/stats.ts';
@@ -62,7 +63,7 @@ export const coldStart: BenchModule = {
         { header: 'Overhead target' },
       ],
       rows: [
-        ['baseline (no bundle)', '—', '—', '—', ms(baselineMedian), ms(percentile(baseline, 90)), '—', '—'],
+        ['baseline (no bundle)', '—', '—', '—', tenthsMs(baselineMedian), tenthsMs(percentile(baseline, 90)), '—', '—'],
         ...bundles.map((bundle) => {
           const times = samples.get(bundle.name) ?? [];
           const overhead = overheadOf(bundle.name);
@@ -71,9 +72,9 @@ export const coldStart: BenchModule = {
             bundle.bytes.toLocaleString('en-US'),
             (bundle.bytes / 1e6).toFixed(2),
             bundle.name === 'httpApi' ? verdict(bundle.bytes < httpBundleTargetBytes, '< 1.5 MB') : '—',
-            ms(median(times)),
-            ms(percentile(times, 90)),
-            ms(overhead),
+            tenthsMs(median(times)),
+            tenthsMs(percentile(times, 90)),
+            tenthsMs(overhead),
             verdict(overhead < initOverheadTargetMs, `< ${initOverheadTargetMs} ms`),
           ];
         }),
@@ -102,8 +103,8 @@ export const coldStart: BenchModule = {
           ),
           headline(
             `${bundle.name}: init overhead (import of the bundle)`,
-            `${ms(overhead)} (init ${ms(median(samples.get(bundle.name) ?? []))})`,
-            `bare node ${ms(baselineMedian)}`,
+            `${tenthsMs(overhead)} (init ${tenthsMs(median(samples.get(bundle.name) ?? []))})`,
+            `bare node ${tenthsMs(baselineMedian)}`,
             `< ${initOverheadTargetMs} ms`,
             overhead < initOverheadTargetMs,
           ),
@@ -117,12 +118,4 @@ function childEnvironment(): NodeJS.ProcessEnv {
   // Loader flags of the parent (tsx) must not leak into the measured process.
   const { NODE_OPTIONS: _nodeOptions, ...env } = process.env;
   return { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(1)} ms`;
-}
-
-function verdict(pass: boolean, target: string): string {
-  return `${target} ${pass ? 'PASS' : 'MISS'}`;
 }

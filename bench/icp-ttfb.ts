@@ -16,6 +16,7 @@ import {
   streamingEndpointsTable,
 } from './streaming-endpoints.ts';
 import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
+import { signedMs, tenthsMs, verdict } from './support/format.ts';
 import type { TimedResponse } from './support/http-timing.ts';
 import {
   RequestTracer,
@@ -236,10 +237,10 @@ function headlineTable(
   const hitTotalMedian = median(total('hit'));
   const row = (label: string, path: Path, target: string) => [
     label,
-    ms(median(ttfb(path))),
-    ms(percentile(ttfb(path), 95)),
-    ms(median(total(path))),
-    ms(percentile(total(path), 95)),
+    tenthsMs(median(ttfb(path))),
+    tenthsMs(percentile(ttfb(path), 95)),
+    tenthsMs(median(total(path))),
+    tenthsMs(percentile(total(path), 95)),
     target,
   ];
   return {
@@ -302,27 +303,27 @@ function headlineTable(
     headlines: [
       headline(
         'POST /api/ai/icp, cache miss: TTFB median',
-        `${ms(apiTtfbMedian)} (${ratio.toFixed(2)}× floor)`,
-        `floor ${ms(floorTtfbMedian)}`,
+        `${tenthsMs(apiTtfbMedian)} (${ratio.toFixed(2)}× floor)`,
+        `floor ${tenthsMs(floorTtfbMedian)}`,
         `< ${apiTtfbTargetMs} ms`,
         apiTtfbMedian < apiTtfbTargetMs,
       ),
       headline(
         'POST /api/ai/icp, cache miss: TTFB median API / floor',
         `${ratio.toFixed(3)}×`,
-        `floor ${ms(floorTtfbMedian)}`,
+        `floor ${tenthsMs(floorTtfbMedian)}`,
         `< ${ttfbRatioTarget}×`,
         ratio < ttfbRatioTarget,
       ),
       headline(
         'POST /api/ai/icp, cache miss: total median',
-        `${ms(median(total('api')))} (${(median(total('api')) / median(total('floor'))).toFixed(2)}× floor)`,
-        `floor ${ms(median(total('floor')))}`,
+        `${tenthsMs(median(total('api')))} (${(median(total('api')) / median(total('floor'))).toFixed(2)}× floor)`,
+        `floor ${tenthsMs(median(total('floor')))}`,
       ),
       headline(
         'POST /api/ai/icp, cache hit: total median',
-        ms(hitTotalMedian),
-        `cache miss ${ms(median(total('api')))}`,
+        tenthsMs(hitTotalMedian),
+        `cache miss ${tenthsMs(median(total('api')))}`,
         `< ${cachedTotalTargetMs} ms`,
         hitTotalMedian < cachedTotalTargetMs,
       ),
@@ -337,7 +338,7 @@ function missBreakdownTable(runs: number, api: Traced[], floor: Traced[]): Bench
   for (const stat of floorStats) if (!labels.includes(stat.label)) labels.push(stat.label);
   const cell = (stats: SegmentStats[], label: string, key: 'median' | 'p95') => {
     const stat = stats.find((entry) => entry.label === label);
-    return stat ? ms(stat[key]) : '—';
+    return stat ? tenthsMs(stat[key]) : '—';
   };
   return {
     title: `Where the ICP time goes: cache miss, API vs floor (${runs} traced requests each)`,
@@ -374,7 +375,7 @@ function hitBreakdownTable(runs: number, hit: Traced[]): BenchTable {
       { header: 'p95', align: 'right' },
     ],
     rows: [
-      ...stats.map((stat) => [stat.label, ms(stat.median), ms(stat.p95)]),
+      ...stats.map((stat) => [stat.label, tenthsMs(stat.median), tenthsMs(stat.p95)]),
       summaryRow('Σ DynamoDB calls before the first byte', dynamoBeforeFirstByte(hit), undefined).slice(0, 3),
       summaryRow('TTFB (per request)', hit.map(ttfbOf), undefined).slice(0, 3),
       summaryRow('Total (per request)', hit.map(totalOf), undefined).slice(0, 3),
@@ -396,10 +397,10 @@ const breakdownNotes = [
 function summaryRow(label: string, api: number[], floor: number[] | undefined): string[] {
   return [
     label,
-    ms(median(api)),
-    ms(percentile(api, 95)),
-    floor ? ms(median(floor)) : '—',
-    floor ? ms(percentile(floor, 95)) : '—',
+    tenthsMs(median(api)),
+    tenthsMs(percentile(api, 95)),
+    floor ? tenthsMs(median(floor)) : '—',
+    floor ? tenthsMs(percentile(floor, 95)) : '—',
   ];
 }
 
@@ -413,15 +414,3 @@ function dynamoBeforeFirstByte(traces: Traced[]): number[] {
 
 const ttfbOf = (trace: Traced) => trace.firstByteAt - trace.sentAt;
 const totalOf = (trace: Traced) => trace.endAt - trace.sentAt;
-
-function ms(value: number): string {
-  return `${value.toFixed(1)} ms`;
-}
-
-function signedMs(value: number): string {
-  return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(1)} ms`;
-}
-
-function verdict(pass: boolean, target: string): string {
-  return `${target} ${pass ? 'PASS' : 'MISS'}`;
-}

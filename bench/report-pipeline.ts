@@ -4,6 +4,7 @@
  * what an idle SSE connection costs in DynamoDB reads. Runs in its own process (see child-process-module.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReportType } from '../functions/domain/reports/report-types.ts';
 import { itemKeys } from '../functions/stores/item-keys.ts';
 import { entityNames } from '../lib/definitions/table.ts';
@@ -11,6 +12,8 @@ import { type RunningLocalStack, startLocalStack } from '../local/local-stack.ts
 import { runInChildProcess } from './support/child-process-module.ts';
 import { type DynamoProbe, type ProbedCall, probeDynamoDb } from './support/dynamo-probe.ts';
 import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
+import { verdict, wholeMs } from './support/format.ts';
+import { mulberry32 } from './support/prng.ts';
 import { createRunningReport } from './support/running-report.ts';
 import { integerFromEnv, runCount } from './support/runs.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
@@ -305,7 +308,7 @@ function deliveryTable(
 ): BenchTable {
   const [defaultRow, fastRow] = rows;
   const medianAndP95 = (row: DeliveryRow) =>
-    `median ${ms(median(row.latencies))}, p95 ${ms(percentile(row.latencies, 95))}`;
+    `median ${wholeMs(median(row.latencies))}, p95 ${wholeMs(percentile(row.latencies, 95))}`;
   const bounds = (row: DeliveryRow) => `${row.bounds.minMs}–${row.bounds.maxMs} ms`;
   return {
     title: `SSE delivery latency: section write → event at the client (${settings.writes} writes per row)`,
@@ -324,12 +327,12 @@ function deliveryTable(
       const latency = median(row.latencies);
       return [
         label,
-        ms(latency),
-        ms(percentile(row.latencies, 95)),
-        ms(Math.max(...row.latencies)),
-        ms(median(row.toProjector)),
-        ms(median(row.projectorPut)),
-        ms(median(row.toClient)),
+        wholeMs(latency),
+        wholeMs(percentile(row.latencies, 95)),
+        wholeMs(Math.max(...row.latencies)),
+        wholeMs(median(row.toProjector)),
+        wholeMs(median(row.projectorPut)),
+        wholeMs(median(row.toClient)),
         verdict(latency < deliveryMedianTargetMs, `median < ${deliveryMedianTargetMs} ms`),
       ];
     }),
@@ -350,7 +353,7 @@ function deliveryTable(
         'no batching window is configured, plus the invocation), the Put, ' +
         'then the wait for the next SSE poll (the interval grows ×1.5 from min to max while the log is quiet and ' +
         'resets to min after an event) plus the Query and the send.',
-      `Section writes themselves (PutItem) took ${ms(median(rows.flatMap((row) => row.writeCall)))} median.`,
+      `Section writes themselves (PutItem) took ${wholeMs(median(rows.flatMap((row) => row.writeCall)))} median.`,
     ],
     headlines: defaultRow
       ? [
@@ -593,7 +596,7 @@ function wallTable(
 }
 
 function wallBreakdownTable(runs: ReportRun[]): BenchTable {
-  const medianOf = (group: ReportRun[], value: (run: ReportRun) => number) => ms(median(group.map(value)));
+  const medianOf = (group: ReportRun[], value: (run: ReportRun) => number) => wholeMs(median(group.map(value)));
   return {
     title: 'Where the report wall time goes (medians per configuration)',
     columns: [
@@ -777,28 +780,6 @@ function idleTable(idle: IdleResult, defaults: Bench['defaults']): BenchTable {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Small deterministic PRNG (mulberry32): the same gaps on every run of the benchmark. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const sleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, milliseconds)));
-
-function ms(value: number): string {
-  return `${Math.round(value)} ms`;
-}
-
 function seconds(value: number): string {
   return `${(value / 1000).toFixed(2)} s`;
-}
-
-function verdict(pass: boolean, target: string): string {
-  return `${target} ${pass ? 'PASS' : 'MISS'}`;
 }

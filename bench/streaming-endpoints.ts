@@ -12,6 +12,7 @@ import {
   partnerSuggestionsKnowledgeQuery,
 } from '../functions/domain/strategy/partner-suggestions.ts';
 import { partnerTypeResultSchema, partnerTypesKnowledgeQuery } from '../functions/domain/strategy/partner-types.ts';
+import { signedMs, tenthsMs } from './support/format.ts';
 import type { TimedResponse } from './support/http-timing.ts';
 import { median, percentile } from './support/stats.ts';
 import type { StreamFloor } from './support/stream-floor.ts';
@@ -178,13 +179,13 @@ export function streamingEndpointsTable(
     return [
       endpoint,
       String(api.length),
-      ms(apiTtfb),
-      ms(floorTtfb),
+      tenthsMs(apiTtfb),
+      tenthsMs(floorTtfb),
       signedMs(apiTtfb - floorTtfb),
       `${(apiTtfb / floorTtfb).toFixed(2)}×`,
-      `${ms(percentile(ttfb(api), 95))} / ${ms(percentile(ttfb(floor), 95))}`,
-      ms(apiTotal),
-      ms(floorTotal),
+      `${tenthsMs(percentile(ttfb(api), 95))} / ${tenthsMs(percentile(ttfb(floor), 95))}`,
+      tenthsMs(apiTotal),
+      tenthsMs(floorTotal),
       signedMs(apiTotal - floorTotal),
     ];
   };
@@ -193,8 +194,8 @@ export function streamingEndpointsTable(
       const [apiMedian, floorMedian] = [median(values(api)), median(values(floor))];
       return headline(
         `${endpoint}: ${what} median`,
-        `${ms(apiMedian)} (${(apiMedian / floorMedian).toFixed(2)}× floor)`,
-        `floor ${ms(floorMedian)}`,
+        `${tenthsMs(apiMedian)} (${(apiMedian / floorMedian).toFixed(2)}× floor)`,
+        `floor ${tenthsMs(floorMedian)}`,
       );
     };
     return [figure('TTFB', ttfb), figure('total', total)];
@@ -240,12 +241,4 @@ export function streamingEndpointsTable(
     ],
     headlines,
   };
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(1)} ms`;
-}
-
-function signedMs(value: number): string {
-  return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(1)} ms`;
 }

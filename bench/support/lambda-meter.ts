@@ -7,6 +7,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { Context, DynamoDBStreamEvent, LambdaFunctionURLEvent, SQSEvent } from 'aws-lambda';
 import { type FunctionName, functionDefinitions } from '../../lib/definitions/functions.ts';
@@ -62,7 +63,7 @@ export class LambdaMeter {
   async settle(quietMs = 300): Promise<void> {
     for (;;) {
       if (this.#inFlight === 0 && performance.now() - this.#lastEnd >= quietMs) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await sleep(25);
     }
   }
 

@@ -4,34 +4,19 @@
  * when it reaches the socket and not when the servers' thread next yields. Every response is validated here so
  * that bodies never cross threads.
  */
-import { parentPort } from 'node:worker_threads';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { icpResultSchema } from '../../functions/domain/strategy/icp.ts';
 import { keepAliveAgent, type TimedResponse, timedPost } from './http-timing.ts';
-import type {
-  LoadReply,
-  LoadRequest,
-  LoadResult,
-  LoadSample,
-  LoadWorkload,
-  ResponseExpectation,
-} from './load-client.ts';
+import type { LoadRequest, LoadResult, LoadSample, LoadWorkload, ResponseExpectation } from './load-client.ts';
+import { toEpochMs } from './thread-clock.ts';
+import { answerRequests } from './worker-rpc.ts';
 
-const port = parentPort;
-if (!port) throw new Error('load-client-worker.ts must run in a worker thread');
 /** Kept in the result so a failing run can say what went wrong without shipping every body back. */
 const failureExamples = 3;
 /** A client whose request failed outright (connection error) waits this long before its next one. */
 const failureBackoffMs = 50;
 
-// Epoch-based times, so the main thread can map them onto its own performance.now() clock.
-const epoch = (time: number) => performance.timeOrigin + time;
-
-port.on('message', (message: LoadRequest) => {
-  runLoad(message).then(
-    (result) => port.postMessage({ id: message.id, ok: true, result } satisfies LoadReply),
-    (error: unknown) => port.postMessage({ id: message.id, ok: false, error: String(error) } satisfies LoadReply),
-  );
-});
+answerRequests(runLoad);
 
 async function runLoad(request: LoadRequest): Promise<LoadResult> {
   const url = new URL(request.url);
@@ -59,7 +44,7 @@ async function runLoad(request: LoadRequest): Promise<LoadResult> {
           response = await timedPost(url, body(sequence), { agent, headers });
         } catch (error) {
           fail(`request failed: ${String(error)}`);
-          await new Promise((resolve) => setTimeout(resolve, failureBackoffMs));
+          await sleep(failureBackoffMs);
           continue;
         }
         completed++;
@@ -71,9 +56,9 @@ async function runLoad(request: LoadRequest): Promise<LoadResult> {
         if (response.endAt >= windowStart && response.endAt <= windowEnd) completedInWindow++;
         if (response.sentAt >= windowStart) {
           samples.push({
-            sentAt: epoch(response.sentAt),
-            firstByteAt: epoch(response.firstByteAt),
-            endAt: epoch(response.endAt),
+            sentAt: toEpochMs(response.sentAt),
+            firstByteAt: toEpochMs(response.firstByteAt),
+            endAt: toEpochMs(response.endAt),
             bytes: Buffer.byteLength(response.body),
           });
         }
@@ -84,9 +69,9 @@ async function runLoad(request: LoadRequest): Promise<LoadResult> {
   };
   await Promise.all(loopsOf(workload).map(client));
   return {
-    windowStart: epoch(windowStart),
-    windowEnd: epoch(windowEnd),
-    drainedAt: epoch(performance.now()),
+    windowStart: toEpochMs(windowStart),
+    windowEnd: toEpochMs(windowEnd),
+    drainedAt: toEpochMs(performance.now()),
     samples,
     completed,
     completedInWindow,

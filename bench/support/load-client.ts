@@ -1,5 +1,6 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { convertRequestTimes, fromEpochMs } from './thread-clock.ts';
+import { startWorkerRpc } from './worker-rpc.ts';
 
 /** What every response must look like to count; checked on the worker, so bodies never cross threads. */
 export interface ResponseExpectation {
@@ -67,16 +68,13 @@ export type LoadWorkload =
   | { kind: 'fixed'; json: unknown; headers: Record<string, string>; clients: number; expect: ResponseExpectation }
   | { kind: 'icp'; clients: Array<Record<string, string>>; companyPrefix: string };
 
-/** Messages to and from load-client-worker.ts; times there are epoch milliseconds. */
+/** A load phase for load-client-worker.ts, which answers with its LoadResult, times as epoch milliseconds. */
 export interface LoadRequest {
-  id: number;
   url: string;
   warmUpMs: number;
   durationMs: number;
   workload: LoadWorkload;
 }
-
-export type LoadReply = { id: number; ok: true; result: LoadResult } | { id: number; ok: false; error: string };
 
 export interface ClosedLoopClient<Options> {
   /** Runs one closed-loop load phase; resolves once every client has finished its last request. */
@@ -121,53 +119,24 @@ function startClosedLoopClient<Options extends { url: URL; warmUpMs: number; dur
   name: string,
   workloadOf: (options: Options) => LoadWorkload,
 ): ClosedLoopClient<Options> {
-  // The worker inherits this process's execArgv, so the same TypeScript loader (tsx) runs it.
-  const worker = new Worker(new URL('./load-client-worker.ts', import.meta.url));
-  const pending = new Map<number, { resolve: (result: LoadResult) => void; reject: (error: Error) => void }>();
-  let nextId = 0;
-  const failAll = (error: Error) => {
-    for (const waiter of pending.values()) waiter.reject(error);
-    pending.clear();
-  };
-  const local = (epochMs: number) => epochMs - performance.timeOrigin;
-  worker.on('message', (reply: LoadReply) => {
-    const waiter = pending.get(reply.id);
-    if (!waiter) return;
-    pending.delete(reply.id);
-    if (!reply.ok) {
-      waiter.reject(new Error(reply.error));
-      return;
-    }
-    const { result } = reply;
-    waiter.resolve({
-      ...result,
-      windowStart: local(result.windowStart),
-      windowEnd: local(result.windowEnd),
-      drainedAt: local(result.drainedAt),
-      samples: result.samples.map((sample) => ({
-        ...sample,
-        sentAt: local(sample.sentAt),
-        firstByteAt: local(sample.firstByteAt),
-        endAt: local(sample.endAt),
-      })),
-    });
-  });
-  worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`The ${name} exited with code ${code}`)));
+  const rpc = startWorkerRpc<LoadRequest, LoadResult>(new URL('./load-client-worker.ts', import.meta.url), name);
+  const { worker } = rpc;
   return {
-    run: (options) =>
-      new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        const request: LoadRequest = {
-          id,
-          url: options.url.href,
-          warmUpMs: options.warmUpMs,
-          durationMs: options.durationMs,
-          workload: workloadOf(options),
-        };
-        worker.postMessage(request);
-      }),
+    run: async (options) => {
+      const result = await rpc.call({
+        url: options.url.href,
+        warmUpMs: options.warmUpMs,
+        durationMs: options.durationMs,
+        workload: workloadOf(options),
+      });
+      return {
+        ...result,
+        windowStart: fromEpochMs(result.windowStart),
+        windowEnd: fromEpochMs(result.windowEnd),
+        drainedAt: fromEpochMs(result.drainedAt),
+        samples: result.samples.map((sample) => convertRequestTimes(sample, fromEpochMs)),
+      };
+    },
     eventLoopUtilization: (previous) => worker.performance.eventLoopUtilization(previous),
     heapUsed: async () => (await worker.getHeapStatistics()).used_heap_size,
     close: async () => {

@@ -6,13 +6,12 @@
 import http from 'node:http';
 import { parentPort } from 'node:worker_threads';
 import type { SseToMain, SseToWorker } from './sse-client.ts';
-import { parseSseBlock, sseBlockEnd } from './sse-parse.ts';
+import { createSseBlockReader } from './sse-parse.ts';
+import { epochNow } from './thread-clock.ts';
 
 const port = parentPort;
 if (!port) throw new Error('sse-client-worker.ts must run in a worker thread');
 const requests = new Map<number, http.ClientRequest>();
-// Epoch-based times, so the main thread can map them onto its own performance.now() clock.
-const now = () => performance.timeOrigin + performance.now();
 const send = (message: SseToMain) => port.postMessage(message);
 
 port.on('message', (message: SseToWorker) => {
@@ -27,24 +26,18 @@ port.on('message', (message: SseToWorker) => {
     if (ended) return;
     ended = true;
     requests.delete(id);
-    send({ type: 'end', id, at: now(), ...(error ? { error } : {}) });
+    send({ type: 'end', id, at: epochNow(), ...(error ? { error } : {}) });
   };
   const request = http.get(
     message.url,
     { agent: false, headers: { accept: 'text/event-stream', ...message.headers } },
     (response) => {
-      send({ type: 'head', id, status: response.statusCode ?? 0, at: now() });
+      send({ type: 'head', id, status: response.statusCode ?? 0, at: epochNow() });
       response.setEncoding('utf8');
-      let buffer = '';
+      const eventsCompletedBy = createSseBlockReader();
       response.on('data', (chunk: string) => {
-        const at = now();
-        buffer += chunk;
-        for (let match = sseBlockEnd.exec(buffer); match; match = sseBlockEnd.exec(buffer)) {
-          const block = buffer.slice(0, match.index);
-          buffer = buffer.slice(match.index + match[0].length);
-          const event = parseSseBlock(block);
-          if (event) send({ type: 'event', id, event: { ...event, receivedAt: at } });
-        }
+        const receivedAt = epochNow();
+        for (const event of eventsCompletedBy(chunk)) send({ type: 'event', id, event: { ...event, receivedAt } });
       });
       response.on('end', () => end());
       response.on('close', () => end());

@@ -1,9 +1,8 @@
 import { Worker } from 'node:worker_threads';
+import type { SseEvent } from './sse-parse.ts';
+import { fromEpochMs } from './thread-clock.ts';
 
-export interface ReceivedSseEvent {
-  id: string;
-  event: string;
-  data: string;
+export interface ReceivedSseEvent extends SseEvent {
   /** When the chunk that completed this event reached the client, on this thread's performance.now() clock. */
   receivedAt: number;
 }
@@ -51,7 +50,6 @@ export function startSseClient(): SseClient {
   const worker = new Worker(new URL('./sse-client-worker.ts', import.meta.url));
   const connections = new Map<number, ConnectionState>();
   let nextId = 0;
-  const local = (epochMs: number) => epochMs - performance.timeOrigin;
 
   const endAll = (reason: string) => {
     for (const state of connections.values()) finish(state, reason);
@@ -65,9 +63,9 @@ export function startSseClient(): SseClient {
     const state = connections.get(message.id);
     if (!state) return;
     if (message.type === 'head') {
-      state.onHead?.(message.status, local(message.at));
+      state.onHead?.(message.status, fromEpochMs(message.at));
     } else if (message.type === 'event') {
-      const event = { ...message.event, receivedAt: local(message.event.receivedAt) };
+      const event = { ...message.event, receivedAt: fromEpochMs(message.event.receivedAt) };
       state.events.push(event);
       for (const waiter of state.waiters) {
         if (waiter.predicate(event)) {

@@ -1,5 +1,6 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { fromEpochMs } from './thread-clock.ts';
+import { startWorkerRpc } from './worker-rpc.ts';
 
 /** One SSE connection to open: the report it follows is part of the URL and of every event's data. */
 export interface SseLoadTarget {
@@ -51,21 +52,25 @@ export interface SseLoadClient {
   terminate(): Promise<void>;
 }
 
-/** Messages to and from sse-load-worker.ts; times there are epoch milliseconds. */
-export type SseLoadToWorker =
+/** What sse-load-worker.ts is asked to do; SseLoadResults says what it answers to each. */
+export type SseLoadRequest =
   | {
       type: 'open';
-      requestId: number;
       targets: Array<{ url: string; reportId: string; headers: Record<string, string> }>;
       concurrency: number;
     }
-  | { type: 'await'; requestId: number; lastSectionOfReport: Record<string, string>; timeoutMs: number }
-  | { type: 'close'; requestId: number };
+  | { type: 'await'; lastSectionOfReport: Record<string, string>; timeoutMs: number }
+  | { type: 'close' };
 
-export type SseLoadToMain =
-  | { type: 'opened'; requestId: number; result: SseOpenResult }
-  | { type: 'awaited'; requestId: number; missing: number }
-  | { type: 'closed'; requestId: number; closedAt: number; connections: SseLoadConnection[] };
+/** The worker's answer to each request type; times are epoch milliseconds. */
+export interface SseLoadResults {
+  open: SseOpenResult;
+  /** Connections still missing their report's last section. */
+  await: number;
+  close: { closedAt: number; connections: SseLoadConnection[] };
+}
+
+export type SseLoadResult = SseLoadResults[keyof SseLoadResults];
 
 /**
  * Holds hundreds of SSE connections on its own thread (same process, own event loop), like sse-client.ts, but
@@ -73,53 +78,32 @@ export type SseLoadToMain =
  * client's bookkeeping on the servers' thread, which is the thread under load.
  */
 export function startSseLoadClient(): SseLoadClient {
-  const worker = new Worker(new URL('./sse-load-worker.ts', import.meta.url));
-  const pending = new Map<number, { resolve: (reply: SseLoadToMain) => void; reject: (error: Error) => void }>();
-  let nextId = 0;
-  const failAll = (error: Error) => {
-    for (const waiter of pending.values()) waiter.reject(error);
-    pending.clear();
-  };
-  worker.on('message', (reply: SseLoadToMain) => {
-    const waiter = pending.get(reply.requestId);
-    pending.delete(reply.requestId);
-    waiter?.resolve(reply);
-  });
-  worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`The SSE load worker exited with code ${code}`)));
-  const ask = <Type extends SseLoadToMain['type']>(
-    message: SseLoadToWorker,
-  ): Promise<Extract<SseLoadToMain, { type: Type }>> =>
-    new Promise((resolve, reject) => {
-      pending.set(message.requestId, {
-        resolve: (reply) => resolve(reply as Extract<SseLoadToMain, { type: Type }>),
-        reject,
-      });
-      worker.postMessage(message);
-    });
-  const local = (epochMs: number) => epochMs - performance.timeOrigin;
+  const rpc = startWorkerRpc<SseLoadRequest, SseLoadResult>(
+    new URL('./sse-load-worker.ts', import.meta.url),
+    'SSE load worker',
+  );
+  const { worker } = rpc;
+  // The worker answers each request type with its own result type, which the generic reply type cannot express.
+  const ask = <Request extends SseLoadRequest>(request: Request) =>
+    rpc.call(request) as Promise<SseLoadResults[Request['type']]>;
 
   return {
-    open: async (targets, concurrency) => {
-      const reply = await ask<'opened'>({
+    open: (targets, concurrency) =>
+      ask({
         type: 'open',
-        requestId: nextId++,
         targets: targets.map((target) => ({ ...target, url: target.url.href })),
         concurrency,
-      });
-      return reply.result;
-    },
-    awaitSections: async (lastSectionOfReport, timeoutMs) =>
-      (await ask<'awaited'>({ type: 'await', requestId: nextId++, lastSectionOfReport, timeoutMs })).missing,
+      }),
+    awaitSections: (lastSectionOfReport, timeoutMs) => ask({ type: 'await', lastSectionOfReport, timeoutMs }),
     closeAll: async () => {
-      const reply = await ask<'closed'>({ type: 'close', requestId: nextId++ });
+      const { closedAt, connections } = await ask({ type: 'close' });
       return {
-        closedAt: local(reply.closedAt),
-        connections: reply.connections.map((connection) => ({
+        closedAt: fromEpochMs(closedAt),
+        connections: connections.map((connection) => ({
           ...connection,
-          events: connection.events.map((event) => ({ ...event, receivedAt: local(event.receivedAt) })),
+          events: connection.events.map((event) => ({ ...event, receivedAt: fromEpochMs(event.receivedAt) })),
           ...(connection.dropped
-            ? { dropped: { at: local(connection.dropped.at), reason: connection.dropped.reason } }
+            ? { dropped: { at: fromEpochMs(connection.dropped.at), reason: connection.dropped.reason } }
             : {}),
         })),
       };

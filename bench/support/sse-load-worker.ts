@@ -4,21 +4,18 @@
  * thread and kept here until the benchmark closes the connections.
  */
 import http from 'node:http';
-import { parentPort } from 'node:worker_threads';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   SseLoadConnection,
   SseLoadEvent,
-  SseLoadToMain,
-  SseLoadToWorker,
+  SseLoadRequest,
+  SseLoadResult,
+  SseLoadResults,
   SseOpenResult,
 } from './sse-load-client.ts';
-import { parseSseBlock, sseBlockEnd } from './sse-parse.ts';
-
-const port = parentPort;
-if (!port) throw new Error('sse-load-worker.ts must run in a worker thread');
-// Epoch-based times, so the main thread can map them onto its own performance.now() clock.
-const now = () => performance.timeOrigin + performance.now();
-const send = (message: SseLoadToMain) => port.postMessage(message);
+import { createSseBlockReader } from './sse-parse.ts';
+import { epochNow } from './thread-clock.ts';
+import { answerRequests } from './worker-rpc.ts';
 
 /**
  * No pooling limit and no keep-alive: every stream gets a socket of its own, as 500 browsers would. (Node's
@@ -36,25 +33,10 @@ interface Connection {
 const connections: Connection[] = [];
 let closing = false;
 
-port.on('message', (message: SseLoadToWorker) => {
-  if (message.type === 'open') {
-    openAll(message.targets, message.concurrency).then((result) =>
-      send({ type: 'opened', requestId: message.requestId, result }),
-    );
-  } else if (message.type === 'await') {
-    awaitSections(message.lastSectionOfReport, message.timeoutMs).then((missing) =>
-      send({ type: 'awaited', requestId: message.requestId, missing }),
-    );
-  } else {
-    closing = true;
-    for (const connection of connections) connection.request?.destroy();
-    send({
-      type: 'closed',
-      requestId: message.requestId,
-      closedAt: now(),
-      connections: connections.map((connection) => connection.record),
-    });
-  }
+answerRequests<SseLoadRequest, SseLoadResult>((request) => {
+  if (request.type === 'open') return openAll(request.targets, request.concurrency);
+  if (request.type === 'await') return awaitSections(request.lastSectionOfReport, request.timeoutMs);
+  return closeAll();
 });
 
 async function openAll(
@@ -100,7 +82,7 @@ function openOne(url: string, reportId: string, headers: Record<string, string>)
     };
     const drop = (reason: string) => {
       if (closing || record.dropped) return;
-      record.dropped = { at: now(), reason };
+      record.dropped = { at: epochNow(), reason };
       settle(reason);
     };
     const request = http.get(url, { agent, headers: { accept: 'text/event-stream', ...headers } }, (response) => {
@@ -113,16 +95,11 @@ function openOne(url: string, reportId: string, headers: Record<string, string>)
       }
       settle();
       response.setEncoding('utf8');
-      let buffer = '';
+      const eventsCompletedBy = createSseBlockReader();
       response.on('data', (chunk: string) => {
-        const at = now();
-        buffer += chunk;
-        for (let match = sseBlockEnd.exec(buffer); match; match = sseBlockEnd.exec(buffer)) {
-          const block = buffer.slice(0, match.index);
-          buffer = buffer.slice(match.index + match[0].length);
-          const parsed = parseSseBlock(block);
-          if (!parsed) continue;
-          const event: SseLoadEvent = { eventId: parsed.id, event: parsed.event, receivedAt: at };
+        const receivedAt = epochNow();
+        for (const parsed of eventsCompletedBy(chunk)) {
+          const event: SseLoadEvent = { eventId: parsed.id, event: parsed.event, receivedAt };
           const sectionId = sectionIdOf(parsed.data);
           if (sectionId !== undefined) {
             event.sectionId = sectionId;
@@ -160,6 +137,13 @@ async function awaitSections(lastSectionOfReport: Record<string, string>, timeou
   for (;;) {
     const count = missing();
     if (count === 0 || performance.now() >= deadline) return count;
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await sleep(25);
   }
+}
+
+/** Ends every stream from the client side (a drop from now on is the benchmark's doing, not a failure). */
+function closeAll(): SseLoadResults['close'] {
+  closing = true;
+  for (const connection of connections) connection.request?.destroy();
+  return { closedAt: epochNow(), connections: connections.map((connection) => connection.record) };
 }

@@ -1,5 +1,11 @@
+export interface SseEvent {
+  id: string;
+  event: string;
+  data: string;
+}
+
 /** One SSE block (WHATWG HTML §9.2.6): comments and `retry` are skipped; no data means nothing is dispatched. */
-export function parseSseBlock(block: string): { id: string; event: string; data: string } | undefined {
+function parseSseBlock(block: string): SseEvent | undefined {
   let eventId = '';
   let type = 'message';
   const data: string[] = [];
@@ -17,4 +23,22 @@ export function parseSseBlock(block: string): { id: string; event: string; data:
 }
 
 /** Where an SSE block ends: a blank line, in any of the three line-break styles. */
-export const sseBlockEnd = /\r\n\r\n|\n\n|\r\r/;
+const sseBlockEnd = /\r\n\r\n|\n\n|\r\r/;
+
+/**
+ * Reads a response body chunk by chunk: each call returns the events that chunk completed, so the caller can time
+ * them by the chunk's arrival. A block split across chunks waits in the buffer for the rest.
+ */
+export function createSseBlockReader(): (chunk: string) => SseEvent[] {
+  let buffer = '';
+  return (chunk) => {
+    buffer += chunk;
+    const events: SseEvent[] = [];
+    for (let match = sseBlockEnd.exec(buffer); match; match = sseBlockEnd.exec(buffer)) {
+      const event = parseSseBlock(buffer.slice(0, match.index));
+      buffer = buffer.slice(match.index + match[0].length);
+      if (event) events.push(event);
+    }
+    return events;
+  };
+}

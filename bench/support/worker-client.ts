@@ -1,14 +1,13 @@
-import { Worker } from 'node:worker_threads';
 import type { TimedResponse } from './http-timing.ts';
+import { convertRequestTimes, fromEpochMs } from './thread-clock.ts';
+import { startWorkerRpc } from './worker-rpc.ts';
 
+/** A POST for http-client-worker.ts, which answers with its TimedResponse, times as epoch milliseconds. */
 export interface ClientRequest {
-  id: number;
   url: string;
   json: unknown;
   headers?: Record<string, string>;
 }
-
-export type ClientReply = { id: number; ok: true; response: TimedResponse } | { id: number; ok: false; error: string };
 
 export interface WorkerClient {
   /** Times a POST from the worker thread; the timestamps are on this thread's performance.now() clock. */
@@ -22,42 +21,17 @@ export interface WorkerClient {
  * processed: it would report roughly the total time as TTFB.
  */
 export function startWorkerClient(): WorkerClient {
-  // The worker inherits this process's execArgv, so the same TypeScript loader (tsx) runs it.
-  const worker = new Worker(new URL('./http-client-worker.ts', import.meta.url));
-  const pending = new Map<number, { resolve: (response: TimedResponse) => void; reject: (error: Error) => void }>();
-  let nextId = 0;
-  const failAll = (error: Error) => {
-    for (const waiter of pending.values()) waiter.reject(error);
-    pending.clear();
-  };
-  worker.on('message', (reply: ClientReply) => {
-    const waiter = pending.get(reply.id);
-    if (!waiter) return;
-    pending.delete(reply.id);
-    if (!reply.ok) {
-      waiter.reject(new Error(reply.error));
-      return;
-    }
-    const local = (epochMs: number) => epochMs - performance.timeOrigin;
-    waiter.resolve({
-      ...reply.response,
-      sentAt: local(reply.response.sentAt),
-      firstByteAt: local(reply.response.firstByteAt),
-      endAt: local(reply.response.endAt),
-    });
-  });
-  worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`The HTTP client worker exited with code ${code}`)));
+  const rpc = startWorkerRpc<ClientRequest, TimedResponse>(
+    new URL('./http-client-worker.ts', import.meta.url),
+    'HTTP client worker',
+  );
   return {
-    post: (url, json, headers) =>
-      new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        const request: ClientRequest = { id, url: url.href, json, ...(headers ? { headers } : {}) };
-        worker.postMessage(request);
-      }),
+    post: async (url, json, headers) => {
+      const response = await rpc.call({ url: url.href, json, ...(headers ? { headers } : {}) });
+      return convertRequestTimes(response, fromEpochMs);
+    },
     close: async () => {
-      await worker.terminate();
+      await rpc.worker.terminate();
     },
   };
 }

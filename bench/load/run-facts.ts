@@ -1,0 +1,179 @@
+/** What one load run measured (RunFacts), and the delivery and error analysis that its tables are built from. */
+import type { CpuUse } from '../support/cpu-usage.ts';
+import type { DynamoCounter } from '../support/dynamo-counter.ts';
+import type { LoadResult } from '../support/load-client.ts';
+import type { MemorySample } from '../support/memory-usage.ts';
+import type { SseLoadConnection } from '../support/sse-load-client.ts';
+import { median } from '../support/stats.ts';
+import type { Settings } from './settings.ts';
+
+export interface Tenant {
+  organisationId: string;
+  headers: Record<string, string>;
+}
+
+export interface FollowedReport {
+  reportId: string;
+  tenant: Tenant;
+}
+
+export interface Write {
+  reportId: string;
+  sectionId: string;
+  startedAt: number;
+  writtenAt: number;
+}
+
+export interface GenerationRow {
+  label: string;
+  clients: number;
+  result: LoadResult;
+  cpu?: CpuUse;
+  icpLoop?: number;
+}
+
+export interface MemoryPoint {
+  label: string;
+  sample: MemorySample;
+  sseHeap?: number;
+  icpHeap?: number;
+}
+
+export interface IdleCheck {
+  closedAt: number;
+  graceMs: number;
+  windowMs: number;
+  queriesInGrace: number;
+  queriesAfterGrace: number;
+  lastQueryAfterClose?: number;
+  perSecond: Array<{ from: number; count: number }>;
+  timeouts: { before: number; during: number; after: number };
+  sockets: { before: number; during: number; after: number };
+  /** Open file descriptors of the whole process (server and client ends). */
+  fds: { before: number | undefined; during: number | undefined; after: number | undefined };
+}
+
+export interface Delivery {
+  /** write resolved → event received, one sample per (connection, write). */
+  latencies: number[];
+  /** Per connection, the median of its latencies. */
+  connectionMedians: number[];
+  missing: number;
+  duplicates: number;
+  outOfOrder: number;
+  unexpected: number;
+  /** Section writes each connection should have received (sum over connections). */
+  expected: number;
+}
+
+export function analyseDelivery(
+  connections: SseLoadConnection[],
+  writes: Write[],
+  reports: FollowedReport[],
+): Delivery {
+  const writesOf = new Map(reports.map((report) => [report.reportId, new Map<string, Write>()]));
+  for (const write of writes) writesOf.get(write.reportId)?.set(write.sectionId, write);
+  const delivery: Delivery = {
+    latencies: [],
+    connectionMedians: [],
+    missing: 0,
+    duplicates: 0,
+    outOfOrder: 0,
+    unexpected: 0,
+    expected: 0,
+  };
+  for (const connection of connections) {
+    if (connection.status !== 200) continue;
+    const expected = writesOf.get(connection.reportId) ?? new Map<string, Write>();
+    delivery.expected += expected.size;
+    const seen = new Set<string>();
+    const own: number[] = [];
+    let lastPosition = -1;
+    let lastEventId = '';
+    for (const event of connection.events) {
+      if (event.eventId <= lastEventId) delivery.outOfOrder++;
+      lastEventId = event.eventId;
+      if (event.event !== 'section.completed' || event.sectionId === undefined) {
+        delivery.unexpected++;
+        continue;
+      }
+      const write = expected.get(event.sectionId);
+      if (!write) {
+        delivery.unexpected++;
+        continue;
+      }
+      if (seen.has(event.sectionId)) {
+        delivery.duplicates++;
+        continue;
+      }
+      seen.add(event.sectionId);
+      const position = Number(event.sectionId.slice('load-'.length));
+      if (position < lastPosition) delivery.outOfOrder++;
+      lastPosition = position;
+      own.push(event.receivedAt - write.writtenAt);
+    }
+    delivery.missing += expected.size - seen.size;
+    delivery.latencies.push(...own);
+    if (own.length > 0) delivery.connectionMedians.push(median(own));
+  }
+  return delivery;
+}
+
+export interface RunFacts {
+  settings: Settings;
+  opened: { opened: number; failures: string[]; elapsedMs: number };
+  missingAtEnd: number;
+  connections: SseLoadConnection[];
+  writes: Write[];
+  delivery: Delivery;
+  single: GenerationRow;
+  concurrent: GenerationRow;
+  loaded: GenerationRow;
+  windowStart: number;
+  windowEnd: number;
+  calls: DynamoCounter;
+  /** Handler DynamoDB calls in flight, sampled during the loaded window. */
+  inFlight: number[];
+  idle: IdleCheck;
+  loopDelay: { p50: number; p99: number; max: number };
+  poll: { minMs: number; maxMs: number; heartbeatMs: number };
+  memory: {
+    before: MemoryPoint;
+    sseOnly: MemoryPoint;
+    during: MemoryPoint | undefined;
+    peak: { rss: MemorySample; heap: MemorySample; jvm: MemorySample };
+    after: MemoryPoint;
+    afterGc: MemoryPoint;
+  };
+  jvmPid: number | undefined;
+  dynamoWarmUp: { operations: number; ms: number };
+  openFiles: number | undefined;
+  elapsedMs: number;
+}
+
+export interface ErrorCounts {
+  sseOpenFailures: number;
+  sseDropped: number;
+  missingEvents: number;
+  duplicateEvents: number;
+  outOfOrderEvents: number;
+  unexpectedEvents: number;
+  generationFailures: number;
+  dynamoFailures: number;
+}
+
+export function errorCounts(run: RunFacts): ErrorCounts {
+  const generationRows = [run.single, run.concurrent, run.loaded];
+  return {
+    sseOpenFailures: run.settings.sseConnections - run.connections.filter((c) => c.status === 200).length,
+    sseDropped: run.connections.filter((connection) => connection.status === 200 && connection.dropped).length,
+    missingEvents: run.delivery.missing,
+    duplicateEvents: run.delivery.duplicates,
+    outOfOrderEvents: run.delivery.outOfOrder,
+    unexpectedEvents: run.delivery.unexpected,
+    generationFailures: generationRows.reduce((sum, row) => sum + row.result.failed, 0),
+    dynamoFailures: [...run.calls.classes.values()].reduce((sum, calls) => sum + calls.failed, 0),
+  };
+}
+
+export const totalErrors = (counts: ErrorCounts) => Object.values(counts).reduce((sum, count) => sum + count, 0);
