@@ -250,7 +250,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const heartbeatMs = Number(process.env.SSE_HEARTBEAT_MS);
     const graceMs = pollMaxMs + 500;
     const idleWindowMs = Math.max(3 * pollMaxMs, 6000);
-    await sleep(closedAt + idleWindowMs - performance.now());
+    await sleep(Math.max(0, closedAt + idleWindowMs - performance.now()));
     // The endpoint keeps every request it served; "before" was read after the same reset.
     localBedrock.reset();
     const after = await memoryPoint(`After: ${idleWindowMs / 1000} s after closing`, jvmPid, sseClient, icpClient);

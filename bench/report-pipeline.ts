@@ -658,7 +658,7 @@ async function startIdleConnection(bench: Bench, windowMs: number): Promise<{ fi
   const from = await firstQuery();
   return {
     async finish() {
-      await sleep(from + windowMs - performance.now());
+      await sleep(Math.max(0, from + windowMs - performance.now()));
       connection.close();
       bench.watchedPartitions.delete(partition);
       await bench.stores.finishReport(reportId, 'completed', new Date().toISOString());

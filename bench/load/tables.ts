@@ -136,6 +136,9 @@ function errorTable(run: RunFacts): BenchTable {
   const dynamoFailures = [...run.calls.classes.entries()]
     .filter(([, calls]) => calls.failed > 0)
     .map(([name, calls]) => `${name} ${calls.failed}`);
+  const conditionRefusals = [...run.calls.classes.entries()]
+    .filter(([, calls]) => calls.refusedByCondition > 0)
+    .map(([name, calls]) => `${name} ${calls.refusedByCondition}`);
   const row = (label: string, count: number) => [label, String(count), verdict(count === 0, '0')];
   const examples = [
     ...run.opened.failures.slice(0, 3).map((failure) => `SSE open: ${failure}`),
@@ -165,6 +168,9 @@ function errorTable(run: RunFacts): BenchTable {
         `(${run.missingAtEnd} connections still lacked it). Opening took ${tenthsUnder100Ms(run.opened.elapsedMs)} for all ` +
         `${run.settings.sseConnections} (${openConcurrency} at a time).`,
       ...(examples.length > 0 ? [`Examples: ${examples.join(' | ')}`] : []),
+      'Not errors, so not counted above: conditional writes DynamoDB refused as the code intended (the first AI ' +
+        'request of an organisation in a new minute starts its rate window with a second update; a completed section ' +
+        `is never overwritten): ${conditionRefusals.length > 0 ? conditionRefusals.join(', ') : 'none'}.`,
     ],
   };
 }

@@ -6,8 +6,13 @@ export interface CountedCalls {
   starts: number[];
   /** Whole SDK call (marshalling, the agent's socket queue, the HTTP exchange, retries), same index as `starts`. */
   durations: number[];
-  /** Calls whose promise rejected. */
+  /** Calls whose promise rejected, except condition refusals. */
   failed: number;
+  /**
+   * Conditional writes DynamoDB refused (ConditionalCheckFailedException): an answer the code asked for, not a
+   * failure (e.g. the first AI request of a minute finds the rate window not yet started and starts it).
+   */
+  refusedByCondition: number;
 }
 
 export interface DynamoCounter {
@@ -39,7 +44,7 @@ export function countDynamoDb(
       if (name === undefined) return next(args);
       let calls = classes.get(name);
       if (!calls) {
-        calls = { starts: [], durations: [], failed: 0 };
+        calls = { starts: [], durations: [], failed: 0, refusedByCondition: 0 };
         classes.set(name, calls);
       }
       const start = performance.now();
@@ -48,7 +53,8 @@ export function countDynamoDb(
       try {
         return await next(args);
       } catch (error) {
-        calls.failed++;
+        if ((error as Error).name === 'ConditionalCheckFailedException') calls.refusedByCondition++;
+        else calls.failed++;
         throw error;
       } finally {
         calls.durations[index] = performance.now() - start;
