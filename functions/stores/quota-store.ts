@@ -28,9 +28,6 @@ interface CounterState {
   windowRequests?: number;
 }
 
-/** Both attempts charge the quota under the same condition; they differ in how they count the window. */
-const quotaCondition = '(attribute_not_exists(used) OR used <= :highestUsageBefore)';
-
 /**
  * The month's quota counter item also holds the current rate window (`windowStart`, `windowRequests`), so one
  * request is admitted by a single conditional update: no second item, no second write, and quota and rate are
@@ -65,10 +62,15 @@ export async function admitToQuotaAndRate(request: AiAdmissionRequest): Promise<
 const quotaExhausted = (state: CounterState, request: AiAdmissionRequest) =>
   (state.used ?? 0) > request.monthlyLimit - request.units;
 
+/**
+ * The common case, kept as short as it can be because it is on the path to the first byte: an item whose window
+ * has started was created by startWindow, so `used`, `entity` and `expiresAt` already exist.
+ */
 async function countInCurrentWindow(request: AiAdmissionRequest) {
   return conditionalCounterUpdate(request, {
-    UpdateExpression: 'ADD used :units, windowRequests :one SET entity = :entity, expiresAt = :expiresAt',
-    ConditionExpression: `${quotaCondition} AND windowStart = :window AND windowRequests < :requestsPerWindow`,
+    UpdateExpression: 'ADD used :units, windowRequests :one',
+    ConditionExpression:
+      'windowStart = :window AND windowRequests < :requestsPerWindow AND used <= :highestUsageBefore',
     ExpressionAttributeValues: { ':requestsPerWindow': request.requestsPerWindow },
   });
 }
@@ -77,8 +79,9 @@ async function startWindow(request: AiAdmissionRequest) {
   return conditionalCounterUpdate(request, {
     UpdateExpression:
       'ADD used :units SET windowStart = :window, windowRequests = :one, entity = :entity, expiresAt = :expiresAt',
-    ConditionExpression: `${quotaCondition} AND (attribute_not_exists(windowStart) OR windowStart < :window)`,
-    ExpressionAttributeValues: {},
+    ConditionExpression:
+      '(attribute_not_exists(used) OR used <= :highestUsageBefore) AND (attribute_not_exists(windowStart) OR windowStart < :window)',
+    ExpressionAttributeValues: { ':entity': entityNames.quotaPeriod, ':expiresAt': request.expiresAt },
   });
 }
 
@@ -98,8 +101,6 @@ async function conditionalCounterUpdate(
           ':one': 1,
           ':highestUsageBefore': request.monthlyLimit - request.units,
           ':window': request.window,
-          ':entity': entityNames.quotaPeriod,
-          ':expiresAt': request.expiresAt,
           ...update.ExpressionAttributeValues,
         },
         ReturnValues: 'UPDATED_NEW',
