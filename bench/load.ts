@@ -10,6 +10,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { itemKeys } from '../functions/stores/item-keys.ts';
 import { type RunningLocalStack, startLocalStack } from '../local/local-stack.ts';
+import { mulberry32 } from '../test/fuzz/prng.ts';
 import {
   analyseDelivery,
   type FollowedReport,
@@ -46,7 +47,6 @@ import {
   openFileDescriptors,
   sampleMemory,
 } from './support/memory-usage.ts';
-import { mulberry32 } from './support/prng.ts';
 import { createRunningReport } from './support/running-report.ts';
 import { integerFromEnv } from './support/runs.ts';
 import { type SseLoadClient, startSseLoadClient } from './support/sse-load-client.ts';

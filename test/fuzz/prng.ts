@@ -1,5 +1,6 @@
 /**
- * A small seeded PRNG for the fuzz tests. Every case gets its own generator derived from (seed, case index),
+ * A small seeded PRNG for the fuzz tests (and the benchmarks' write gaps: a fixed seed gives the same gaps on every
+ * run, so runs stay comparable). Every case gets its own generator derived from (seed, case index),
  * so any single case can be regenerated without running the ones before it (FUZZ_SEED + FUZZ_CASE).
  */
 
