@@ -1,6 +1,6 @@
 import type { Caller } from './authenticate.ts';
 import type { ApiResponse } from './http-types.ts';
-import { admitAiRequest, type QuotaCharge, quotaHeaders } from './quota-gate.ts';
+import { admitAiRequest, type QuotaCharge } from './quota-gate.ts';
 import { textStreamHeaders } from './text-stream-response.ts';
 
 export type StartGeneration = (abortSignal: AbortSignal) => Promise<ReadableStream<Uint8Array>>;
@@ -33,7 +33,7 @@ export async function chargedStream(
   }
   try {
     const body = await generation;
-    return { statusCode: 200, headers: { ...headers, ...quotaHeaders(charge.status) }, body };
+    return { statusCode: 200, headers: { ...headers, ...charge.headers }, body };
   } catch (error) {
     await charge.refund();
     throw error;

@@ -5,7 +5,8 @@
  */
 const allowedMethods = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 const allowedHeaders = 'authorization, content-type, last-event-id, x-request-id';
-const exposedHeaders = 'x-request-id, retry-after, x-quota-remaining, x-vercel-ai-ui-message-stream';
+const exposedHeaders =
+  'x-request-id, retry-after, x-quota-remaining, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, x-vercel-ai-ui-message-stream';
 
 export function parseAllowedOrigins(setting: string): string[] {
   return setting

@@ -7,6 +7,8 @@ import type { Caller } from './authenticate.ts';
 
 export interface QuotaCharge {
   status: QuotaStatus;
+  /** `x-quota-remaining` and the rate window's `x-ratelimit-*`, for the response. */
+  headers: Record<string, string>;
   /** Returns the units when the paid-for work did not happen. Safe to call more than once. */
   refund(): Promise<void>;
 }
@@ -45,17 +47,24 @@ export async function admitAiRequest(caller: Caller, units = 1, now = new Date()
       `The organisation's AI quota for ${period} is used up (${limit} units). Ask an administrator to raise it.`,
     );
   }
+  const rateHeaders = (windowRequests: number) => ({
+    'x-ratelimit-limit': String(requestsPerWindow),
+    'x-ratelimit-remaining': String(Math.max(0, requestsPerWindow - windowRequests)),
+    'x-ratelimit-reset': String(retryAfterSeconds),
+  });
   if (!admission.admitted) {
     throw new ApiError(
       'rate_limited',
       `The organisation has made its ${requestsPerWindow} AI requests for this minute. Retry after ${retryAfterSeconds} s.`,
       undefined,
-      { 'retry-after': String(retryAfterSeconds) },
+      { 'retry-after': String(retryAfterSeconds), ...rateHeaders(requestsPerWindow) },
     );
   }
   let refunded = false;
+  const status = quotaStatus(period, limit, admission.used);
   return {
-    status: quotaStatus(period, limit, admission.used),
+    status,
+    headers: { 'x-quota-remaining': String(status.remaining), ...rateHeaders(admission.windowRequests) },
     refund: async () => {
       if (refunded) return;
       refunded = true;
@@ -68,7 +77,3 @@ export async function currentQuotaStatus(caller: Caller, now = new Date()): Prom
   const period = quotaPeriod(now);
   return quotaStatus(period, monthlyLimit(caller), await quotaUsed(caller.organisation.organisationId, period));
 }
-
-export const quotaHeaders = (status: QuotaStatus): Record<string, string> => ({
-  'x-quota-remaining': String(status.remaining),
-});

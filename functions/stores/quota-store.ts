@@ -18,7 +18,7 @@ export interface AiAdmissionRequest {
 }
 
 export type AiAdmission =
-  | { admitted: true; used: number }
+  | { admitted: true; used: number; windowRequests: number }
   | { admitted: false; reason: 'quota_exceeded' | 'rate_limited' };
 
 /** Item state a refused update reports, to tell why it was refused. */
@@ -88,7 +88,7 @@ async function startWindow(request: AiAdmissionRequest) {
 async function conditionalCounterUpdate(
   request: AiAdmissionRequest,
   update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> },
-): Promise<{ admitted: true; used: number } | CounterState> {
+): Promise<AiAdmission | CounterState> {
   try {
     const result = await dynamo().send(
       new UpdateCommand({
@@ -107,7 +107,11 @@ async function conditionalCounterUpdate(
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { admitted: true, used: Number(result.Attributes?.used ?? request.units) };
+    return {
+      admitted: true,
+      used: Number(result.Attributes?.used ?? request.units),
+      windowRequests: Number(result.Attributes?.windowRequests ?? 1),
+    };
   } catch (error) {
     if (!isConditionalCheckFailure(error)) throw error;
     const item = (error as { Item?: Record<string, AttributeValue> }).Item;

@@ -23,11 +23,11 @@ const admission = (organisationId: string, window: string, limits: { monthly?: n
 describe('AI admission: quota and rate window in one item', () => {
   test('a full window refuses until the next window starts; refusals are not charged', async () => {
     const { organisationId } = await createTenant();
-    expect(await admission(organisationId, '2026-11-27T08:15')).toEqual({ admitted: true, used: 1 });
-    expect(await admission(organisationId, '2026-11-27T08:15')).toEqual({ admitted: true, used: 2 });
+    expect(await admission(organisationId, '2026-11-27T08:15')).toEqual({ admitted: true, used: 1, windowRequests: 1 });
+    expect(await admission(organisationId, '2026-11-27T08:15')).toEqual({ admitted: true, used: 2, windowRequests: 2 });
     expect(await admission(organisationId, '2026-11-27T08:15')).toEqual({ admitted: false, reason: 'rate_limited' });
-    expect(await admission(organisationId, '2026-11-27T08:16')).toEqual({ admitted: true, used: 3 });
-    expect(await admission(organisationId, '2026-11-27T08:16')).toEqual({ admitted: true, used: 4 });
+    expect(await admission(organisationId, '2026-11-27T08:16')).toEqual({ admitted: true, used: 3, windowRequests: 1 });
+    expect(await admission(organisationId, '2026-11-27T08:16')).toEqual({ admitted: true, used: 4, windowRequests: 2 });
     expect(await admission(organisationId, '2026-11-27T08:16')).toEqual({ admitted: false, reason: 'rate_limited' });
     expect(await quotaUsed(organisationId, '2026-11')).toBe(4);
   });

@@ -211,8 +211,18 @@ describe('AI rate limit', () => {
     const limited = responses.filter((response) => response.status !== 200);
     expect(admitted).toHaveLength(5);
     expect(limited).toHaveLength(15);
+    // Each admitted response says how many of the window's requests are left: 4, 3, 2, 1, 0 in some order.
+    expect(admitted.map((response) => response.headers.get('x-ratelimit-remaining')).sort()).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+    ]);
+    expect(new Set(admitted.map((response) => response.headers.get('x-ratelimit-limit')))).toEqual(new Set(['5']));
     for (const response of limited) {
       expectError(response, 429, 'rate_limited');
+      expect(response.headers.get('x-ratelimit-remaining')).toBe('0');
       const retryAfter = Number(response.headers.get('retry-after'));
       expect(Number.isInteger(retryAfter)).toBe(true);
       expect(retryAfter).toBeGreaterThanOrEqual(1);

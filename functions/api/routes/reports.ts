@@ -4,7 +4,7 @@ import { fingerprintFilters, generateReportRequestSchema } from '../../domain/re
 import { isoNow } from '../../runtime/clock.ts';
 import { enqueueReportJob } from '../../stores/report-queue.ts';
 import { abandonReport, createReportUnlessRunning, type Report } from '../../stores/report-store.ts';
-import { admitAiRequest, quotaHeaders } from '../quota-gate.ts';
+import { admitAiRequest } from '../quota-gate.ts';
 import { jsonResponse } from '../responses.ts';
 import type { Route } from '../router.ts';
 import { parseJsonBody } from '../validation.ts';
@@ -56,11 +56,7 @@ export const reportRoutes: Route[] = [
         await Promise.all([charge.refund(), abandonReport(report)]);
         throw error;
       }
-      return jsonResponse(
-        202,
-        { reportId: report.reportId, jobId: report.jobId, status: 'running' },
-        quotaHeaders(charge.status),
-      );
+      return jsonResponse(202, { reportId: report.reportId, jobId: report.jobId, status: 'running' }, charge.headers);
     },
   },
 ];
