@@ -207,6 +207,15 @@ describe('AI rate limit', () => {
         postJson('/api/ai/icp', { company: `rate-${index}.example` }, bearer(tenant)),
       ),
     );
+    // Straight after the burst, still in its window: a report refused by the limit leaves no report behind.
+    const report = await postJson(
+      '/api/ai/strategy/executive-summary/generate',
+      { orgName: 'Acme', domain: 'acme.example', reportType: 'executive-summary' },
+      bearer(tenant),
+    );
+    expectError(report, 429, 'rate_limited');
+    const { reports } = (await call('/api/reports', { headers: bearer(tenant) })).json() as { reports: unknown[] };
+    expect(reports).toEqual([]);
     const admitted = responses.filter((response) => response.status === 200);
     const limited = responses.filter((response) => response.status !== 200);
     expect(admitted).toHaveLength(5);
@@ -240,16 +249,6 @@ describe('AI rate limit', () => {
     const admittedIndex = responses.findIndex((response) => response.status === 200);
     const cached = await postJson('/api/ai/icp', { company: `rate-${admittedIndex}.example` }, bearer(tenant));
     expect(cached.status).toBe(200);
-
-    // A report refused by the limit leaves no report and no in-flight lock behind.
-    const report = await postJson(
-      '/api/ai/strategy/executive-summary/generate',
-      { orgName: 'Acme', domain: 'acme.example', reportType: 'executive-summary' },
-      bearer(tenant),
-    );
-    expectError(report, 429, 'rate_limited');
-    const { reports } = (await call('/api/reports', { headers: bearer(tenant) })).json() as { reports: unknown[] };
-    expect(reports).toEqual([]);
   });
 
   test('an exhausted quota answers 402 even when the window is also full: waiting would not help', async () => {
