@@ -17,9 +17,14 @@ export interface SectionTarget {
 
 /**
  * Streams one section from the model, writing partial payloads as it grows and then the completed one.
- * Throws when the model fails, so the job is retried; sections completed before stay as they are.
+ * Throws when the model fails, so the job is retried; sections completed before stay as they are. When `stop`
+ * aborts, the model call is cancelled and the section is left as it is (never written as completed).
  */
-export async function generateSection(target: SectionTarget, context: ReportContext): Promise<void> {
+export async function generateSection(
+  target: SectionTarget,
+  context: ReportContext,
+  stop: AbortSignal = new AbortController().signal,
+): Promise<void> {
   const write = (payload: Partial<SectionPayload>, status: 'partial' | 'completed') =>
     putReportSection(target.organisationId, {
       reportId: target.reportId,
@@ -36,6 +41,7 @@ export async function generateSection(target: SectionTarget, context: ReportCont
     prompt: sectionPrompt(context, target.plan),
     output: Output.object({ schema: sectionPayloadSchema }),
     maxRetries: 3,
+    abortSignal: stop,
   });
 
   let lastWrite = Date.now();
@@ -48,7 +54,9 @@ export async function generateSection(target: SectionTarget, context: ReportCont
       lastWrite = Date.now();
     }
   }
+  stop.throwIfAborted();
   // Rejects when the stream failed or the object does not match the schema.
   const payload = await result.output;
+  stop.throwIfAborted();
   await write(payload, 'completed');
 }

@@ -37,7 +37,7 @@ async function loadContext(report: Report): Promise<ReportContext> {
 }
 
 /** Generates the sections not yet completed, so a redelivered job finishes the report without redoing work. */
-async function generateMissingSections(report: Report): Promise<void> {
+async function generateMissingSections(report: Report, stop: AbortSignal): Promise<void> {
   const completed = new Set(
     (await listReportSections(report.reportId))
       .filter((section) => section.status === 'completed')
@@ -49,34 +49,66 @@ async function generateMissingSections(report: Report): Promise<void> {
     .filter(({ plan }) => !completed.has(plan.sectionId));
   if (missing.length === 0) return;
   const context = await loadContext(report);
-  await forEachWithConcurrency(missing, environment().REPORT_SECTION_CONCURRENCY, ({ plan, position }) =>
-    generateSection({ organisationId: report.organisationId, reportId: report.reportId, plan, position }, context),
-  );
+  await forEachWithConcurrency(missing, environment().REPORT_SECTION_CONCURRENCY, async ({ plan, position }) => {
+    stop.throwIfAborted();
+    await generateSection(
+      { organisationId: report.organisationId, reportId: report.reportId, plan, position },
+      context,
+      stop,
+    );
+  });
 }
 
 const describeFailure = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : 'unknown error';
 
 /**
+ * The worker stops generating this long before its Lambda time limit: a delivery that Lambda killed at the limit
+ * could not record why, and on the final delivery the report would stay "running" until a reader settled it.
+ */
+export const reportJobSafetyMarginMs = 20_000;
+
+export class ReportJobOutOfTime extends Error {
+  constructor() {
+    super("The report did not finish within the report worker's time limit.");
+    this.name = 'ReportJobOutOfTime';
+  }
+}
+
+/**
  * One delivery of a report job. Failures are rethrown so SQS redelivers; on the last delivery the report
  * is marked failed with the reason first (clients get job.failed) and the message then moves to the DLQ.
+ * At `stopAt` (epoch ms) the model calls are cancelled and the delivery fails as out of time, completed
+ * sections kept.
  */
-export async function runReportJob(job: ReportJobMessage, receiveCount: number): Promise<void> {
+export async function runReportJob(
+  job: ReportJobMessage,
+  receiveCount: number,
+  stopAt = Number.POSITIVE_INFINITY,
+): Promise<void> {
   const report = await getReport(job.reportId);
   if (!report || report.organisationId !== job.organisationId || report.jobId !== job.jobId) {
     logger.warn('Dropping a job that matches no report', { ...job });
     return;
   }
   if (report.status !== 'running') return;
+  const outOfTime = new AbortController();
+  const timer = Number.isFinite(stopAt)
+    ? setTimeout(() => outOfTime.abort(new ReportJobOutOfTime()), Math.max(0, stopAt - Date.now()))
+    : undefined;
   try {
-    await generateMissingSections(report);
+    await generateMissingSections(report, outOfTime.signal);
     await finishReport(report.reportId, 'completed', isoNow());
     await releaseReportLock(report);
   } catch (error) {
+    // Cancelled model calls fail in their own words; the reason worth recording is the time limit.
+    const reason = outOfTime.signal.aborted ? outOfTime.signal.reason : error;
     if (receiveCount >= reportQueue.maxReceiveCount) {
-      await finishReport(report.reportId, 'failed', isoNow(), describeFailure(error));
+      await finishReport(report.reportId, 'failed', isoNow(), describeFailure(reason));
       await releaseReportLock(report);
     }
-    throw error;
+    throw reason;
+  } finally {
+    clearTimeout(timer);
   }
 }
