@@ -98,14 +98,16 @@ export async function runReportJob(
     : undefined;
   try {
     await generateMissingSections(report, outOfTime.signal);
-    await finishReport(report.reportId, 'completed', isoNow());
+    // Lock first: a client that sees the report finished (job.completed) and asks again must start a new job,
+    // not join the finished one. The reverse order left a window in which it joined.
     await releaseReportLock(report);
+    await finishReport(report.reportId, 'completed', isoNow());
   } catch (error) {
     // Cancelled model calls fail in their own words; the reason worth recording is the time limit.
     const reason = outOfTime.signal.aborted ? outOfTime.signal.reason : error;
     if (receiveCount >= reportQueue.maxReceiveCount) {
-      await finishReport(report.reportId, 'failed', isoNow(), describeFailure(reason));
       await releaseReportLock(report);
+      await finishReport(report.reportId, 'failed', isoNow(), describeFailure(reason));
     }
     throw reason;
   } finally {
