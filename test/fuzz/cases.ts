@@ -927,6 +927,29 @@ function rawCase(generator: Generator): RawDraft {
     headers,
     ...(body ? { body } : {}),
   });
+  /** A GET with the fixture key: as the API's HTTP layer sees it, and as bytes on the wire. */
+  const keyedGet = (target: string) => ({
+    request: request('GET', target, { authorization: `Bearer ${key}` }),
+    bytes: build('GET', target, [host, `Authorization: Bearer ${key}`]),
+  });
+  /** A JSON body POSTed to the ICP endpoint with the fixture key in chunked transfer encoding. */
+  const chunkedIcpPost = (body: Uint8Array) => ({
+    request: request(
+      'POST',
+      '/api/ai/icp',
+      { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body,
+    ),
+    bytes: build(
+      'POST',
+      '/api/ai/icp',
+      [host, `Authorization: Bearer ${key}`, 'Content-Type: application/json'],
+      body,
+      {
+        chunked: true,
+      },
+    ),
+  });
   const templates: Array<() => RawDraft> = [
     () => ({
       label: 'duplicate Authorization headers (same valid key twice)',
@@ -979,8 +1002,7 @@ function rawCase(generator: Generator): RawDraft {
       ]);
       return {
         label: `invalid percent-encoding in the path ${target}`,
-        request: request('GET', target, { authorization: `Bearer ${key}` }),
-        bytes: build('GET', target, [host, `Authorization: Bearer ${key}`]),
+        ...keyedGet(target),
       };
     },
     () => {
@@ -999,8 +1021,7 @@ function rawCase(generator: Generator): RawDraft {
       ]);
       return {
         label: `query ${target.slice(0, 80)}`,
-        request: request('GET', target, { authorization: `Bearer ${key}` }),
-        bytes: build('GET', target, [host, `Authorization: Bearer ${key}`]),
+        ...keyedGet(target),
       };
     },
     () => {
@@ -1016,14 +1037,12 @@ function rawCase(generator: Generator): RawDraft {
       ]);
       return {
         label: `dot segments ${target}`,
-        request: request('GET', target, { authorization: `Bearer ${key}` }),
-        bytes: build('GET', target, [host, `Authorization: Bearer ${key}`]),
+        ...keyedGet(target),
       };
     },
     () => ({
       label: 'absolute-form request target',
-      request: request('GET', 'http://evil.example/api/organisation', { authorization: `Bearer ${key}` }),
-      bytes: build('GET', 'http://evil.example/api/organisation', [host, `Authorization: Bearer ${key}`]),
+      ...keyedGet('http://evil.example/api/organisation'),
     }),
     () => {
       const method = rng.pick(['OPTIONS', 'GET']);
@@ -1044,8 +1063,7 @@ function rawCase(generator: Generator): RawDraft {
       ]);
       return {
         label: `request target that is not a valid URL: ${target}`,
-        request: request('GET', target, { authorization: `Bearer ${key}` }),
-        bytes: build('GET', target, [host, `Authorization: Bearer ${key}`]),
+        ...keyedGet(target),
         // 502 (no request id, the function never runs): the local Function URL server's `new URL(request.url)`
         // throws on these targets (local/function-url-event.ts, not part of the API). A Function URL on AWS
         // answers such requests itself. Counted as a transport rejection, reported separately.
@@ -1073,42 +1091,14 @@ function rawCase(generator: Generator): RawDraft {
       const body = utf8(JSON.stringify({ company: 'acme.example' }));
       return {
         label: 'chunked JSON body',
-        request: request(
-          'POST',
-          '/api/ai/icp',
-          { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body,
-        ),
-        bytes: build(
-          'POST',
-          '/api/ai/icp',
-          [host, `Authorization: Bearer ${key}`, 'Content-Type: application/json'],
-          body,
-          {
-            chunked: true,
-          },
-        ),
+        ...chunkedIcpPost(body),
       };
     },
     () => {
       const body = utf8(JSON.stringify({ company: 'x'.repeat(fixtures.maxBodyBytes + rng.int(1, 100_000)) }));
       return {
         label: `chunked body over the limit (${body.byteLength} bytes)`,
-        request: request(
-          'POST',
-          '/api/ai/icp',
-          { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body,
-        ),
-        bytes: build(
-          'POST',
-          '/api/ai/icp',
-          [host, `Authorization: Bearer ${key}`, 'Content-Type: application/json'],
-          body,
-          {
-            chunked: true,
-          },
-        ),
+        ...chunkedIcpPost(body),
       };
     },
     () => ({
