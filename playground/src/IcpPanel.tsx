@@ -1,8 +1,8 @@
-import { experimental_useObject as useObject } from '@ai-sdk/react';
 import { type FormEvent, useState } from 'react';
 import { type IcpResult, icpResultSchema } from '../../functions/domain/strategy/icp.ts';
-import { fieldsOf, type StreamPhase } from './ProfileFields.tsx';
-import { finishedPhase, StreamingObjectPanel } from './StreamingObjectPanel.tsx';
+import { fieldsOf } from './ProfileFields.tsx';
+import { StreamingObjectPanel } from './StreamingObjectPanel.tsx';
+import { useStreamingObject } from './use-streaming-object.ts';
 
 const icpFields = fieldsOf(icpResultSchema);
 
@@ -14,22 +14,18 @@ export function IcpPanel(props: {
   onResult(icp: IcpResult): void;
 }) {
   const [company, setCompany] = useState('example.com');
-  const [phase, setPhase] = useState<StreamPhase>('idle');
-  const { object, submit, isLoading, error, stop } = useObject({
+  const { object, start, isLoading, error, stop, phase } = useStreamingObject({
     api: `${props.baseUrl}/api/ai/icp`,
     schema: icpResultSchema,
     headers: props.headers,
-    onFinish: ({ object: result, error: invalid }) => {
-      setPhase(finishedPhase(result, invalid));
+    onFinish: (result) => {
       if (result) props.onResult(result);
     },
-    onError: () => setPhase('error'),
   });
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setPhase('streaming');
-    submit({ company });
+    start({ company });
   };
 
   return (
@@ -39,10 +35,7 @@ export function IcpPanel(props: {
       phase={phase}
       isLoading={isLoading}
       onSubmit={onSubmit}
-      onStop={() => {
-        stop();
-        setPhase('stopped');
-      }}
+      onStop={stop}
       input={
         <label>
           Company

@@ -1,9 +1,9 @@
-import { experimental_useObject as useObject } from '@ai-sdk/react';
 import { type FormEvent, useState } from 'react';
 import type { IcpResult } from '../../functions/domain/strategy/icp.ts';
 import { ippResultSchema } from '../../functions/domain/strategy/ipp.ts';
-import { fieldsOf, type StreamPhase } from './ProfileFields.tsx';
-import { finishedPhase, StreamingObjectPanel } from './StreamingObjectPanel.tsx';
+import { fieldsOf } from './ProfileFields.tsx';
+import { StreamingObjectPanel } from './StreamingObjectPanel.tsx';
+import { useStreamingObject } from './use-streaming-object.ts';
 
 const ippFields = fieldsOf(ippResultSchema);
 
@@ -17,23 +17,17 @@ export function IppPanel(props: {
   onFinished(): void;
 }) {
   const [domain, setDomain] = useState('');
-  const [phase, setPhase] = useState<StreamPhase>('idle');
-  const { object, submit, isLoading, error, stop } = useObject({
+  const { object, start, isLoading, error, stop, phase } = useStreamingObject({
     api: `${props.baseUrl}/api/ai/ipp`,
     schema: ippResultSchema,
     headers: props.headers,
-    onFinish: ({ object: result, error: invalid }) => {
-      setPhase(finishedPhase(result, invalid));
-      props.onFinished();
-    },
-    onError: () => setPhase('error'),
+    onFinish: () => props.onFinished(),
   });
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (!props.icp) return;
-    setPhase('streaming');
-    submit({ icp: props.icp, ...(domain.trim() ? { domain: domain.trim() } : {}) });
+    start({ icp: props.icp, ...(domain.trim() ? { domain: domain.trim() } : {}) });
   };
 
   return (
@@ -43,10 +37,7 @@ export function IppPanel(props: {
       phase={phase}
       isLoading={isLoading}
       onSubmit={onSubmit}
-      onStop={() => {
-        stop();
-        setPhase('stopped');
-      }}
+      onStop={stop}
       input={
         <label>
           Domain

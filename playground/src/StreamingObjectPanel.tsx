@@ -2,10 +2,6 @@ import type { FormEvent, ReactNode } from 'react';
 import { describeError } from './connection.ts';
 import { type FieldSpec, PhaseBadge, ProfileFields, type StreamPhase } from './ProfileFields.tsx';
 
-/** The phase a useObject stream ends in: a complete object, an invalid one, or none (stopped). */
-export const finishedPhase = (result: unknown, invalid: unknown): StreamPhase =>
-  result ? 'done' : invalid ? 'error' : 'stopped';
-
 /**
  * The frame the useObject panels share: title and phase badge, a one-input form whose button stops the running
  * stream, an optional hint, the error, and the profile's fields as they stream in.
