@@ -23,9 +23,8 @@ import {
   monthlyQuotaSchema,
   userEmailSchema,
 } from '../functions/admin/provisioning.ts';
-import { quotaPeriod } from '../functions/domain/access/quota.ts';
+import { currentQuotaStatus } from '../functions/api/quota-gate.ts';
 import { isoNow } from '../functions/runtime/clock.ts';
-import { environment } from '../functions/runtime/environment.ts';
 import { listApiKeys, revokeApiKey } from '../functions/stores/api-key-store.ts';
 import {
   getOrganisation,
@@ -33,7 +32,6 @@ import {
   type OrganisationLimit,
   setOrganisationLimit,
 } from '../functions/stores/organisation-store.ts';
-import { quotaUsed } from '../functions/stores/quota-store.ts';
 
 const optionSpecs = {
   allowPositionals: true,
@@ -114,10 +112,7 @@ const commands: Record<string, () => Promise<unknown>> = {
   },
   'quota show': async () => {
     const organisation = await organisationOrFail(required('org'));
-    const period = quotaPeriod(new Date());
-    const limit = organisation.monthlyQuota ?? environment().DEFAULT_MONTHLY_QUOTA;
-    const used = await quotaUsed(organisation.organisationId, period);
-    return { organisationId: organisation.organisationId, period, limit, used, remaining: Math.max(0, limit - used) };
+    return { organisationId: organisation.organisationId, ...(await currentQuotaStatus(organisation)) };
   },
 };
 

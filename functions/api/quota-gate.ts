@@ -1,6 +1,7 @@
 import { type QuotaStatus, quotaPeriod, quotaPeriodExpiry, quotaStatus } from '../domain/access/quota.ts';
 import { rateWindow } from '../domain/access/rate-limit.ts';
 import { environment } from '../runtime/environment.ts';
+import type { Organisation } from '../stores/organisation-store.ts';
 import { admitToQuotaAndRate, quotaUsed, refundQuota } from '../stores/quota-store.ts';
 import { ApiError } from './api-error.ts';
 import type { Caller } from './authenticate.ts';
@@ -13,12 +14,12 @@ export interface QuotaCharge {
   refund(): Promise<void>;
 }
 
-export function monthlyLimit(caller: Caller): number {
-  return caller.organisation.monthlyQuota ?? environment().DEFAULT_MONTHLY_QUOTA;
+export function monthlyLimit(organisation: Organisation): number {
+  return organisation.monthlyQuota ?? environment().DEFAULT_MONTHLY_QUOTA;
 }
 
-export function requestsPerMinuteLimit(caller: Caller): number {
-  return caller.organisation.aiRequestsPerMinute ?? environment().DEFAULT_AI_REQUESTS_PER_MINUTE;
+export function requestsPerMinuteLimit(organisation: Organisation): number {
+  return organisation.aiRequestsPerMinute ?? environment().DEFAULT_AI_REQUESTS_PER_MINUTE;
 }
 
 /**
@@ -29,8 +30,8 @@ export function requestsPerMinuteLimit(caller: Caller): number {
 export async function admitAiRequest(caller: Caller, units = 1, now = new Date()): Promise<QuotaCharge> {
   const { organisationId } = caller.organisation;
   const period = quotaPeriod(now);
-  const limit = monthlyLimit(caller);
-  const requestsPerWindow = requestsPerMinuteLimit(caller);
+  const limit = monthlyLimit(caller.organisation);
+  const requestsPerWindow = requestsPerMinuteLimit(caller.organisation);
   const { window, retryAfterSeconds } = rateWindow(now);
   const admission = await admitToQuotaAndRate({
     organisationId,
@@ -73,7 +74,7 @@ export async function admitAiRequest(caller: Caller, units = 1, now = new Date()
   };
 }
 
-export async function currentQuotaStatus(caller: Caller, now = new Date()): Promise<QuotaStatus> {
+export async function currentQuotaStatus(organisation: Organisation, now = new Date()): Promise<QuotaStatus> {
   const period = quotaPeriod(now);
-  return quotaStatus(period, monthlyLimit(caller), await quotaUsed(caller.organisation.organisationId, period));
+  return quotaStatus(period, monthlyLimit(organisation), await quotaUsed(organisation.organisationId, period));
 }

@@ -14,8 +14,8 @@ export const organisationRoutes: Route[] = [
         name,
         userEmail: caller.userEmail,
         keyId: caller.keyId,
-        quota: await currentQuotaStatus(caller),
-        rateLimit: { aiRequestsPerMinute: requestsPerMinuteLimit(caller) },
+        quota: await currentQuotaStatus(caller.organisation),
+        rateLimit: { aiRequestsPerMinute: requestsPerMinuteLimit(caller.organisation) },
       });
     },
   },
