@@ -20,11 +20,7 @@ export interface SectionTarget {
  * Throws when the model fails, so the job is retried; sections completed before stay as they are. When `stop`
  * aborts, the model call is cancelled and the section is left as it is (never written as completed).
  */
-export async function generateSection(
-  target: SectionTarget,
-  context: ReportContext,
-  stop: AbortSignal = new AbortController().signal,
-): Promise<void> {
+export async function generateSection(target: SectionTarget, context: ReportContext, stop: AbortSignal): Promise<void> {
   const write = (payload: Partial<SectionPayload>, status: 'partial' | 'completed') =>
     putReportSection(target.organisationId, {
       reportId: target.reportId,
@@ -54,9 +50,9 @@ export async function generateSection(
       lastWrite = Date.now();
     }
   }
-  stop.throwIfAborted();
   // Rejects when the stream failed or the object does not match the schema.
   const payload = await result.output;
+  // A cut-off stream can still parse as a valid object: only an uncancelled one is complete.
   stop.throwIfAborted();
   await write(payload, 'completed');
 }
