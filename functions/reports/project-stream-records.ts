@@ -7,14 +7,21 @@ import { appendReportEvent } from '../stores/report-event-store.ts';
 
 type Image = Record<string, AttributeValue>;
 
-async function projectRecord(record: DynamoDBRecord): Promise<void> {
+/** The event a stream record becomes, with the organisation it belongs to; undefined when it becomes none. */
+export function reportEventOfRecord(record: DynamoDBRecord) {
   const stream = record.dynamodb;
-  if (!stream?.NewImage || !stream.SequenceNumber) return;
+  if (!stream?.NewImage) return undefined;
   const newImage = unmarshall(stream.NewImage as Image);
   const oldImage = stream.OldImage ? unmarshall(stream.OldImage as Image) : undefined;
   const event = reportEventFor({ entity: String(newImage.entity), newImage, oldImage });
-  if (!event) return;
-  await appendReportEvent(String(newImage.organisationId), eventIdFromSequenceNumber(stream.SequenceNumber), event);
+  return event ? { event, organisationId: String(newImage.organisationId) } : undefined;
+}
+
+async function projectRecord(record: DynamoDBRecord): Promise<void> {
+  const sequenceNumber = record.dynamodb?.SequenceNumber;
+  const projected = reportEventOfRecord(record);
+  if (!sequenceNumber || !projected) return;
+  await appendReportEvent(projected.organisationId, eventIdFromSequenceNumber(sequenceNumber), projected.event);
 }
 
 /**

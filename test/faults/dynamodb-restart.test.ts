@@ -18,11 +18,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { DynamoDBRecord, SQSBatchResponse } from 'aws-lambda';
-import { eventIdFromSequenceNumber, reportEventFor } from '../../functions/domain/reports/report-events.ts';
+import { eventIdFromSequenceNumber } from '../../functions/domain/reports/report-events.ts';
+import { endsStream } from '../../functions/domain/reports/sse.ts';
+import { reportEventOfRecord } from '../../functions/reports/project-stream-records.ts';
 import { listReportSections } from '../../functions/stores/report-store.ts';
 import { reportQueue } from '../../lib/definitions/queues.ts';
 import { findFreePort, type RunningDynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.ts';
@@ -94,14 +94,8 @@ const projectorGate = (() => {
 })();
 const endsTheJob = (records: DynamoDBRecord[]) =>
   records.some((record) => {
-    const image = record.dynamodb?.NewImage;
-    if (!image) return false;
-    const newImage = unmarshall(image as Record<string, AttributeValue>);
-    const oldImage = record.dynamodb?.OldImage
-      ? unmarshall(record.dynamodb.OldImage as Record<string, AttributeValue>)
-      : undefined;
-    const type = reportEventFor({ entity: String(newImage.entity), newImage, oldImage })?.type;
-    return type === 'job.completed' || type === 'job.failed';
+    const projected = reportEventOfRecord(record);
+    return projected !== undefined && endsStream(projected.event.type);
   });
 const gatedStreamProjector: StreamHandler = async (event, context) => {
   const { handler } = (await import('../../functions/handlers/stream-projector.ts')) as unknown as {
