@@ -1,5 +1,6 @@
 /** The load test's tables, built from the facts of one run. */
 import { cpus } from 'node:os';
+import type { CountedCalls } from '../support/dynamo-counter.ts';
 import { tenthsUnder100Ms, verdict } from '../support/format.ts';
 import { type MemorySample, procStatusBytes } from '../support/memory-usage.ts';
 import { median, percentile } from '../support/stats.ts';
@@ -133,12 +134,13 @@ function errorTable(run: RunFacts): BenchTable {
   const generationFailures = [run.single, run.concurrent, run.loaded].flatMap((row) =>
     row.result.failures.map((failure) => `${row.label}: ${failure}`),
   );
-  const dynamoFailures = [...run.calls.classes.entries()]
-    .filter(([, calls]) => calls.failed > 0)
-    .map(([name, calls]) => `${name} ${calls.failed}`);
-  const conditionRefusals = [...run.calls.classes.entries()]
-    .filter(([, calls]) => calls.refusedByCondition > 0)
-    .map(([name, calls]) => `${name} ${calls.refusedByCondition}`);
+  /** `Class count` for every call class where `count` is not 0. */
+  const byClass = (count: (calls: CountedCalls) => number) =>
+    [...run.calls.classes.entries()]
+      .filter(([, calls]) => count(calls) > 0)
+      .map(([name, calls]) => `${name} ${count(calls)}`);
+  const dynamoFailures = byClass((calls) => calls.failed);
+  const conditionRefusals = byClass((calls) => calls.refusedByCondition);
   const row = (label: string, count: number) => [label, String(count), verdict(count === 0, '0')];
   const examples = [
     ...run.opened.failures.slice(0, 3).map((failure) => `SSE open: ${failure}`),
