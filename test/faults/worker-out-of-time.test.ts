@@ -66,12 +66,8 @@ describe('a report delivery runs out of time', () => {
     });
 
     // The in-flight lock went with the job: the same request starts a new job instead of joining the dead one.
-    const again = await fetch(`${local.stack.baseUrl}/api/ai/strategy/executive-summary/generate`, {
-      method: 'POST',
-      headers: { ...bearer(tenant), 'content-type': 'application/json' },
-      body: JSON.stringify({ orgName: report.orgName, domain: 'fault.example', reportType: 'executive-summary' }),
-    });
-    expect(again.status).toBe(202);
-    expect(await again.json()).toMatchObject({ jobId: expect.any(String), status: 'running' });
+    const again = await startReport(local.stack, tenant, 'executive-summary', report.orgName);
+    expect(again).toMatchObject({ jobId: expect.any(String), status: 'running' });
+    expect(again.reportId).not.toBe(report.reportId);
   });
 });
