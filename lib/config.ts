@@ -53,10 +53,36 @@ export const stackConfigSchema = z.object({
       timeoutMs: z.number().int().positive().default(300_000),
       pollMinMs: z.number().int().positive().default(250),
       pollMaxMs: z.number().int().positive().default(2_000),
+      /** Open progress streams per organisation; one more is refused with 429 `too_many_streams`. */
+      maxConnectionsPerOrganisation: z.number().int().min(1).max(1000).default(20),
+    })
+    .prefault({}),
+  /** Bounds on what one upload can cost and how large a namespace (and so every retrieval in it) can grow. */
+  knowledgeBase: z
+    .object({
+      /** A document that still chunks into more than this is refused with 413 `payload_too_large`. */
+      maxChunksPerDocument: z.number().int().min(1).max(10_000).default(300),
+      /** An upload that would take a namespace beyond this is refused with 409 `namespace_full`. */
+      maxChunksPerNamespace: z.number().int().min(1).max(1_000_000).default(5_000),
+      /** Embedding price: one AI quota unit per started block of this many chunks. */
+      chunksPerQuotaUnit: z.number().int().min(1).default(100),
     })
     .prefault({}),
   /** Report sections generated at once by the worker. */
   reportSectionConcurrency: z.number().int().min(1).max(16).default(4),
+  /**
+   * Report worker instances the queue's event source may run at once (Lambda's `maxConcurrency`, 2 to 1000):
+   * reports beyond it wait in the queue instead of taking the account's concurrency.
+   */
+  reportWorkerMaxConcurrency: z.number().int().min(2).max(1000).default(10),
+  /** Reserved concurrency per function; unset leaves the function on the account's unreserved pool. */
+  reservedConcurrency: z
+    .object({
+      httpApi: z.number().int().min(1).optional(),
+      reportWorker: z.number().int().min(1).optional(),
+      streamProjector: z.number().int().min(1).optional(),
+    })
+    .prefault({}),
   logRetentionDays: z
     .number()
     .refine(isRetentionDays, { error: `must be a CloudWatch Logs retention: ${retentionDayValues.join(', ')}` })

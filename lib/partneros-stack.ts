@@ -59,6 +59,10 @@ export class PartnerOsStack extends Stack {
       SSE_TIMEOUT_MS: String(config.sse.timeoutMs),
       SSE_POLL_MIN_MS: String(config.sse.pollMinMs),
       SSE_POLL_MAX_MS: String(config.sse.pollMaxMs),
+      SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(config.sse.maxConnectionsPerOrganisation),
+      KB_MAX_CHUNKS_PER_DOCUMENT: String(config.knowledgeBase.maxChunksPerDocument),
+      KB_MAX_CHUNKS_PER_NAMESPACE: String(config.knowledgeBase.maxChunksPerNamespace),
+      KB_CHUNKS_PER_QUOTA_UNIT: String(config.knowledgeBase.chunksPerQuotaUnit),
       REPORT_SECTION_CONCURRENCY: String(config.reportSectionConcurrency),
       DEPLOYMENT_MODE: 'aws',
     } satisfies Record<keyof Environment, string>;

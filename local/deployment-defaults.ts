@@ -20,6 +20,7 @@ export function deploymentDefaults(): Partial<Record<keyof Environment, string>>
     MAX_BODY_BYTES: String(settings.maxBodyBytes),
     ICP_CACHE_TTL_SECONDS: String(settings.icpCacheTtlSeconds),
     ...sseSettings(settings.sse as Record<string, number>),
+    ...knowledgeBaseSettings(settings.knowledgeBase as Record<string, number>),
     REPORT_SECTION_CONCURRENCY: String(settings.reportSectionConcurrency),
   };
 }
@@ -30,5 +31,14 @@ function sseSettings(sse: Record<string, number>) {
     SSE_TIMEOUT_MS: String(sse.timeoutMs),
     SSE_POLL_MIN_MS: String(sse.pollMinMs),
     SSE_POLL_MAX_MS: String(sse.pollMaxMs),
+    SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(sse.maxConnectionsPerOrganisation),
+  };
+}
+
+function knowledgeBaseSettings(knowledgeBase: Record<string, number>) {
+  return {
+    KB_MAX_CHUNKS_PER_DOCUMENT: String(knowledgeBase.maxChunksPerDocument),
+    KB_MAX_CHUNKS_PER_NAMESPACE: String(knowledgeBase.maxChunksPerNamespace),
+    KB_CHUNKS_PER_QUOTA_UNIT: String(knowledgeBase.chunksPerQuotaUnit),
   };
 }

@@ -10,10 +10,14 @@ export const statusByErrorCode = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** The knowledge-base namespace would exceed its chunk limit; delete documents or use another namespace. */
+  namespace_full: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   strategy_missing: 422,
   rate_limited: 429,
+  /** The organisation has its maximum of open progress streams; retry after `Retry-After`. */
+  too_many_streams: 429,
   internal_error: 500,
   model_unavailable: 503,
 } as const;
