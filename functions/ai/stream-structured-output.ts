@@ -2,7 +2,9 @@ import type { LanguageModel } from 'ai';
 import { Output, streamText } from 'ai';
 import type { z } from 'zod';
 import { ApiError } from '../api/api-error.ts';
+import { structuredOutputMaxTokens } from '../domain/ai-limits.ts';
 import { logger } from '../runtime/logger.ts';
+import { safeErrorSummary } from '../runtime/safe-error.ts';
 
 export interface StructuredOutputRequest<Schema extends z.ZodType, Result> {
   model: LanguageModel;
@@ -19,7 +21,11 @@ type NextChunk = () => Promise<string | undefined>;
 
 const encoder = new TextEncoder();
 
-/** The call options every structured generation shares; throttling is retried with backoff (maxRetries). */
+/**
+ * The call options every structured generation shares. Throttling is retried with backoff (maxRetries). The
+ * output is capped so one request has a known worst-case cost (docs/limits.md); every result schema fits well
+ * inside it. `onError` replaces the SDK's default, which prints the whole error, prompt included, to the log.
+ */
 const modelCall = (
   request: Pick<StructuredOutputRequest<z.ZodType, unknown>, 'model' | 'system' | 'prompt' | 'abortSignal'>,
 ) => ({
@@ -28,6 +34,10 @@ const modelCall = (
   prompt: request.prompt,
   abortSignal: request.abortSignal,
   maxRetries: 3,
+  maxOutputTokens: structuredOutputMaxTokens,
+  onError: ({ error }: { error: unknown }) => {
+    if (!request.abortSignal?.aborted) logger.warn('Structured generation failed', { error: safeErrorSummary(error) });
+  },
 });
 
 /**
@@ -48,7 +58,7 @@ async function streamAfterFirstChunk(
   } catch (error) {
     // Aborted by the caller (e.g. no quota): not a model failure, and the caller answers for itself.
     if (abortSignal?.aborted) throw error;
-    logger.warn('Model failed before the first byte', { error: error as Error });
+    logger.warn('Model failed before the first byte', { error: safeErrorSummary(error) });
     throw new ApiError('model_unavailable', 'The AI model is unavailable right now. Try again shortly.');
   }
   return new ReadableStream<Uint8Array>({
@@ -65,7 +75,9 @@ async function streamAfterFirstChunk(
         await finish();
         controller.close();
       } catch (error) {
-        if (!abortSignal?.aborted) logger.error('Model stream failed after the first byte', { error: error as Error });
+        if (!abortSignal?.aborted) {
+          logger.error('Model stream failed after the first byte', { error: safeErrorSummary(error) });
+        }
         controller.error(error);
       }
     },

@@ -1,6 +1,7 @@
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { environment } from '../runtime/environment.ts';
 import { logger } from '../runtime/logger.ts';
+import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { ApiError } from './api-error.ts';
 import { corsHeaders, parseAllowedOrigins, preflightHeaders } from './cors.ts';
 import { requestFromFunctionUrlEvent } from './function-url-event.ts';
@@ -16,7 +17,7 @@ async function respond(request: ApiRequest): Promise<ApiResponse> {
     return await route(request);
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error);
-    logger.error('Unhandled error', { error: error as Error, path: request.path });
+    logger.error('Unhandled error', { error: safeErrorSummary(error), path: request.path });
     return errorResponse(new ApiError('internal_error', 'Something went wrong on our side. Try again later.'));
   }
 }

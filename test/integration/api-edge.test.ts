@@ -6,6 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { revokeApiKey } from '../../functions/stores/api-key-store.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
+import { startOfAFreshWindowIfLate } from '../support/rate-window.ts';
 import { bearer, createTenant, type TestTenant } from '../support/tenants.ts';
 
 const maxBodyBytes = 4096;
@@ -190,15 +191,6 @@ describe('AI quota', () => {
 });
 
 describe('AI rate limit', () => {
-  /**
-   * The limit counts per one-minute window; a burst that straddles a window boundary is counted in two
-   * windows. Starting the burst early in a window keeps it inside one.
-   */
-  async function startOfAFreshWindowIfLate() {
-    const secondsIntoMinute = new Date().getUTCSeconds();
-    if (secondsIntoMinute >= 50) await new Promise((resolve) => setTimeout(resolve, (61 - secondsIntoMinute) * 1000));
-  }
-
   test('20 concurrent generations against 5 requests per minute admit exactly 5; the rest get 429 with Retry-After and keep their quota', async () => {
     const tenant = await createTenant({ monthlyQuota: 100, aiRequestsPerMinute: 5 });
     await startOfAFreshWindowIfLate();

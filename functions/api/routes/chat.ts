@@ -13,11 +13,13 @@ import {
 } from 'ai';
 import { type ChatTools, createChatTools } from '../../ai/chat-tools.ts';
 import { languageModel, modelId } from '../../ai/models.ts';
+import { chatStepMaxOutputTokens } from '../../domain/ai-limits.ts';
 import { type ChatMessage, chatRequestSchema, validateChatMessages } from '../../domain/chat/chat-request.ts';
 import { chatSystemPrompt } from '../../domain/chat/system-prompt.ts';
 import { chatTokenBudget, estimateTokens, trimToTokenBudget } from '../../domain/chat/token-budget.ts';
 import { isoNow } from '../../runtime/clock.ts';
 import { logger } from '../../runtime/logger.ts';
+import { safeErrorSummary } from '../../runtime/safe-error.ts';
 import { ApiError } from '../api-error.ts';
 import { chargedStream } from '../charged-generation.ts';
 import type { Route } from '../router.ts';
@@ -39,13 +41,6 @@ function chatErrorText(error: unknown): string {
     return 'Nelson is very busy right now. Please try again in a moment.';
   }
   return 'Nelson could not finish this answer because the AI model failed. Please try again.';
-}
-
-/** A provider error without its request body, which holds the whole conversation: too big and too personal to log. */
-function loggableModelError(error: unknown) {
-  if (!(error instanceof Error)) return { message: String(error) };
-  const { statusCode, isRetryable } = error as { statusCode?: number; isRetryable?: boolean };
-  return { name: error.name, message: error.message, statusCode, isRetryable, stack: error.stack };
 }
 
 /** `createdAt` when the answer starts; the model, finish reason and token usage when it ends. */
@@ -86,7 +81,7 @@ async function afterFirstModelOutput(
       next = await reader.read();
     } catch (error) {
       if (abortSignal.aborted) throw error;
-      logger.warn('Chat model failed before its first output', { error: loggableModelError(error) });
+      logger.warn('Chat model failed before its first output', { error: safeErrorSummary(error) });
       throw modelUnavailable();
     }
     const { done, value } = next;
@@ -107,7 +102,7 @@ async function afterFirstModelOutput(
       try {
         next = await reader.read();
       } catch (error) {
-        if (!abortSignal.aborted) logger.error('Chat model stream failed', { error: loggableModelError(error) });
+        if (!abortSignal.aborted) logger.error('Chat model stream failed', { error: safeErrorSummary(error) });
         controller.enqueue({ type: 'error', errorText: chatErrorText(error) });
         controller.close();
         return;
@@ -133,9 +128,10 @@ async function answerStream(
     tools,
     stopWhen: stepCountIs(maxSteps),
     maxRetries: 3,
+    maxOutputTokens: chatStepMaxOutputTokens,
     abortSignal,
     // Replaces the SDK's default console logging; the client gets chatErrorText instead.
-    onError: ({ error }) => logger.error('Chat model stream failed', { error: loggableModelError(error) }),
+    onError: ({ error }) => logger.error('Chat model stream failed', { error: safeErrorSummary(error) }),
   });
   const chunks = toUIMessageStream({
     stream: result.stream,

@@ -1,14 +1,26 @@
 import type { Partner } from '../partners/partner.ts';
 import type { SectionPlan } from './report-types.ts';
 
-/** Aggregates the roster so a section prompt carries facts, not thousands of rows. */
+/**
+ * Distinct values listed per breakdown. Regions are free text, so a roster of thousands of partners could
+ * otherwise list thousands of regions; the rest are counted together under "other".
+ */
+export const maxBreakdownValues = 20;
+const otherValuesLabel = '(other values)';
+
+/** Aggregates the roster so a section prompt carries facts, not thousands of rows: its size does not grow with the roster. */
 export function summarisePartners(partners: Partner[]) {
-  const countBy = (field: 'type' | 'tier' | 'status' | 'region') =>
-    partners.reduce<Record<string, number>>((counts, partner) => {
+  const countBy = (field: 'type' | 'tier' | 'status' | 'region') => {
+    const counts = new Map<string, number>();
+    for (const partner of partners) {
       const value = partner[field] ?? 'unspecified';
-      counts[value] = (counts[value] ?? 0) + 1;
-      return counts;
-    }, {});
+      counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+    const largestFirst = [...counts].sort(([, a], [, b]) => b - a);
+    const listed = Object.fromEntries(largestFirst.slice(0, maxBreakdownValues));
+    const otherCount = largestFirst.slice(maxBreakdownValues).reduce((sum, [, count]) => sum + count, 0);
+    return otherCount > 0 ? { ...listed, [otherValuesLabel]: otherCount } : listed;
+  };
   const topByRevenue = [...partners]
     .filter((partner) => partner.revenue !== undefined)
     .sort((a, b) => (b.revenue ?? 0) - (a.revenue ?? 0))

@@ -1,29 +1,57 @@
 import { z } from 'zod';
 
-const phrases = (description: string) => z.array(z.string().min(1)).min(1).describe(description);
+/**
+ * Bounds on an ICP that a client sends back (the IPP's input). The model's own ICP is bounded by its output
+ * token cap (about 16,000 characters of JSON); these let any ICP the model wrote through and stop a client from
+ * buying a huge prompt with one AI unit. The total is what really bounds the prompt; the per-field limits only
+ * keep single values sane.
+ */
+export const icpInputLimits = {
+  phrasesPerList: 40,
+  phraseChars: 500,
+  personas: 20,
+  textChars: 1000,
+  jsonChars: 20_000,
+};
 
-/** ICPResult (DESIGN §2): the one schema for the request model output, validation and docs. */
-export const icpResultSchema = z.object({
-  industry: z.string().min(1).describe('The primary industry of the ideal customer'),
-  verticals: phrases('Industry verticals worth targeting'),
-  companySize: z.string().min(1).describe('Typical employee count range, e.g. "200-2,000 employees"'),
-  revenue: z.string().min(1).describe('Typical annual revenue range, e.g. "$50M-$500M"'),
-  geographies: phrases('Regions or countries where ideal customers are'),
-  goals: phrases('Business goals the ideal customer pursues'),
-  implications: phrases('The cost of not solving the problem'),
-  buyingSignals: phrases('Observable signals that a company is ready to buy'),
-  technologies: phrases('Technologies the ideal customer already uses'),
-  painPoints: phrases('Problems the ideal customer struggles with'),
-  personas: z
-    .array(
-      z.object({
-        role: z.string().min(1).describe('Job title of the buyer or user'),
-        description: z.string().min(1).describe('What this persona cares about'),
-      }),
-    )
+type Bounds = typeof icpInputLimits | undefined;
+
+const text = (bounds: Bounds) => (bounds ? z.string().min(1).max(bounds.textChars) : z.string().min(1));
+
+const phrases = (bounds: Bounds, description: string) => {
+  const list = z.array(bounds ? z.string().min(1).max(bounds.phraseChars) : z.string().min(1)).min(1);
+  return (bounds ? list.max(bounds.phrasesPerList) : list).describe(description);
+};
+
+/** The ICP's fields, written once: the model's output schema and the bounded request schema are built from them. */
+const icpShape = (bounds: Bounds) => ({
+  industry: text(bounds).describe('The primary industry of the ideal customer'),
+  verticals: phrases(bounds, 'Industry verticals worth targeting'),
+  companySize: text(bounds).describe('Typical employee count range, e.g. "200-2,000 employees"'),
+  revenue: text(bounds).describe('Typical annual revenue range, e.g. "$50M-$500M"'),
+  geographies: phrases(bounds, 'Regions or countries where ideal customers are'),
+  goals: phrases(bounds, 'Business goals the ideal customer pursues'),
+  implications: phrases(bounds, 'The cost of not solving the problem'),
+  buyingSignals: phrases(bounds, 'Observable signals that a company is ready to buy'),
+  technologies: phrases(bounds, 'Technologies the ideal customer already uses'),
+  painPoints: phrases(bounds, 'Problems the ideal customer struggles with'),
+  personas: (bounds
+    ? z.array(z.object({ role: text(bounds), description: text(bounds) })).max(bounds.personas)
+    : z.array(z.object({ role: text(bounds), description: text(bounds) }))
+  )
     .min(1)
     .describe('Buying-committee personas'),
 });
+
+/** ICPResult: the one schema for the model output, validation and docs. */
+export const icpResultSchema = z.object(icpShape(undefined));
+
+/** An ICP in a request body: the same fields, bounded in count, length and total size. */
+export const icpInputSchema = z
+  .object(icpShape(icpInputLimits))
+  .refine((icp) => JSON.stringify(icp).length <= icpInputLimits.jsonChars, {
+    message: `The ICP is too large: keep it under ${icpInputLimits.jsonChars} characters of JSON.`,
+  });
 
 export type IcpResult = z.output<typeof icpResultSchema>;
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { type IcpResult, icpResultSchema } from './icp.ts';
+import { type IcpResult, icpInputSchema } from './icp.ts';
 
 const phrases = (description: string) => z.array(z.string().min(1)).min(1).describe(description);
 
-/** IPPResult (DESIGN §2): the Ideal Partner Profile that complements the ICP. */
+/** IPPResult: the Ideal Partner Profile that complements the ICP. */
 export const ippResultSchema = z.object({
   partnerTypes: phrases('Kinds of partners that reach the ideal customers, e.g. "Cloud consultancies"'),
   customerSegments: phrases('Customer segments those partners already serve'),
@@ -25,7 +25,7 @@ export const domainSchema = z
   .refine((value) => domainPattern.test(value), 'Give a web domain such as acme.com.');
 
 export const ippRequestSchema = z.strictObject({
-  icp: icpResultSchema,
+  icp: icpInputSchema,
   domain: domainSchema.optional(),
 });
 
