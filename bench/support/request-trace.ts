@@ -107,6 +107,9 @@ function dynamoLabel(commandName: string, input: DynamoInput): string {
   return `DynamoDB ${operation} ${item}`;
 }
 
+export const modelRequestLabel = 'model: request → response head';
+export const modelFirstChunkLabel = 'model: first body chunk';
+
 /** Times calls to the model endpoint through globalThis.fetch (which the Bedrock provider resolves per call). */
 export function traceModelFetch(endpoint: string, tracer: RequestTracer): Uninstall {
   const original = globalThis.fetch;
@@ -116,7 +119,7 @@ export function traceModelFetch(endpoint: string, tracer: RequestTracer): Uninst
     const start = performance.now();
     const response = await original(input, init);
     tracer.record({
-      label: 'model: request → response head',
+      label: modelRequestLabel,
       gapLabel: 'handler work before the model request (streamText setup, SigV4 signing)',
       start,
       end: performance.now(),
@@ -128,7 +131,7 @@ export function traceModelFetch(endpoint: string, tracer: RequestTracer): Uninst
         transform(chunk, controller) {
           if (first) {
             first = false;
-            tracer.point('model: first body chunk', 'model: response head → first body chunk');
+            tracer.point(modelFirstChunkLabel, 'model: response head → first body chunk');
           }
           controller.enqueue(chunk);
         },

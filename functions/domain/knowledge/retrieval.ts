@@ -1,6 +1,9 @@
 import { cosineSimilarity } from 'ai';
 import { bm25Scores, tokenize } from './lexical-scoring.ts';
 
+/** Excerpts a generation is grounded in unless it asks for another number; each is at most one chunk. */
+export const defaultRetrievalLimit = 6;
+
 export interface RetrievedChunk {
   /** Stable citation id, `<documentId>#<chunkIndex>`. */
   sourceId: string;

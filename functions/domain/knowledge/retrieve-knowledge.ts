@@ -6,7 +6,7 @@ import { embedQuery } from '../../ai/embeddings.ts';
 import { modelId } from '../../ai/models.ts';
 import { loadKnowledgeChunks } from '../../stores/knowledge-store.ts';
 import { namespaceSchema } from './document.ts';
-import { type RetrievedChunk, rankChunks } from './retrieval.ts';
+import { defaultRetrievalLimit, type RetrievedChunk, rankChunks } from './retrieval.ts';
 
 export { formatKnowledgeForPrompt } from './knowledge-prompt.ts';
 export type { RetrievedChunk } from './retrieval.ts';
@@ -18,7 +18,7 @@ export async function retrieveKnowledge(
   organisationId: string,
   namespace: string,
   query: string,
-  limit = 6,
+  limit = defaultRetrievalLimit,
 ): Promise<RetrievedChunk[]> {
   // Callers validate request input; this guards the key against a namespace that slipped through.
   namespaceSchema.parse(namespace);
