@@ -44,6 +44,11 @@ export const itemKeys = {
     pk: `ORG#${organisationId}#KB#${namespace}`,
     sk: `CONTENT#${documentId}#${String(part).padStart(4, '0')}`,
   }),
+  /** The namespace's chunk counter: reserved before a document is embedded, released when it is deleted. */
+  knowledgeNamespaceUsage: (organisationId: string, namespace: string) => ({
+    pk: `ORG#${organisationId}#KB#${namespace}`,
+    sk: 'USAGE',
+  }),
   knowledgeChunk: (organisationId: string, namespace: string, documentId: string, chunkIndex: number) => ({
     pk: `ORG#${organisationId}#KB#${namespace}`,
     sk: `CHUNK#${documentId}#${String(chunkIndex).padStart(6, '0')}`,

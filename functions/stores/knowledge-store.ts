@@ -7,6 +7,11 @@
  * transaction could not cover a whole document (100 items per TransactWrite, and one large document has
  * hundreds of chunks), so several transactions would not be atomic together either; this ordering gives
  * the same guarantee for readers with plain batch writes, and a failed delete can simply be repeated.
+ *
+ * The namespace's chunk counter (knowledge-namespace-store.ts) is reserved by the upload before this store is
+ * called. The document item records that its chunks were counted, and deleting it releases them in the same
+ * transaction, so a repeated or concurrent delete releases them exactly once. Documents stored before the
+ * counter existed carry no such mark and release nothing.
  */
 import {
   BatchWriteCommand,
@@ -15,6 +20,7 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { TextChunk } from '../domain/knowledge/chunking.ts';
@@ -25,6 +31,7 @@ import { decodeVector, encodeVector } from '../domain/knowledge/vector-codec.ts'
 import { logger } from '../runtime/logger.ts';
 import { dynamo, tableName } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
+import { namespaceChunksRelease } from './knowledge-namespace-store.ts';
 
 export interface ChunkToStore extends TextChunk {
   embedding?: number[];
@@ -93,6 +100,7 @@ export async function putKnowledgeDocument(
         title,
         ...metadata,
         contentPartCount: parts.length,
+        countedInNamespace: true,
         ...(metadata.embedded && embeddingModel ? { embeddingModel } : {}),
       },
     }),
@@ -139,14 +147,43 @@ export async function deleteKnowledgeDocument(
     itemKeys.knowledgeChunk(organisationId, namespace, documentId, chunkIndex),
   );
   await batchWrite([...partKeys, ...chunkKeys].map((Key) => ({ DeleteRequest: { Key } })));
-  await dynamo().send(
-    new DeleteCommand({
-      TableName: tableName(),
-      Key: itemKeys.knowledgeDocument(organisationId, namespace, documentId),
-    }),
-  );
+  const documentKey = itemKeys.knowledgeDocument(organisationId, namespace, documentId);
+  if (documentItem.countedInNamespace !== true) {
+    await dynamo().send(new DeleteCommand({ TableName: tableName(), Key: documentKey }));
+    return true;
+  }
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: tableName(), Key: documentKey, ConditionExpression: 'attribute_exists(pk)' } },
+          {
+            Update: {
+              TableName: tableName(),
+              ...namespaceChunksRelease(organisationId, namespace, Number(documentItem.chunkCount)),
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    // A concurrent delete removed it (and released its chunks) first: the outcome this one wanted.
+    if (!isTransactionCanceled(error) || (await getDocumentItem(organisationId, namespace, documentId))) throw error;
+  }
   return true;
 }
+
+/** Whether the document item was written: an upload whose last write failed asks before giving its chunks back. */
+export async function knowledgeDocumentExists(
+  organisationId: string,
+  namespace: string,
+  documentId: string,
+): Promise<boolean> {
+  return (await getDocumentItem(organisationId, namespace, documentId)) !== undefined;
+}
+
+const isTransactionCanceled = (error: unknown) =>
+  error instanceof Error && error.name === 'TransactionCanceledException';
 
 /** Every chunk of the namespace whose document is visible, with decoded embeddings. */
 export async function loadKnowledgeChunks(organisationId: string, namespace: string): Promise<StoredChunk[]> {

@@ -26,6 +26,7 @@ export const entityNames = {
   knowledgeDocument: 'KnowledgeDocument',
   knowledgeContentPart: 'KnowledgeContentPart',
   knowledgeChunk: 'KnowledgeChunk',
+  knowledgeNamespaceUsage: 'KnowledgeNamespaceUsage',
 } as const;
 
 /**

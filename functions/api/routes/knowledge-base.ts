@@ -1,16 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { embedTexts } from '../../ai/embeddings.ts';
-import { modelId } from '../../ai/models.ts';
-import { chunkDocument, embeddingInput } from '../../domain/knowledge/chunking.ts';
-import { documentInputSchema, type KnowledgeDocument, namespaceSchema } from '../../domain/knowledge/document.ts';
-import { isoNow } from '../../runtime/clock.ts';
-import {
-  deleteKnowledgeDocument,
-  getKnowledgeDocument,
-  listKnowledgeDocuments,
-  putKnowledgeDocument,
-} from '../../stores/knowledge-store.ts';
+import { documentInputSchema, namespaceSchema } from '../../domain/knowledge/document.ts';
+import { deleteKnowledgeDocument, getKnowledgeDocument, listKnowledgeDocuments } from '../../stores/knowledge-store.ts';
 import { notFound } from '../api-error.ts';
+import { addKnowledgeDocument } from '../knowledge-upload.ts';
 import { jsonResponse, noContent } from '../responses.ts';
 import type { Route } from '../router.ts';
 import { parseJsonBody, resourceIdParam, validate } from '../validation.ts';
@@ -27,27 +18,7 @@ export const knowledgeBaseRoutes: Route[] = [
     pattern: '/api/knowledge-base/:namespace/documents',
     async handle({ request, caller, params }) {
       const namespace = namespaceOf(params);
-      const { title, content, source } = parseJsonBody(request, documentInputSchema);
-      const chunks = chunkDocument(content);
-      const embeddings = await embedTexts(chunks.map((chunk) => embeddingInput(title, chunk)));
-      const document: KnowledgeDocument = {
-        documentId: randomUUID(),
-        namespace,
-        title,
-        ...(source ? { source } : {}),
-        chunkCount: chunks.length,
-        embedded: embeddings !== undefined,
-        createdAt: isoNow(),
-        content,
-      };
-      await putKnowledgeDocument(
-        caller.organisation.organisationId,
-        document,
-        chunks.map((chunk, index) => ({ ...chunk, ...(embeddings?.[index] ? { embedding: embeddings[index] } : {}) })),
-        embeddings ? modelId('embeddings') : undefined,
-      );
-      const { content: _content, ...metadata } = document;
-      return jsonResponse(201, metadata);
+      return addKnowledgeDocument(caller, namespace, parseJsonBody(request, documentInputSchema));
     },
   },
   {

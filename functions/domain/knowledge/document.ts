@@ -39,3 +39,11 @@ export interface KnowledgeDocumentMetadata {
 export interface KnowledgeDocument extends KnowledgeDocumentMetadata {
   content: string;
 }
+
+/**
+ * The price of embedding a document: one AI quota unit per started block of `chunksPerUnit` chunks, so
+ * even a one-chunk document counts (it is one request in the organisation's per-minute window too).
+ */
+export function embeddingQuotaUnits(chunkCount: number, chunksPerUnit: number): number {
+  return Math.max(1, Math.ceil(chunkCount / chunksPerUnit));
+}

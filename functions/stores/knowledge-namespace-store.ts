@@ -1,0 +1,62 @@
+/**
+ * Each knowledge-base namespace's chunk count, in one counter item, so the per-namespace limit holds under
+ * concurrent uploads: an upload reserves its chunks with one conditional update before anything is
+ * embedded or written, and two uploads can never both pass a check that only one of them fits.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { entityNames } from '../../lib/definitions/table.ts';
+import { dynamo, isConditionalCheckFailure, tableName } from './dynamo.ts';
+import { itemKeys } from './item-keys.ts';
+
+export type ChunkReservation = { reserved: true } | { reserved: false; chunksInNamespace: number };
+
+export async function reserveNamespaceChunks(
+  organisationId: string,
+  namespace: string,
+  chunks: number,
+  maxChunks: number,
+): Promise<ChunkReservation> {
+  if (chunks > maxChunks) return { reserved: false, chunksInNamespace: 0 };
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: itemKeys.knowledgeNamespaceUsage(organisationId, namespace),
+        UpdateExpression: 'ADD chunkCount :chunks SET entity = :entity',
+        ConditionExpression: 'attribute_not_exists(chunkCount) OR chunkCount <= :highestCountBefore',
+        ExpressionAttributeValues: {
+          ':chunks': chunks,
+          ':highestCountBefore': maxChunks - chunks,
+          ':entity': entityNames.knowledgeNamespaceUsage,
+        },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { reserved: true };
+  } catch (error) {
+    if (!isConditionalCheckFailure(error)) throw error;
+    const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+    return { reserved: false, chunksInNamespace: Number(item ? unmarshall(item).chunkCount : 0) };
+  }
+}
+
+/** Gives back the chunks of an upload that stored nothing. Never takes the counter below zero. */
+export async function releaseNamespaceChunks(organisationId: string, namespace: string, chunks: number): Promise<void> {
+  await dynamo()
+    .send(new UpdateCommand({ TableName: tableName(), ...namespaceChunksRelease(organisationId, namespace, chunks) }))
+    .catch((error: unknown) => {
+      if (!isConditionalCheckFailure(error)) throw error;
+    });
+}
+
+/** The release as an update, so deleting a document can release its chunks in the same transaction. */
+export function namespaceChunksRelease(organisationId: string, namespace: string, chunks: number) {
+  return {
+    Key: itemKeys.knowledgeNamespaceUsage(organisationId, namespace),
+    UpdateExpression: 'ADD chunkCount :negativeChunks',
+    ConditionExpression: 'chunkCount >= :chunks',
+    ExpressionAttributeValues: { ':negativeChunks': -chunks, ':chunks': chunks },
+  };
+}
