@@ -1,6 +1,7 @@
 import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
 import { embedMany } from 'ai';
 import { logger } from '../runtime/logger.ts';
+import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { modelId } from './models.ts';
 
 // Same construction as the language models: AWS_ENDPOINT_URL_BEDROCK_RUNTIME redirects it locally.
@@ -30,7 +31,7 @@ export async function embedTexts(texts: string[]): Promise<number[][] | undefine
     return embeddings;
   } catch (error) {
     logger.warn('Embedding model unavailable; falling back to lexical retrieval', {
-      error: error as Error,
+      error: safeErrorSummary(error),
       texts: texts.length,
     });
     return undefined;

@@ -13,6 +13,7 @@ import { type DocumentInput, embeddingQuotaUnits, type KnowledgeDocument } from 
 import { isoNow } from '../runtime/clock.ts';
 import { environment } from '../runtime/environment.ts';
 import { logger } from '../runtime/logger.ts';
+import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { releaseNamespaceChunks, reserveNamespaceChunks } from '../stores/knowledge-namespace-store.ts';
 import { knowledgeDocumentExists, putKnowledgeDocument } from '../stores/knowledge-store.ts';
 import { ApiError } from './api-error.ts';
@@ -105,7 +106,7 @@ async function undoUpload(
     await charge?.refund();
   } catch (cleanupError) {
     logger.warn('Could not give back the chunks or charge of a failed upload', {
-      error: cleanupError as Error,
+      error: safeErrorSummary(cleanupError),
       documentId,
     });
   }

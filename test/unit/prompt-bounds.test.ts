@@ -10,8 +10,7 @@ import { z } from 'zod';
 import { createChatTools } from '../../functions/ai/chat-tools.ts';
 import { structuredOutputMaxTokens } from '../../functions/domain/ai-limits.ts';
 import { chatTokenBudget, estimateTokens } from '../../functions/domain/chat/token-budget.ts';
-import { defaultChunking } from '../../functions/domain/knowledge/chunking.ts';
-import { formatKnowledgeForPrompt } from '../../functions/domain/knowledge/knowledge-prompt.ts';
+import { formatKnowledgeForPrompt, maxExcerptChars } from '../../functions/domain/knowledge/knowledge-prompt.ts';
 import { defaultRetrievalLimit, type RetrievedChunk } from '../../functions/domain/knowledge/retrieval.ts';
 import { type Partner, partnerInputSchema } from '../../functions/domain/partners/partner.ts';
 import { formatRosterForPrompt } from '../../functions/domain/partners/roster.ts';
@@ -97,7 +96,7 @@ function largestKnowledge(): string {
     title: '<'.repeat(200),
     source: '<'.repeat(500),
     section: Array.from({ length: 6 }, () => '<'.repeat(200)).join(' > '),
-    text: '<'.repeat(defaultChunking.maxChars),
+    text: '<'.repeat(maxExcerptChars * 2),
     score: 1,
     method: 'semantic',
   });

@@ -5,6 +5,12 @@ import type { RetrievedChunk } from './retrieval.ts';
  * contain text that reads like instructions, so every chunk sits inside a <knowledge> element whose
  * content and attributes are escaped: a document cannot close the element and speak as the prompt.
  */
+/**
+ * An excerpt is one chunk, normally at most 1,000 characters; a very dense document is re-cut into larger
+ * chunks (see chunking.ts). This cap keeps any one excerpt, and so every grounded prompt, bounded.
+ */
+export const maxExcerptChars = 2_000;
+
 export function formatKnowledgeForPrompt(chunks: readonly RetrievedChunk[]): string {
   if (chunks.length === 0) {
     return 'The knowledge base has no documents relevant to this request; cite no knowledge-base sources.';
@@ -26,7 +32,8 @@ function renderChunk(chunk: RetrievedChunk): string {
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => `${name}="${escapeAttribute(value)}"`)
     .join(' ');
-  return `<knowledge ${attributes}>\n${escapeText(chunk.text)}\n</knowledge>`;
+  const text = chunk.text.length > maxExcerptChars ? `${chunk.text.slice(0, maxExcerptChars)}…` : chunk.text;
+  return `<knowledge ${attributes}>\n${escapeText(text)}\n</knowledge>`;
 }
 
 export function escapeText(text: string): string {
