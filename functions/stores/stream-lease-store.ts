@@ -4,7 +4,7 @@
  * number of function instances are admitted exactly up to the limit.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { StreamLeases } from '../domain/reports/stream-leases.ts';
@@ -24,6 +24,9 @@ export type LeaseAttempt = { acquired: true } | { acquired: false; leases: Strea
 
 const noLeaseMap = Symbol('no lease map');
 
+const leaseItemUpdate = (organisationId: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>) =>
+  new UpdateCommand({ TableName: tableName(), Key: itemKeys.streamLeases(organisationId), ...update });
+
 /**
  * Adds the lease if the organisation holds fewer than `maxLeases`. An update cannot create the map and add
  * to it at once (a path into a missing map is an error), so the organisation's first stream creates the map
@@ -41,9 +44,7 @@ export async function addStreamLease(request: StreamLeaseRequest): Promise<Lease
 async function addToLeaseMap(request: StreamLeaseRequest): Promise<LeaseAttempt | typeof noLeaseMap> {
   try {
     await dynamo().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: itemKeys.streamLeases(request.organisationId),
+      leaseItemUpdate(request.organisationId, {
         UpdateExpression: 'SET leases.#connection = :expiresAt',
         ConditionExpression: 'size(leases) < :maxLeases',
         ExpressionAttributeNames: { '#connection': request.connectionId },
@@ -63,9 +64,7 @@ async function addToLeaseMap(request: StreamLeaseRequest): Promise<LeaseAttempt 
 async function createLeaseMap(request: StreamLeaseRequest): Promise<boolean> {
   try {
     await dynamo().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: itemKeys.streamLeases(request.organisationId),
+      leaseItemUpdate(request.organisationId, {
         UpdateExpression: 'SET leases = :leases, entity = :entity, organisationId = :organisationId',
         ConditionExpression: 'attribute_not_exists(leases)',
         ExpressionAttributeValues: {
@@ -111,9 +110,7 @@ async function removeLeases(
   const paths = connectionIds.map((_, index) => `leases.#lease${index}`);
   try {
     await dynamo().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: itemKeys.streamLeases(organisationId),
+      leaseItemUpdate(organisationId, {
         UpdateExpression: `REMOVE ${paths.join(', ')}`,
         ConditionExpression: paths.map(conditionOf).join(' AND '),
         ExpressionAttributeNames: Object.fromEntries(connectionIds.map((id, index) => [`#lease${index}`, id])),
