@@ -46,6 +46,12 @@ export interface ReportEventStreamOptions {
   afterEventId?: string | undefined;
   settings: ReportEventStreamSettings;
   source?: ReportEventSource;
+  /**
+   * Runs once when the stream ends, whichever way: its last event, the time limit, an error, or the client
+   * going away. The body closes only after it has settled, so a client that sees the end and reconnects at
+   * once finds the stream's slot free again. It must not reject.
+   */
+  onEnd?: () => Promise<void>;
 }
 
 /**
@@ -60,25 +66,44 @@ const storeSource: ReportEventSource = { readEvents: readReportEvents, readRepor
 
 export function reportEventStream(options: ReportEventStreamOptions): ReadableStream<Uint8Array> {
   const stop = new AbortController();
+  const ended = once(options.onEnd);
   return new ReadableStream<Uint8Array>({
     start(controller) {
       // Not awaited: start() must return for the response head to go out; the loop owns the body from here.
-      void pump(controller, options, stop.signal);
+      void pump(controller, options, stop.signal).then(async () => {
+        await ended();
+        // After cancel() the controller is closed to us.
+        if (!stop.signal.aborted) controller.close();
+      });
     },
-    // The client went away (locally signalled; on AWS never, hence the loop's own time limit).
+    // The client went away (locally signalled; on AWS never, hence the loop's own time limit). The loop may
+    // still be waiting for a read; the end need not wait for it.
     cancel() {
       stop.abort();
+      return ended();
     },
   });
 }
 
+/** Calls `callback` at most once; later calls share the first call's promise, which never rejects. */
+function once(callback: (() => Promise<void>) | undefined): () => Promise<void> {
+  let settled: Promise<void> | undefined;
+  return () => {
+    settled ??= Promise.resolve()
+      .then(callback)
+      .catch((error: unknown) => logger.error('Ending a report event stream failed', { error: error as Error }));
+    return settled;
+  };
+}
+
+/** Writes the body until the stream should end; closing it is the caller's part. Never rejects. */
 async function pump(
   controller: ReadableStreamDefaultController<Uint8Array>,
   { report, afterEventId, settings, source = storeSource }: ReportEventStreamOptions,
   signal: AbortSignal,
 ): Promise<void> {
   const { reportId } = report;
-  // After cancel() the controller is closed to us; every write and the close check the signal first.
+  // After cancel() the controller is closed to us; every write checks the signal first.
   const write = (text: string) => {
     if (!signal.aborted) controller.enqueue(encoder.encode(text));
   };
@@ -93,7 +118,6 @@ async function pump(
     // Events that are not in the log repeat the client's cursor as their id: a client that reconnects with
     // it resumes exactly where the log left off, so nothing real is skipped.
     write(frameOf(cursor ?? startOfLogEventId, event));
-    if (!signal.aborted) controller.close();
   };
 
   try {
@@ -109,10 +133,7 @@ async function pump(
       for (const { eventId, event } of batch ?? []) {
         write(frameOf(eventId, event));
         cursor = eventId;
-        if (endsStream(event.type)) {
-          if (!signal.aborted) controller.close();
-          return;
-        }
+        if (endsStream(event.type)) return;
       }
       const sawEvents = (batch?.length ?? 0) > 0;
       if (sawEvents) lastWriteAt = Date.now();

@@ -23,6 +23,8 @@ export const itemKeys = {
     pk: `ORG#${organisationId}`,
     sk: `REPORTLOCK#${reportType}#${filterFingerprint}`,
   }),
+  /** One item per organisation holding every open progress stream's lease, so one conditional update counts them. */
+  streamLeases: (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'STREAMLEASES' }),
   reportEvent: (reportId: string, eventId: string) => ({ pk: `REPORT#${reportId}`, sk: `EVT#${eventId}` }),
   strategy: (organisationId: string, kind: string) => ({ pk: `ORG#${organisationId}`, sk: `STRATEGY#${kind}` }),
   icpCache: (organisationId: string, companyKey: string) => ({

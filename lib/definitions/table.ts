@@ -23,6 +23,7 @@ export const entityNames = {
   reportSection: 'ReportSection',
   reportEvent: 'ReportEvent',
   reportLock: 'ReportLock',
+  streamLeases: 'StreamLeases',
   knowledgeDocument: 'KnowledgeDocument',
   knowledgeContentPart: 'KnowledgeContentPart',
   knowledgeChunk: 'KnowledgeChunk',

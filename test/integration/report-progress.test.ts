@@ -9,9 +9,10 @@ import { startOfLogEventId } from '../../functions/domain/reports/sse.ts';
 import { resetEnvironmentCache } from '../../functions/runtime/environment.ts';
 import { dynamo } from '../../functions/stores/dynamo.ts';
 import { readReportEvents } from '../../functions/stores/report-event-store.ts';
-import { createReportUnlessRunning, finishReport, putReportSection } from '../../functions/stores/report-store.ts';
+import { finishReport, putReportSection } from '../../functions/stores/report-store.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 import { type CollectOptions, collectReportEvents, type Received } from '../support/report-events-client.ts';
+import { createRunningReport } from '../support/running-report.ts';
 import { bearer, createTenant, type TestTenant } from '../support/tenants.ts';
 
 const local = useLocalStack({
@@ -21,29 +22,6 @@ const local = useLocalStack({
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const streamUrl = (reportId: string, query = '') =>
   `${local.stack.baseUrl}/api/ai/strategy/executive-summary/stream?reportId=${reportId}${query}`;
-
-async function createRunningReport(tenant: TestTenant, createdAt = new Date().toISOString()): Promise<string> {
-  const reportId = randomUUID();
-  const result = await createReportUnlessRunning(
-    {
-      reportId,
-      jobId: randomUUID(),
-      organisationId: tenant.organisationId,
-      reportType: 'executive-summary',
-      orgName: 'Acme',
-      domain: 'acme.example',
-      filters: {},
-      // Unique per report, so the in-flight lock never returns another test's report.
-      filterFingerprint: randomUUID().replaceAll('-', ''),
-      status: 'running',
-      createdAt,
-      updatedAt: createdAt,
-    },
-    Math.floor(Date.now() / 1000) + 600,
-  );
-  expect(result.created).toBe(true);
-  return reportId;
-}
 
 const writeSection = (tenant: TestTenant, reportId: string, sectionId: string, position: number) =>
   putReportSection(tenant.organisationId, {

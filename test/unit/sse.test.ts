@@ -208,6 +208,61 @@ describe('report event stream loop', () => {
     expect(text.match(/^event: .*$/gm)).toEqual(['event: section.completed', 'event: job.completed']);
   });
 
+  /** An end callback that takes a moment, recording when it settled relative to the body's close. */
+  function recordedEnd(behaviour: 'resolve' | 'reject' = 'resolve') {
+    const recorder = {
+      calls: 0,
+      order: [] as string[],
+      async onEnd() {
+        recorder.calls += 1;
+        await delay(20);
+        recorder.order.push('ended');
+        if (behaviour === 'reject') throw new Error('release failed');
+      },
+      async readToTheEnd(stream: ReadableStream<Uint8Array>) {
+        const text = await readAll(stream);
+        recorder.order.push('closed');
+        return text;
+      },
+    };
+    return recorder;
+  }
+
+  const unframeable: StoredReportEvent = { ...section(1), eventId: 'broken\nid' };
+  test.each([
+    ['its last event', fakeSource([section(1), completed(2)]), settings, 'event: job.completed'],
+    ['the time limit', fakeSource([]), { ...settings, timeoutMs: 50 }, '"errorMessage":"stream-timeout"'],
+    ['an error inside the loop', fakeSource([unframeable]), settings, '"errorMessage":"stream-error"'],
+  ])('ended by %s, the end callback runs once and settles before the body closes', async (_, source, limits, last) => {
+    const end = recordedEnd();
+    const text = await end.readToTheEnd(
+      reportEventStream({ report: running, settings: limits, source, onEnd: end.onEnd }),
+    );
+    expect(text).toContain(last);
+    expect(end.order).toEqual(['ended', 'closed']);
+    expect(end.calls).toBe(1);
+  });
+
+  test('a client that goes away runs the end callback once, even when the loop ends afterwards', async () => {
+    const end = recordedEnd();
+    const source = fakeSource([]);
+    const reader = reportEventStream({ report: running, settings, source, onEnd: end.onEnd }).getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(end.order).toEqual(['ended']);
+    await delay(settings.pollMaxMs * 2); // the loop wakes from its pause and ends too
+    expect(end.calls).toBe(1);
+  });
+
+  test('a failing end callback does not disturb the stream', async () => {
+    const end = recordedEnd('reject');
+    const text = await end.readToTheEnd(
+      reportEventStream({ report: running, settings, source: fakeSource([completed(1)]), onEnd: end.onEnd }),
+    );
+    expect(text).toContain('event: job.completed');
+    expect(end.order).toEqual(['ended', 'closed']);
+  });
+
   test('cancel stops the reads within one poll interval', async () => {
     const source = fakeSource([]);
     const reader = reportEventStream({ report: running, settings, source }).getReader();

@@ -7,6 +7,7 @@ import { listReportSections, listReports, type Report } from '../../stores/repor
 import { notFound } from '../api-error.ts';
 import { jsonResponse } from '../responses.ts';
 import type { Route } from '../router.ts';
+import { admitProgressStream } from '../stream-admission.ts';
 import { parseQuery, resourceIdParam, validate } from '../validation.ts';
 
 const reportId = z.uuid().transform((id) => id.toLowerCase());
@@ -50,6 +51,8 @@ export const reportProgressRoutes: Route[] = [
       const afterEventId = resumeCursor(request.headers['last-event-id'], query.lastEventId);
       const report = await reportOfCaller(caller.organisation.organisationId, query.reportId);
       const settings = environment();
+      // Last before the body: a lease is taken only for a stream that will run, and the stream releases it.
+      const lease = await admitProgressStream(caller.organisation.organisationId);
       const body = reportEventStream({
         report,
         afterEventId,
@@ -60,6 +63,7 @@ export const reportProgressRoutes: Route[] = [
           pollMaxMs: settings.SSE_POLL_MAX_MS,
           terminalGraceMs: defaultTerminalGraceMs,
         },
+        onEnd: lease.release,
       });
       return { statusCode: 200, headers: sseHeaders, body };
     },
