@@ -44,7 +44,10 @@ const chatBody = (text: string) => ({
   messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text }] }],
 });
 
-/** One valid request per AI endpoint: each would call the model (and, with documents, the embedding model). */
+/**
+ * One valid request per endpoint that calls a model: each would call the language model (and, with documents,
+ * the embedding model), or for an upload the embedding model.
+ */
 function aiRequests(icp: unknown) {
   return {
     'POST /api/ai/icp': () => ['/api/ai/icp', { company: freshCompany() }] as const,
@@ -60,6 +63,11 @@ function aiRequests(icp: unknown) {
       [
         '/api/ai/strategy/executive-summary/generate',
         { orgName: 'Acme', domain: 'acme.example', reportType: 'executive-summary' },
+      ] as const,
+    'POST /api/knowledge-base/{namespace}/documents': () =>
+      [
+        '/api/knowledge-base/default/documents',
+        { title: 'Notes', content: '# Partners\n\nResellers in EMEA.' },
       ] as const,
   };
 }
