@@ -11,6 +11,7 @@ import { retrieveKnowledge } from '../domain/knowledge/retrieve-knowledge.ts';
 import { type Partner, partnerStatuses, partnerTiers, partnerTypes } from '../domain/partners/partner.ts';
 import { reportStatuses, reportTypes } from '../domain/reports/report-types.ts';
 import { logger } from '../runtime/logger.ts';
+import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { listAllPartners, getPartner as readPartner } from '../stores/partner-store.ts';
 import { listReportSections, listReports, type Report, getReport as readReport } from '../stores/report-store.ts';
 import { getStrategy as readStrategy } from '../stores/strategy-store.ts';
@@ -26,7 +27,7 @@ async function reading<Result>(what: string, read: () => Promise<Result>): Promi
   try {
     return await read();
   } catch (error) {
-    logger.error('Chat tool failed', { error: error as Error, what });
+    logger.error('Chat tool failed', { error: safeErrorSummary(error), what });
     throw new Error(`Nelson could not read ${what} right now. Try again shortly.`);
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { epochSeconds, expiredLeaseIds, leaseExpiry, retryAfterSeconds } from '../domain/reports/stream-leases.ts';
 import { environment } from '../runtime/environment.ts';
 import { logger } from '../runtime/logger.ts';
+import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { addStreamLease, removeExpiredStreamLeases, removeStreamLease } from '../stores/stream-lease-store.ts';
 import { ApiError } from './api-error.ts';
 
@@ -50,7 +51,7 @@ function releaseOnce(organisationId: string, connectionId: string): () => Promis
   return () => {
     released ??= removeStreamLease(organisationId, connectionId).catch((error: unknown) => {
       logger.warn('Releasing a progress stream lease failed; it expires by itself', {
-        error: error as Error,
+        error: safeErrorSummary(error),
         organisationId,
       });
     });

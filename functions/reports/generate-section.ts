@@ -1,8 +1,11 @@
 import { Output, streamText } from 'ai';
 import { languageModel } from '../ai/models.ts';
+import { reportSectionMaxOutputTokens } from '../domain/ai-limits.ts';
 import { type ReportContext, reportSystemPrompt, sectionPrompt } from '../domain/reports/report-context.ts';
 import { type SectionPayload, type SectionPlan, sectionPayloadSchema } from '../domain/reports/report-types.ts';
 import { isoNow } from '../runtime/clock.ts';
+import { logger } from '../runtime/logger.ts';
+import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { putReportSection } from '../stores/report-store.ts';
 
 /** Partials are written at most this often: enough for live progress, bounded in write units per section. */
@@ -37,7 +40,12 @@ export async function generateSection(target: SectionTarget, context: ReportCont
     prompt: sectionPrompt(context, target.plan),
     output: Output.object({ schema: sectionPayloadSchema }),
     maxRetries: 3,
+    maxOutputTokens: reportSectionMaxOutputTokens,
     abortSignal: stop,
+    // Replaces the SDK's default, which prints the whole error, the section prompt included, to the log.
+    onError: ({ error }) => {
+      if (!stop.aborted) logger.warn('Report section generation failed', { error: safeErrorSummary(error) });
+    },
   });
 
   let lastWrite = Date.now();

@@ -1,6 +1,7 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { type ReportJobMessage, reportJobMessageSchema } from '../domain/reports/report-job.ts';
 import { logger } from '../runtime/logger.ts';
+import { safeErrorSummary } from '../runtime/safe-error.ts';
 
 export type ReportJobRunner = (job: ReportJobMessage, receiveCount: number) => Promise<void>;
 
@@ -19,7 +20,7 @@ export async function processReportQueue(records: SQSRecord[], runJob: ReportJob
   const batchItemFailures = outcomes.flatMap((outcome, index) => {
     if (outcome.status === 'fulfilled') return [];
     const record = records[index] as SQSRecord;
-    logger.error('Report job failed', { error: outcome.reason as Error, messageId: record.messageId });
+    logger.error('Report job failed', { error: safeErrorSummary(outcome.reason), messageId: record.messageId });
     return [{ itemIdentifier: record.messageId }];
   });
   return { batchItemFailures };

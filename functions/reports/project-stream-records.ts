@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { eventIdFromSequenceNumber, reportEventFor } from '../domain/reports/report-events.ts';
 import { logger } from '../runtime/logger.ts';
+import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { appendReportEvent } from '../stores/report-event-store.ts';
 
 type Image = Record<string, AttributeValue>;
@@ -33,7 +34,10 @@ export async function projectStreamRecords(records: DynamoDBRecord[]): Promise<D
     try {
       await projectRecord(record);
     } catch (error) {
-      logger.error('Projection failed; retrying from this record', { error: error as Error, eventID: record.eventID });
+      logger.error('Projection failed; retrying from this record', {
+        error: safeErrorSummary(error),
+        eventID: record.eventID,
+      });
       return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
     }
   }

@@ -21,6 +21,7 @@ import {
   type TerminalEvent,
 } from '../domain/reports/sse.ts';
 import { logger } from '../runtime/logger.ts';
+import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { readReportEvents, type StoredReportEvent } from '../stores/report-event-store.ts';
 import { readReport } from './read-report.ts';
 
@@ -91,7 +92,9 @@ function once(callback: (() => Promise<void>) | undefined): () => Promise<void> 
   return () => {
     settled ??= Promise.resolve()
       .then(callback)
-      .catch((error: unknown) => logger.error('Ending a report event stream failed', { error: error as Error }));
+      .catch((error: unknown) =>
+        logger.error('Ending a report event stream failed', { error: safeErrorSummary(error) }),
+      );
     return settled;
   };
 }
@@ -156,7 +159,7 @@ async function pump(
       await sleep(Math.min(now + interval, lastWriteAt + settings.heartbeatMs, deadline) - now, signal);
     }
   } catch (error) {
-    logger.error('Report event stream failed', { error: error as Error, reportId });
+    logger.error('Report event stream failed', { error: safeErrorSummary(error), reportId });
     try {
       end({ type: 'job.failed', data: { reportId, errorMessage: 'stream-error' } });
     } catch {
@@ -173,7 +176,10 @@ async function readEventsSafely(source: ReportEventSource, reportId: string, cur
   try {
     return await source.readEvents(reportId, cursor, pageSize);
   } catch (error) {
-    logger.warn('Reading report events failed; retrying on the next poll', { error: error as Error, reportId });
+    logger.warn('Reading report events failed; retrying on the next poll', {
+      error: safeErrorSummary(error),
+      reportId,
+    });
     return undefined;
   }
 }
@@ -182,7 +188,10 @@ async function readReportSafely(source: ReportEventSource, reportId: string) {
   try {
     return await source.readReport(reportId);
   } catch (error) {
-    logger.warn('Reading report status failed; keeping the last known one', { error: error as Error, reportId });
+    logger.warn('Reading report status failed; keeping the last known one', {
+      error: safeErrorSummary(error),
+      reportId,
+    });
     return undefined;
   }
 }
