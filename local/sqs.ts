@@ -1,11 +1,14 @@
 /**
  * The report queue and its dead-letter queue on local-aws-sqs, in-process, configured from
- * lib/definitions/queues.ts. Known local-aws-sqs bugs are worked around in sqs-poller.ts.
+ * lib/definitions/queues.ts. Known local-aws-sqs bugs are worked around in sqs-poller.ts (receiving) and
+ * sqs-receive-count.ts (visibility changes).
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSqsServer } from 'local-aws-sqs';
+import { createRequestHandler } from 'local-aws-sqs';
 import { reportDeadLetterQueue, reportQueue } from '../lib/definitions/queues.ts';
 import { localAccountId, localRegion } from './aws-local.ts';
+import { keepReceiveCountOnVisibilityChange } from './sqs-receive-count.ts';
 
 export interface LocalSqsOptions {
   /** 0 or omitted: a free port. */
@@ -33,7 +36,8 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Runn
   const deadLetterName = `${queueName}-dlq`;
   const arnOf = (name: string) => `arn:aws:sqs:${localRegion}:${localAccountId}:${name}`;
 
-  const server = await createSqsServer({
+  // createSqsServer without its server: the request handler's service holds the queues to patch.
+  const { service, requestHandler } = createRequestHandler({
     port: options.port ?? 0,
     hostname: '127.0.0.1',
     region: localRegion,
@@ -54,7 +58,16 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Runn
       },
     ],
   });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  keepReceiveCountOnVisibilityChange(service);
+  const server = createServer(requestHandler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  // Queue URLs in its answers (GetQueueUrl, CreateQueue) carry the port it was told.
+  service.PORT = port;
+  const endpoint = `http://127.0.0.1:${port}`;
   const queue = (name: string): LocalQueue => ({
     name,
     url: `${endpoint}/${localAccountId}/${name}`,

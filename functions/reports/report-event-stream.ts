@@ -39,14 +39,21 @@ export interface ReportEventSource {
   readReport(reportId: string): Promise<ReportOutcome | undefined>;
 }
 
-export interface ReportEventStreamOptions {
-  /** The report as read (and authorised) by the route. */
-  report: ReportOutcome;
+interface ReportEventStreamCommonOptions {
   /** Last-Event-ID: only events after it are sent. */
   afterEventId?: string | undefined;
   settings: ReportEventStreamSettings;
-  source?: ReportEventSource;
 }
+
+/**
+ * `report` is the report as read (and authorised) by the route. The loop reads from the stores, the report
+ * as its own organisation's (readReport checks the owner), unless a `source` is given.
+ */
+export type ReportEventStreamOptions = ReportEventStreamCommonOptions &
+  (
+    | { report: ReportOutcome & { organisationId: string }; source?: undefined }
+    | { report: ReportOutcome; source: ReportEventSource }
+  );
 
 /**
  * Long enough for the stream projector's normal lag, including a few retries of a failed batch; short
@@ -56,7 +63,11 @@ export const defaultTerminalGraceMs = 30_000;
 
 const pageSize = 100;
 const encoder = new TextEncoder();
-const storeSource: ReportEventSource = { readEvents: readReportEvents, readReport };
+/** The stores, reading the report as its own organisation. */
+const storeSource = (organisationId: string): ReportEventSource => ({
+  readEvents: readReportEvents,
+  readReport: (reportId) => readReport(reportId, organisationId),
+});
 
 export function reportEventStream(options: ReportEventStreamOptions): ReadableStream<Uint8Array> {
   const stop = new AbortController();
@@ -74,9 +85,11 @@ export function reportEventStream(options: ReportEventStreamOptions): ReadableSt
 
 async function pump(
   controller: ReadableStreamDefaultController<Uint8Array>,
-  { report, afterEventId, settings, source = storeSource }: ReportEventStreamOptions,
+  options: ReportEventStreamOptions,
   signal: AbortSignal,
 ): Promise<void> {
+  const { report, afterEventId, settings } = options;
+  const source = options.source ?? storeSource(options.report.organisationId);
   const { reportId } = report;
   // After cancel() the controller is closed to us; every write and the close check the signal first.
   const write = (text: string) => {
