@@ -1,20 +1,24 @@
 /**
  * The report queue and its dead-letter queue on local-aws-sqs, in-process, configured from
  * lib/definitions/queues.ts. Known local-aws-sqs bugs are worked around in sqs-poller.ts (receiving) and
- * sqs-receive-count.ts (visibility changes).
+ * sqs-queue-patches.ts (visibility changes).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequestHandler } from 'local-aws-sqs';
 import { reportDeadLetterQueue, reportQueue } from '../lib/definitions/queues.ts';
 import { localAccountId, localRegion } from './aws-local.ts';
-import { keepReceiveCountOnVisibilityChange } from './sqs-receive-count.ts';
+import { capVisibilityChanges, keepReceiveCountOnVisibilityChange } from './sqs-queue-patches.ts';
 
 export interface LocalSqsOptions {
   /** 0 or omitted: a free port. */
   port?: number;
   queueName?: string;
-  /** Override for tests of the retry path; the deployed value (30 min) would make them wait. */
+  /**
+   * Override for tests of the retry path; the deployed value (30 min) would make them wait. It also caps the
+   * visibility a consumer sets on a message (the worker's retry backoff), so such tests stay as short as they
+   * were; without it the queue behaves like SQS.
+   */
   visibilityTimeoutSeconds?: number;
 }
 
@@ -59,6 +63,9 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Runn
     ],
   });
   keepReceiveCountOnVisibilityChange(service);
+  if (options.visibilityTimeoutSeconds !== undefined) {
+    capVisibilityChanges(service, queueName, options.visibilityTimeoutSeconds);
+  }
   const server = createServer(requestHandler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,6 +3,8 @@ import { languageModel } from '../ai/models.ts';
 import { type ReportContext, reportSystemPrompt, sectionPrompt } from '../domain/reports/report-context.ts';
 import { type SectionPayload, type SectionPlan, sectionPayloadSchema } from '../domain/reports/report-types.ts';
 import { isoNow } from '../runtime/clock.ts';
+import { logger } from '../runtime/logger.ts';
+import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { putReportSection } from '../stores/report-store.ts';
 
 /** Partials are written at most this often: enough for live progress, bounded in write units per section. */
@@ -38,6 +40,15 @@ export async function generateSection(target: SectionTarget, context: ReportCont
     output: Output.object({ schema: sectionPayloadSchema }),
     maxRetries: 3,
     abortSignal: stop,
+    // The SDK's default prints the whole error, whose request body holds the prompt (tenant content). The
+    // error itself still fails the section through `result.output`.
+    onError: ({ error }) => {
+      logger.warn('Report section model call failed', {
+        error: safeErrorSummary(error),
+        reportId: target.reportId,
+        sectionId: target.plan.sectionId,
+      });
+    },
   });
 
   let lastWrite = Date.now();

@@ -1,4 +1,6 @@
 /**
+ * Adjustments to local-aws-sqs's queues, made on its request handler's service before it serves.
+ *
  * local-aws-sqs counts a ChangeMessageVisibility as a receive: the change goes through the same bookkeeping
  * as a receive, which adds one to ApproximateReceiveCount. SQS counts receives only. A worker that shortens
  * the wait of a failed message would therefore send it to the dead-letter queue one receive early, and a
@@ -48,4 +50,13 @@ export function keepReceiveCountOnVisibilityChange(service: SqsService): void {
       return deleted;
     };
   }
+}
+
+/** Visibility changes on `queueName` take at most `maxSeconds` (see LocalSqsOptions.visibilityTimeoutSeconds). */
+export function capVisibilityChanges(service: SqsService, queueName: string, maxSeconds: number): void {
+  const queue = service.Queues.find((candidate) => candidate.QueueName === queueName);
+  if (!queue) throw new Error(`No local queue ${queueName}`);
+  const changeVisibility = queue.changeVisibility.bind(queue);
+  queue.changeVisibility = (receiptHandle: string, visibilityTimeout: string) =>
+    changeVisibility(receiptHandle, String(Math.min(Number(visibilityTimeout), maxSeconds)));
 }
