@@ -5,8 +5,9 @@
  * moves them to the DLQ after maxReceiveCount receives.
  *
  * local-aws-sqs work-arounds: short polls (WaitTimeSeconds 0) plus a sleep, because its long poll waits for
- * a full batch; the deprecated AttributeNames, because it ignores MessageSystemAttributeNames; and no
- * ChangeMessageVisibility, which it counts as a receive.
+ * a full batch; the deprecated AttributeNames, because it ignores MessageSystemAttributeNames. Its other bug,
+ * counting ChangeMessageVisibility as a receive, is fixed where the queues are created (sqs-queue-patches.ts),
+ * so a handler may shorten the wait of a failed message as it does on AWS.
  */
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord, SQSRecordAttributes } from 'aws-lambda';

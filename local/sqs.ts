@@ -1,17 +1,24 @@
 /**
  * The report queue and its dead-letter queue on local-aws-sqs, in-process, configured from
- * lib/definitions/queues.ts. Known local-aws-sqs bugs are worked around in sqs-poller.ts.
+ * lib/definitions/queues.ts. Known local-aws-sqs bugs are worked around in sqs-poller.ts (receiving) and
+ * sqs-queue-patches.ts (visibility changes).
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSqsServer } from 'local-aws-sqs';
+import { createRequestHandler } from 'local-aws-sqs';
 import { reportDeadLetterQueue, reportQueue } from '../lib/definitions/queues.ts';
 import { localAccountId, localRegion } from './aws-local.ts';
+import { capVisibilityChanges, keepReceiveCountOnVisibilityChange } from './sqs-queue-patches.ts';
 
 export interface LocalSqsOptions {
   /** 0 or omitted: a free port. */
   port?: number;
   queueName?: string;
-  /** Override for tests of the retry path; the deployed value (30 min) would make them wait. */
+  /**
+   * Override for tests of the retry path; the deployed value (30 min) would make them wait. It also caps the
+   * visibility a consumer sets on a message (the worker's retry backoff), so such tests stay as short as they
+   * were; without it the queue behaves like SQS.
+   */
   visibilityTimeoutSeconds?: number;
 }
 
@@ -33,7 +40,8 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Runn
   const deadLetterName = `${queueName}-dlq`;
   const arnOf = (name: string) => `arn:aws:sqs:${localRegion}:${localAccountId}:${name}`;
 
-  const server = await createSqsServer({
+  // createSqsServer without its server: the request handler's service holds the queues to patch.
+  const { service, requestHandler } = createRequestHandler({
     port: options.port ?? 0,
     hostname: '127.0.0.1',
     region: localRegion,
@@ -54,7 +62,19 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Runn
       },
     ],
   });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  keepReceiveCountOnVisibilityChange(service);
+  if (options.visibilityTimeoutSeconds !== undefined) {
+    capVisibilityChanges(service, queueName, options.visibilityTimeoutSeconds);
+  }
+  const server = createServer(requestHandler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  // Queue URLs in its answers (GetQueueUrl, CreateQueue) carry the port it was told.
+  service.PORT = port;
+  const endpoint = `http://127.0.0.1:${port}`;
   const queue = (name: string): LocalQueue => ({
     name,
     url: `${endpoint}/${localAccountId}/${name}`,

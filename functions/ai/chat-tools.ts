@@ -10,10 +10,11 @@ import { defaultNamespace, namespaceSchema } from '../domain/knowledge/document.
 import { retrieveKnowledge } from '../domain/knowledge/retrieve-knowledge.ts';
 import { type Partner, partnerStatuses, partnerTiers, partnerTypes } from '../domain/partners/partner.ts';
 import { reportStatuses, reportTypes } from '../domain/reports/report-types.ts';
+import { readReport } from '../reports/read-report.ts';
 import { logger } from '../runtime/logger.ts';
 import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { listAllPartners, getPartner as readPartner } from '../stores/partner-store.ts';
-import { listReportSections, listReports, type Report, getReport as readReport } from '../stores/report-store.ts';
+import { listReportSections, listReports, type Report } from '../stores/report-store.ts';
 import { getStrategy as readStrategy } from '../stores/strategy-store.ts';
 
 const maxListed = 25;
@@ -167,9 +168,9 @@ export function createChatTools(organisationId: string) {
       inputSchema: toolInputSchemas.getReport,
       execute: ({ reportId }) =>
         reading('that report', async () => {
-          // Reports are keyed by id alone, so ownership is checked here, as in GET /api/reports/{id}.
-          const report = await readReport(reportId.toLowerCase());
-          if (!report || report.organisationId !== organisationId) return notFound('report');
+          // The same read as GET /api/reports/{id}: another organisation's report is not found.
+          const report = await readReport(reportId.toLowerCase(), organisationId);
+          if (!report) return notFound('report');
           const sections = await listReportSections(report.reportId);
           return {
             found: true as const,

@@ -42,9 +42,14 @@ export async function generateSection(target: SectionTarget, context: ReportCont
     maxRetries: 3,
     maxOutputTokens: reportSectionMaxOutputTokens,
     abortSignal: stop,
-    // Replaces the SDK's default, which prints the whole error, the section prompt included, to the log.
+    // The SDK's default prints the whole error, whose request body holds the prompt (tenant content). The
+    // error itself still fails the section through `result.output`.
     onError: ({ error }) => {
-      if (!stop.aborted) logger.warn('Report section generation failed', { error: safeErrorSummary(error) });
+      logger.warn('Report section model call failed', {
+        error: safeErrorSummary(error),
+        reportId: target.reportId,
+        sectionId: target.plan.sectionId,
+      });
     },
   });
 

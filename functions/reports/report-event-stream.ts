@@ -40,13 +40,10 @@ export interface ReportEventSource {
   readReport(reportId: string): Promise<ReportOutcome | undefined>;
 }
 
-export interface ReportEventStreamOptions {
-  /** The report as read (and authorised) by the route. */
-  report: ReportOutcome;
+interface ReportEventStreamCommonOptions {
   /** Last-Event-ID: only events after it are sent. */
   afterEventId?: string | undefined;
   settings: ReportEventStreamSettings;
-  source?: ReportEventSource;
   /**
    * Runs once when the stream ends, whichever way: its last event, the time limit, an error, or the client
    * going away. The body closes only after it has settled, so a client that sees the end and reconnects at
@@ -56,6 +53,16 @@ export interface ReportEventStreamOptions {
 }
 
 /**
+ * `report` is the report as read (and authorised) by the route. The loop reads from the stores, the report
+ * as its own organisation's (readReport checks the owner), unless a `source` is given.
+ */
+export type ReportEventStreamOptions = ReportEventStreamCommonOptions &
+  (
+    | { report: ReportOutcome & { organisationId: string }; source?: undefined }
+    | { report: ReportOutcome; source: ReportEventSource }
+  );
+
+/**
  * Long enough for the stream projector's normal lag, including a few retries of a failed batch; short
  * enough that a client whose terminal event can no longer come from the log is not left waiting long.
  */
@@ -63,7 +70,11 @@ export const defaultTerminalGraceMs = 30_000;
 
 const pageSize = 100;
 const encoder = new TextEncoder();
-const storeSource: ReportEventSource = { readEvents: readReportEvents, readReport };
+/** The stores, reading the report as its own organisation. */
+const storeSource = (organisationId: string): ReportEventSource => ({
+  readEvents: readReportEvents,
+  readReport: (reportId) => readReport(reportId, organisationId),
+});
 
 export function reportEventStream(options: ReportEventStreamOptions): ReadableStream<Uint8Array> {
   const stop = new AbortController();
@@ -102,9 +113,11 @@ function once(callback: (() => Promise<void>) | undefined): () => Promise<void> 
 /** Writes the body until the stream should end; closing it is the caller's part. Never rejects. */
 async function pump(
   controller: ReadableStreamDefaultController<Uint8Array>,
-  { report, afterEventId, settings, source = storeSource }: ReportEventStreamOptions,
+  options: ReportEventStreamOptions,
   signal: AbortSignal,
 ): Promise<void> {
+  const { report, afterEventId, settings } = options;
+  const source = options.source ?? storeSource(options.report.organisationId);
   const { reportId } = report;
   // After cancel() the controller is closed to us; every write checks the signal first.
   const write = (text: string) => {

@@ -11,6 +11,7 @@ import { logger } from '../runtime/logger.ts';
 import { listAllPartners } from '../stores/partner-store.ts';
 import { finishReport, getReport, listReportSections, type Report, releaseReportLock } from '../stores/report-store.ts';
 import { getStrategy } from '../stores/strategy-store.ts';
+import { failReport } from './fail-report.ts';
 import { generateSection } from './generate-section.ts';
 
 async function loadContext(report: Report): Promise<ReportContext> {
@@ -77,7 +78,8 @@ export class ReportJobOutOfTime extends Error {
 
 /**
  * One delivery of a report job. Failures are rethrown so SQS redelivers; on the last delivery the report
- * is marked failed with the reason first (clients get job.failed) and the message then moves to the DLQ.
+ * is marked failed with the reason first (clients get job.failed, the organisation gets its unit back) and the
+ * message then moves to the DLQ.
  * At `stopAt` (epoch ms) the model calls are cancelled and the delivery fails as out of time, completed
  * sections kept.
  */
@@ -105,10 +107,7 @@ export async function runReportJob(
   } catch (error) {
     // Cancelled model calls fail in their own words; the reason worth recording is the time limit.
     const reason = outOfTime.signal.aborted ? outOfTime.signal.reason : error;
-    if (receiveCount >= reportQueue.maxReceiveCount) {
-      await releaseReportLock(report);
-      await finishReport(report.reportId, 'failed', isoNow(), describeFailure(reason));
-    }
+    if (receiveCount >= reportQueue.maxReceiveCount) await failReport(report, describeFailure(reason));
     throw reason;
   } finally {
     clearTimeout(timer);

@@ -1,4 +1,11 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { PartnerFilters } from '../domain/partners/partner.ts';
 import type { ReportStatus, ReportType, SectionPayload } from '../domain/reports/report-types.ts';
@@ -39,6 +46,11 @@ export interface ReportLock {
 
 const omitKeys = <T>(item: Record<string, unknown>, ...names: string[]): T =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !names.includes(name))) as T;
+type LockOwner = Pick<Report, 'organisationId' | 'reportType' | 'filterFingerprint'>;
+
+const lockKeyOf = (report: LockOwner) =>
+  itemKeys.reportLock(report.organisationId, report.reportType, report.filterFingerprint);
+
 const toReport = (item: Record<string, unknown>) => omitKeys<Report>(item, 'pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity');
 const toSection = (item: Record<string, unknown>) =>
   omitKeys<ReportSection>(item, 'pk', 'sk', 'entity', 'organisationId');
@@ -63,7 +75,6 @@ async function tryCreateReport(
   report: Report,
   lockExpiresAt: number,
 ): Promise<{ created: true } | { created: false; running: ReportLock } | undefined> {
-  const lockKey = itemKeys.reportLock(report.organisationId, report.reportType, report.filterFingerprint);
   try {
     await dynamo().send(
       new TransactWriteCommand({
@@ -72,7 +83,7 @@ async function tryCreateReport(
             Put: {
               TableName: tableName(),
               Item: {
-                ...lockKey,
+                ...lockKeyOf(report),
                 entity: entityNames.reportLock,
                 organisationId: report.organisationId,
                 reportId: report.reportId,
@@ -101,17 +112,35 @@ async function tryCreateReport(
     return { created: true };
   } catch (error) {
     if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
-    const { Item } = await dynamo().send(
-      new GetCommand({ TableName: tableName(), Key: lockKey, ConsistentRead: true }),
-    );
+    const running = await getReportLock(report);
     // Released or expired since the refusal: not a running job.
-    if (!Item || Number(Item.expiresAt) < Math.floor(Date.now() / 1000)) return undefined;
-    return { created: false, running: omitKeys<ReportLock>(Item, 'pk', 'sk', 'entity', 'organisationId') };
+    if (!running || running.expiresAt < Math.floor(Date.now() / 1000)) return undefined;
+    return { created: false, running };
   }
 }
 
+/** The in-flight lock for this report's organisation, type and filters, whichever job holds it. */
+export async function getReportLock(report: LockOwner): Promise<ReportLock | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: lockKeyOf(report), ConsistentRead: true }),
+  );
+  return Item ? omitKeys<ReportLock>(Item, 'pk', 'sk', 'entity', 'organisationId') : undefined;
+}
+
 /**
- * Undoes a report that never started (e.g. its quota charge failed): deletes it and frees the lock in one
+ * Released locks are deleted, not marked expired: TTL ignores timestamps more than five years in the past, so
+ * an `expiresAt` of 0 would keep every released lock forever. Only the lock of this job is deleted; a lock that
+ * expired and was taken by a newer job stays.
+ */
+const deleteOwnLock = (report: Report) => ({
+  TableName: tableName(),
+  Key: lockKeyOf(report),
+  ConditionExpression: 'jobId = :jobId',
+  ExpressionAttributeValues: { ':jobId': report.jobId },
+});
+
+/**
+ * Undoes a report that never started (e.g. its quota charge failed): deletes it and its lock in one
  * transaction, so nothing half-created is left behind.
  */
 export async function abandonReport(report: Report): Promise<void> {
@@ -126,15 +155,7 @@ export async function abandonReport(report: Report): Promise<void> {
             ExpressionAttributeValues: { ':jobId': report.jobId },
           },
         },
-        {
-          Update: {
-            TableName: tableName(),
-            Key: itemKeys.reportLock(report.organisationId, report.reportType, report.filterFingerprint),
-            UpdateExpression: 'SET expiresAt = :released',
-            ConditionExpression: 'jobId = :jobId',
-            ExpressionAttributeValues: { ':jobId': report.jobId, ':released': 0 },
-          },
-        },
+        { Delete: deleteOwnLock(report) },
       ],
     }),
   );
@@ -143,15 +164,7 @@ export async function abandonReport(report: Report): Promise<void> {
 /** Releases the lock only if it still belongs to this job. */
 export async function releaseReportLock(report: Report): Promise<void> {
   await dynamo()
-    .send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: itemKeys.reportLock(report.organisationId, report.reportType, report.filterFingerprint),
-        UpdateExpression: 'SET expiresAt = :released',
-        ConditionExpression: 'jobId = :jobId',
-        ExpressionAttributeValues: { ':jobId': report.jobId, ':released': 0 },
-      }),
-    )
+    .send(new DeleteCommand(deleteOwnLock(report)))
     .catch((error: unknown) => {
       if (!isConditionalCheckFailure(error)) throw error;
     });

@@ -14,6 +14,7 @@ import { reportQueue } from '../../lib/definitions/queues.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 import { collectReportEvents } from '../support/report-events-client.ts';
 import { bearer, createTenant } from '../support/tenants.ts';
+import { quotaUsed } from './support/api.ts';
 import { pacedModel } from './support/paced-model.ts';
 import { progressUrl, type StartedReport, startReport } from './support/reports.ts';
 
@@ -54,6 +55,8 @@ describe('a report delivery runs out of time', () => {
 
     const failed = await getReport(report.reportId);
     expect(failed).toMatchObject({ status: 'failed', errorMessage: expect.stringContaining('time limit') });
+    // Running out of time is not the caller's doing: the report's unit comes back.
+    expect(await quotaUsed(local.stack, tenant)).toBe(0);
     await expectNoCutOffSection(report.reportId);
     // Not every section could have been generated in the time given (6 sections, 4 at a time, each over a second).
     const sections = await listReportSections(report.reportId);

@@ -9,8 +9,14 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, test } from '@jest/globals';
 import { lostJobMessage, reportJobLifetimeSeconds } from '../../functions/domain/reports/report-deadline.ts';
 import { sectionPayloadSchema, sectionPlans } from '../../functions/domain/reports/report-types.ts';
-import { createReportUnlessRunning, getReport, listReportSections } from '../../functions/stores/report-store.ts';
+import {
+  createReportUnlessRunning,
+  getReport,
+  getReportLock,
+  listReportSections,
+} from '../../functions/stores/report-store.ts';
 import { reportQueue } from '../../lib/definitions/queues.ts';
+import { quotaUsed } from '../faults/support/api.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 import { postJsonTo } from '../support/object-stream.ts';
 import { collectReportEvents } from '../support/report-events-client.ts';
@@ -63,6 +69,9 @@ describe('report generation', () => {
       sectionPayloadSchema.parse(section.payload);
     }
     expect(JSON.stringify(sectionRequests('executive-summary').at(-1)?.body)).toContain('Globex');
+    // The lock is deleted, not left behind marked released; the completed report keeps its charge.
+    expect(await getReportLock(report)).toBeUndefined();
+    expect(await quotaUsed(local.stack, tenant)).toBe(1);
   });
 
   test('20 concurrent identical requests create exactly one job and charge once', async () => {
@@ -127,6 +136,9 @@ describe('report generation', () => {
     local.stack.localBedrock?.reset();
     expect(report.status).toBe('failed');
     expect(report.errorMessage).toMatch(/\w+/);
+    // The model failed, not the caller: the unit comes back, and no lock is left.
+    expect(await quotaUsed(local.stack, tenant)).toBe(0);
+    expect(await getReportLock(report)).toBeUndefined();
 
     const sqs = new SQSClient({ endpoint: local.stack.sqsEndpoint });
     let parked: string | undefined;

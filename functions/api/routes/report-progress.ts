@@ -26,10 +26,13 @@ const sseHeaders = {
   'x-accel-buffering': 'no',
 };
 
-/** Another organisation's report is indistinguishable from a missing one (DESIGN §2). */
+/**
+ * Another organisation's report is indistinguishable from a missing one; readReport checks the
+ * owner before it may settle a lost job, so another organisation's read cannot change the report either.
+ */
 async function reportOfCaller(organisationId: string, id: string): Promise<Report> {
-  const report = await readReport(id);
-  if (!report || report.organisationId !== organisationId) throw notFound('Report');
+  const report = await readReport(id, organisationId);
+  if (!report) throw notFound('Report');
   return report;
 }
 

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { reportQuotaUnits } from '../../domain/reports/report-charge.ts';
 import { reportJobLifetimeSeconds } from '../../domain/reports/report-deadline.ts';
 import { fingerprintFilters, generateReportRequestSchema } from '../../domain/reports/report-types.ts';
+import { undoReportStart } from '../../reports/undo-report-start.ts';
 import { isoNow } from '../../runtime/clock.ts';
 import { enqueueReportJob } from '../../stores/report-queue.ts';
-import { abandonReport, createReportUnlessRunning, type Report } from '../../stores/report-store.ts';
+import { createReportUnlessRunning, type Report } from '../../stores/report-store.ts';
 import { admitAiRequest } from '../quota-gate.ts';
 import { jsonResponse } from '../responses.ts';
 import type { Route } from '../router.ts';
@@ -40,11 +42,11 @@ export const reportRoutes: Route[] = [
         });
       }
 
-      // Charged only for a new job: joining a running one is free.
-      const charge = await admitAiRequest(caller).catch(async (error: unknown) => {
-        await abandonReport(report);
-        throw error;
-      });
+      // Charged only for a new job: joining a running one is free. Charged at the report's createdAt, the time
+      // a refund of a failed report goes by.
+      const charge = await admitAiRequest(caller, reportQuotaUnits, new Date(report.createdAt)).catch(
+        (error: unknown) => undoReportStart(report, error),
+      );
       try {
         await enqueueReportJob({
           type: 'report.generate',
@@ -53,8 +55,7 @@ export const reportRoutes: Route[] = [
           organisationId: report.organisationId,
         });
       } catch (error) {
-        await Promise.all([charge.refund(), abandonReport(report)]);
-        throw error;
+        await undoReportStart(report, error, charge.refund);
       }
       return jsonResponse(202, { reportId: report.reportId, jobId: report.jobId, status: 'running' }, charge.headers);
     },

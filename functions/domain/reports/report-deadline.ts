@@ -2,10 +2,21 @@ import { reportQueue, reportWorkerTimeoutSeconds } from '../../../lib/definition
 
 /**
  * How long SQS may still deliver a report job: every receive, each up to the visibility timeout, plus one
- * worker run. The in-flight lock lives this long, and a report still running after it can never finish.
+ * worker run. A failed delivery waits less than the visibility timeout (retryVisibilitySeconds), so the bound
+ * holds for failures as for a worker that died. The in-flight lock lives this long, and a report still running
+ * after it can never finish.
  */
 export const reportJobLifetimeSeconds =
   reportQueue.maxReceiveCount * reportQueue.visibilityTimeoutSeconds + reportWorkerTimeoutSeconds;
+
+/**
+ * How long a failed delivery stays invisible before SQS offers it again: a backoff that grows with the receive
+ * count, never above the queue's visibility timeout.
+ */
+export function retryVisibilitySeconds(receiveCount: number): number {
+  const receives = Number.isFinite(receiveCount) ? Math.max(1, Math.floor(receiveCount)) : 1;
+  return Math.min(reportQueue.visibilityTimeoutSeconds, reportQueue.retryBackoffSeconds * receives);
+}
 
 /** The reason given when a worker died on the job's last delivery, so nothing marked the report failed. */
 export const lostJobMessage = 'The report job was lost: its worker stopped during the final delivery.';
