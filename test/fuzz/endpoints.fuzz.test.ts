@@ -94,8 +94,12 @@ async function seededReport(owner: TestTenant): Promise<string> {
   return report.reportId;
 }
 
+/** The fixture documents' embedding (one unit each) uses the whole quota, so every fuzzed AI request is a 402. */
+const fixtureDocuments = 11;
+let modelRequestsAfterFixtures = 0;
+
 beforeAll(async () => {
-  tenant = await createTenant({ monthlyQuota: 0 });
+  tenant = await createTenant({ monthlyQuota: fixtureDocuments });
   const stranger = await createTenant();
   const revoked = await createTenant();
   await revokeApiKey(revoked.keyId, new Date().toISOString());
@@ -106,7 +110,7 @@ beforeAll(async () => {
     Array.from({ length: 21 }, (_, i) => created('/api/partners', tenant, partner(`P${i}`))),
   );
   const documentIds = await Promise.all(
-    Array.from({ length: 11 }, (_, i) =>
+    Array.from({ length: fixtureDocuments }, (_, i) =>
       created(`/api/knowledge-base/${namespace}/documents`, tenant, document(`D${i}`)),
     ),
   );
@@ -126,6 +130,7 @@ beforeAll(async () => {
     reportId: await seededReport(tenant),
     foreignReportId: await seededReport(stranger),
   };
+  modelRequestsAfterFixtures = local.stack.localBedrock?.requests.length ?? 0;
 }, 60_000);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -375,14 +380,13 @@ describe(`endpoint fuzzing (seed ${seed})`, () => {
   test('afterwards the server answers normally, and nothing was charged or generated', async () => {
     const organisation = await api('/api/organisation', { headers: bearer(tenant) });
     expect(organisation.status).toBe(200);
-    expect(organisation.json()).toMatchObject({ organisationId: tenant.organisationId, quota: { limit: 0, used: 0 } });
-    expect(await quotaUsed(tenant.organisationId, quotaPeriod(new Date()))).toBe(0);
-    // The quota charge runs beside the model call (charged-generation.ts), so a well-formed AI request of the
-    // quota-0 tenant may start a model call before its 402 aborts it; nothing may be generated and saved.
+    const quota = { limit: fixtureDocuments, used: fixtureDocuments };
+    expect(organisation.json()).toMatchObject({ organisationId: tenant.organisationId, quota });
+    expect(await quotaUsed(tenant.organisationId, quotaPeriod(new Date()))).toBe(fixtureDocuments);
+    // Admission comes before any model call: no fuzzed request reached the model or the embedding model.
     const strategy = await api('/api/strategy', { headers: bearer(tenant) });
     expect(strategy.json()).toEqual({ icp: null, ipp: null, partnerTypes: null });
-    const modelCalls = (local.stack.localBedrock?.requests ?? []).filter((r) => r.operation !== 'invoke');
-    console.log(`[fuzz] model requests that reached the local Bedrock endpoint: ${modelCalls.length}`);
+    expect((local.stack.localBedrock?.requests ?? []).slice(modelRequestsAfterFixtures)).toEqual([]);
     const partner = await api(`/api/partners/${fixtures.partnerId}`, { headers: bearer(tenant) });
     expect(partner.status).toBe(200);
     // `__proto__` keys in bodies must not have reached Object.prototype of the (in-process) server.

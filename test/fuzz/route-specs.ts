@@ -3,9 +3,9 @@
  * schema of its body or query (imported from the domain, so a schema change moves the fuzzer along), a
  * valid example to mutate, and the statuses a well-formed request from the fuzz tenant may get.
  *
- * The fuzz tenant has an AI quota of 0, so a well-formed AI request ends at the quota gate (402; the model
- * call started beside the charge is aborted) and nothing is generated; a malformed one must never get that
- * far (validation happens before the charge).
+ * The fuzz tenant's AI quota is used up by its fixture documents, so a well-formed AI request or document
+ * upload ends at the quota gate (402), before any model or embedding call, and nothing is generated; a
+ * malformed one must never get that far (validation happens before the charge).
  * Routes missing here are still fuzzed (paths, methods, auth, content types, sizes, malformed JSON), with
  * a generic set of outcomes; endpoints.fuzz.test.ts fails when a body route has no entry, so its fields
  * get fuzzed too.
@@ -218,7 +218,8 @@ export const routeSpecs: Record<string, RouteSpec> = {
       schema: documentInputSchema,
       valid: () => ({ title: 'Playbook', content: '# Partners\n\nCo-sell with cloud partners.', source: 'wiki' }),
     },
-    ok: [201],
+    // Embedding is charged: the fuzz tenant has no quota left.
+    ok: [402],
     absentIsFine: ['namespace'],
     success: 'json',
   },
