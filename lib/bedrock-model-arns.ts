@@ -8,6 +8,18 @@ export interface ArnContext {
 /** Prefixes of system-defined cross-region inference profiles (`us.anthropic.…`, `global.…`). */
 const inferenceProfilePrefix = /^(us|us-gov|eu|apac|ca|jp|au|global)\.(.+)$/;
 
+export type ProfileGeography = 'us' | 'us-gov' | 'eu' | 'apac' | 'ca' | 'jp' | 'au' | 'global';
+
+/** The geography and foundation model of a system-defined inference profile id; undefined for anything else. */
+export function inferenceProfileOf(
+  modelId: string,
+): { geography: ProfileGeography; foundationModelId: string } | undefined {
+  const match = inferenceProfilePrefix.exec(modelId);
+  if (!match) return undefined;
+  const [, geography, foundationModelId] = match as unknown as [string, ProfileGeography, string];
+  return { geography, foundationModelId };
+}
+
 /**
  * IAM resource ARNs that allow invoking one configured model id.
  * - A full ARN (application inference profile, provisioned model) is used as given.
@@ -18,9 +30,9 @@ const inferenceProfilePrefix = /^(us|us-gov|eu|apac|ca|jp|au|global)\.(.+)$/;
  */
 export function bedrockModelArns(modelId: string, { partition, region, account }: ArnContext): string[] {
   if (modelId.startsWith('arn:')) return [modelId];
-  const profile = inferenceProfilePrefix.exec(modelId);
+  const profile = inferenceProfileOf(modelId);
   if (profile) {
-    const [, geography, foundationModelId] = profile;
+    const { geography, foundationModelId } = profile;
     const arns = [
       `arn:${partition}:bedrock:${region}:${account}:inference-profile/${modelId}`,
       `arn:${partition}:bedrock:*::foundation-model/${foundationModelId}`,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FunctionUrlAuthType, InvokeMode, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -12,9 +12,16 @@ import { PartnerOsFunction } from './constructs/partneros-function.ts';
 import { PartnerOsTable } from './constructs/partneros-table.ts';
 import { ReportQueues } from './constructs/report-queues.ts';
 import { secureQueue } from './constructs/secure-queue.ts';
-import { type FunctionName, functionDefinitions } from './definitions/functions.ts';
+import { alarmThresholds } from './definitions/alarm-thresholds.ts';
+import { type FunctionName, functionDefinitions, functionNodeOptions } from './definitions/functions.ts';
 import { reportQueue } from './definitions/queues.ts';
 import { projectorFilterPattern, projectorRetryAttempts } from './definitions/table.ts';
+import {
+  assertModelsCallableFrom,
+  assertSseTimeoutFits,
+  modelRegionMessage,
+  modelRegionMismatches,
+} from './deployment-checks.ts';
 
 export interface PartnerOsStackProps extends StackProps {
   config: StackConfig;
@@ -42,6 +49,7 @@ export class PartnerOsStack extends Stack {
       ...props,
     });
     const { config } = props;
+    this.checkConfigurationFitsDeployment(config);
 
     this.table = new PartnerOsTable(this, 'Data', { deletionProtection: config.tableDeletionProtection });
     this.reportQueues = new ReportQueues(this, 'Reports');
@@ -74,9 +82,10 @@ export class PartnerOsStack extends Stack {
         definition: functionDefinitions[name],
         projectRoot: props.projectRoot ?? defaultProjectRoot,
         logRetention: config.logRetentionDays,
+        reservedConcurrency: config.reservedConcurrency[name],
         environment: {
           ...functionEnvironment,
-          NODE_OPTIONS: '--enable-source-maps',
+          NODE_OPTIONS: functionNodeOptions,
           POWERTOOLS_SERVICE_NAME: 'partneros-ai',
           LOG_LEVEL: config.logLevel,
         },
@@ -91,6 +100,10 @@ export class PartnerOsStack extends Stack {
     this.table.grantItemReadWrite(httpApi.role);
     this.reportQueues.queue.grantSendMessages(httpApi.role);
     this.table.grantItemReadWrite(reportWorker.role);
+    // A failed delivery is backed off by hiding the message longer; receive and delete come with the event source.
+    reportWorker.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:ChangeMessageVisibility'], resources: [this.reportQueues.queue.queueArn] }),
+    );
     this.table.grantItemWrite(streamProjector.role);
     for (const name of ['httpApi', 'reportWorker'] as const) {
       this.grantModelInvocation(this.functions[name], modelPurposesByFunction[name], config);
@@ -106,6 +119,8 @@ export class PartnerOsStack extends Stack {
       new SqsEventSource(this.reportQueues.queue, {
         batchSize: reportQueue.batchSize,
         reportBatchItemFailures: true,
+        // Reports beyond this wait in the queue instead of taking concurrency from the API.
+        maxConcurrency: config.reportWorkerMaxConcurrency,
       }),
     );
 
@@ -136,10 +151,42 @@ export class PartnerOsStack extends Stack {
     alarms.alarmOnErrors('HttpApiErrors', httpApi.function);
     alarms.alarmOnErrors('ReportWorkerErrors', reportWorker.function);
     alarms.alarmOnErrors('StreamProjectorErrors', streamProjector.function);
+    alarms.alarmOnUrlServerErrors('HttpApiServerErrors', httpApi.function);
+    alarms.alarmOnThrottles('HttpApiThrottles', httpApi.function);
+    alarms.alarmOnThrottles('ReportWorkerThrottles', reportWorker.function);
+    alarms.alarmOnThrottles('StreamProjectorThrottles', streamProjector.function);
+    alarms.alarmOnIteratorAge('StreamProjectorLag', streamProjector.function, alarmThresholds.projectorIteratorAge);
+    alarms.alarmOnQueueAge(
+      'ReportQueueBacklog',
+      this.reportQueues.queue,
+      alarmThresholds.reportQueueOldestMessageSeconds,
+    );
 
     new CfnOutput(this, 'ApiBaseUrl', { value: apiUrl.url, description: 'Base URL of the PartnerOS AI API' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'ReportQueueUrl', { value: this.reportQueues.queue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarms.topic.topicArn,
+      description: 'SNS topic every alarm notifies; subscribe to it (or set alarmEmail)',
+    });
+  }
+
+  /**
+   * Settings that validate on their own but cannot work in this deployment fail the synth. The region is only
+   * known when the stack is pinned to one; `cdk` still tells an environment-agnostic app the CLI's region, which
+   * deserves a warning because the template may be deployed elsewhere.
+   */
+  private checkConfigurationFitsDeployment(config: StackConfig): void {
+    assertSseTimeoutFits(config.sse.timeoutMs, functionDefinitions.httpApi.timeoutSeconds);
+    if (!Token.isUnresolved(this.region)) {
+      assertModelsCallableFrom(config.models, this.region);
+      return;
+    }
+    const cliRegion = process.env.CDK_DEFAULT_REGION;
+    const mismatches = cliRegion ? modelRegionMismatches(config.models, cliRegion) : [];
+    if (cliRegion && mismatches.length > 0) {
+      Annotations.of(this).addWarningV2('partneros:model-region', modelRegionMessage(mismatches, cliRegion));
+    }
   }
 
   private grantModelInvocation(fn: PartnerOsFunction, purposes: readonly ModelPurpose[], config: StackConfig): void {

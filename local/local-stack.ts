@@ -12,6 +12,7 @@ import { type FunctionName, functionDefinitions } from '../lib/definitions/funct
 import { projectorFilterPattern, projectorRetryAttempts } from '../lib/definitions/table.ts';
 import { localClientConfig, localCredentials, localRegion, repositoryRoot } from './aws-local.ts';
 import { type LocalBedrock, type LocalBedrockOptions, startLocalBedrock } from './bedrock/server.ts';
+import { exportCallerCredentials } from './caller-credentials.ts';
 import { deploymentDefaults } from './deployment-defaults.ts';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import type { RunningPoller, SqsHandler, StreamHandler } from './event-pollers.ts';
@@ -114,7 +115,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const useRealBedrock = options.modelBackend === 'bedrock';
     let localBedrock: LocalBedrock | undefined;
-    if (!useRealBedrock) {
+    let callerRegion: string | undefined;
+    if (useRealBedrock) {
+      const caller = await exportCallerCredentials();
+      cleanup.push(async () => caller.stop());
+      callerRegion = caller.region;
+    } else {
       localBedrock = await startLocalBedrock(options.localBedrock);
       cleanup.push(() => (localBedrock as LocalBedrock).stop());
     }
@@ -124,9 +130,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       TABLE_NAME: tableName,
       REPORT_QUEUE_URL: sqs.reportQueue.url,
       DEPLOYMENT_MODE: 'local',
-      // DynamoDB Local and the SQS stand-in accept any credentials; real Bedrock needs the user's own.
+      // DynamoDB Local and the SQS stand-in accept any signature, so with real Bedrock every client of the handlers
+      // signs as the caller (exported above); fake keys here would shadow the caller's identity for Bedrock.
       ...(useRealBedrock
-        ? { AWS_REGION: process.env.AWS_REGION ?? localRegion }
+        ? { AWS_REGION: callerRegion ?? localRegion }
         : {
             AWS_REGION: localRegion,
             AWS_DEFAULT_REGION: localRegion,

@@ -13,6 +13,8 @@ export interface PartnerOsFunctionProps {
   projectRoot: string;
   environment: Record<string, string>;
   logRetention: RetentionDays;
+  /** Concurrency set aside for (and capping) this function; undefined leaves it on the unreserved pool. */
+  reservedConcurrency?: number | undefined;
 }
 
 /**
@@ -45,11 +47,13 @@ export class PartnerOsFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: props.environment,
+      ...(props.reservedConcurrency !== undefined && { reservedConcurrentExecutions: props.reservedConcurrency }),
       bundling: {
         format: bundlingOptions.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
         target: bundlingOptions.target,
         minify: bundlingOptions.minify,
         sourceMap: bundlingOptions.sourcemap,
+        sourcesContent: bundlingOptions.sourcesContent,
         mainFields: [...bundlingOptions.mainFields],
         externalModules: [...bundlingOptions.externalModules],
         banner: bundlingOptions.banner,

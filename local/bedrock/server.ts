@@ -33,7 +33,7 @@ export interface LocalBedrockOptions {
 
 export interface RecordedRequest {
   operation: BedrockOperation;
-  /** Decoded, e.g. "us.anthropic.claude-sonnet-4-5-20250929-v1:0". */
+  /** Decoded, e.g. "global.anthropic.claude-sonnet-4-5-20250929-v1:0". */
   modelId: string;
   /** The parsed JSON body (the Converse command or the InvokeModel body). */
   body: unknown;

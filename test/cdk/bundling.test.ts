@@ -27,6 +27,10 @@ describe('bundling', () => {
       expect(code.startsWith(bundlingOptions.banner)).toBe(true);
       // Booleans, not toMatch: a failure message would print the whole minified bundle.
       expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
+      // Mappings and file names only: embedded sources would make Node.js parse megabytes at every cold start.
+      const map = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+      expect(map.sourcesContent).toBeUndefined();
+      expect(map.sources.some((source) => source.includes('functions/handlers/'))).toBe(true);
     }
   });
 });

@@ -143,6 +143,26 @@ describe('least privilege', () => {
     ]);
   });
 
+  test('the report worker may change the visibility of report messages, and no other role of any queue', () => {
+    const reportQueueArn = { 'Fn::GetAtt': [logicalId(stack.reportQueues.queue), 'Arn'] };
+    const changesVisibility = (role: IConstruct) =>
+      statementsOf(role).filter((s) => asArray(s.Action).includes('sqs:ChangeMessageVisibility'));
+    // minimizePolicies merges it with the event source's statement on the same queue.
+    expect(changesVisibility(reportWorker.role).map((s) => [s.Effect, s.Resource])).toEqual([
+      ['Allow', reportQueueArn],
+    ]);
+    expect([httpApi, streamProjector].flatMap((fn) => changesVisibility(fn.role))).toEqual([]);
+    // The event source mapping's receive and delete, and nothing broader than named SQS actions.
+    const sqsActions = actionsOf(statementsOf(reportWorker.role)).filter((action) => action.startsWith('sqs:'));
+    expect(sqsActions).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ]);
+  });
+
   test('table reads name the table and its indexes, never index/* or Scan', () => {
     for (const fn of [httpApi, reportWorker]) {
       const reads = statementsOf(fn.role).find((s) => asArray(s.Action).includes('dynamodb:Query'));

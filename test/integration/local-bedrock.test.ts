@@ -30,7 +30,7 @@ import { fillSchema } from '../../local/bedrock/schema-filler.ts';
 import { type LocalBedrock, startLocalBedrock } from '../../local/bedrock/server.ts';
 
 /** Each model id steers the provider into a different structured-output encoding (see structured-output.ts). */
-const CLAUDE_NATIVE_JSON = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+const CLAUDE_NATIVE_JSON = 'global.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const NOVA_JSON_TOOL = 'amazon.nova-pro-v1:0';
 const CLAUDE_JSON_INSTRUCTION = 'anthropic.claude-sonnet-5-5-v1:0';
 const TITAN_EMBED = 'amazon.titan-embed-text-v2:0';
