@@ -1,17 +1,14 @@
 /** When the operational alarms fire, derived from the pipeline's own timing. Plain data, no CDK imports. */
 import { reportQueue, reportWorkerTimeoutSeconds } from './queues.ts';
 
-/** After a failed delivery the report worker hides the message for this many seconds per receive so far. */
-export const reportRetryBackoffSecondsPerReceive = 30;
-
 /**
  * The longest a report message stays in the queue while everything works as designed: every receive runs the
- * worker to its limit, each failure hides the message for its back-off, and after the last one SQS moves it to
+ * worker to its limit, each failure hides the message for its back-off (`retryBackoffSeconds` × receive count), and after the last one SQS moves it to
  * the dead-letter queue on the next receive. 3 × 300 s + 30 + 60 + 90 s = 18 minutes with today's settings.
  */
 export const longestHealthyReportMessageAgeSeconds =
   reportQueue.maxReceiveCount * reportWorkerTimeoutSeconds +
-  reportRetryBackoffSecondsPerReceive * ((reportQueue.maxReceiveCount * (reportQueue.maxReceiveCount + 1)) / 2);
+  reportQueue.retryBackoffSeconds * ((reportQueue.maxReceiveCount * (reportQueue.maxReceiveCount + 1)) / 2);
 
 export const alarmThresholds = {
   /** Older than any healthy message can get: reports wait for a worker (concurrency, throttling, a crash). */
