@@ -34,6 +34,8 @@ export async function generateSection(target: SectionTarget, context: ReportCont
       generatedAt: isoNow(),
     });
 
+  // The SDK ends a failed stream with a generic "no output" error; the model's own error says why.
+  let modelError: unknown;
   const result = streamText({
     model: languageModel('reports'),
     system: reportSystemPrompt,
@@ -43,8 +45,9 @@ export async function generateSection(target: SectionTarget, context: ReportCont
     maxOutputTokens: reportSectionMaxOutputTokens,
     abortSignal: stop,
     // The SDK's default prints the whole error, whose request body holds the prompt (tenant content). The
-    // error itself still fails the section through `result.output`.
+    // error itself still fails the section, below.
     onError: ({ error }) => {
+      modelError ??= error;
       logger.warn('Report section model call failed', {
         error: safeErrorSummary(error),
         reportId: target.reportId,
@@ -64,7 +67,9 @@ export async function generateSection(target: SectionTarget, context: ReportCont
     }
   }
   // Rejects when the stream failed or the object does not match the schema.
-  const payload = await result.output;
+  const payload = await Promise.resolve(result.output).catch((error: unknown) => {
+    throw modelError ?? error;
+  });
   // A cut-off stream can still parse as a valid object: only an uncancelled one is complete.
   stop.throwIfAborted();
   await write(payload, 'completed');

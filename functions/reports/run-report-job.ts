@@ -8,6 +8,7 @@ import { isoNow } from '../runtime/clock.ts';
 import { forEachWithConcurrency } from '../runtime/concurrency.ts';
 import { environment } from '../runtime/environment.ts';
 import { logger } from '../runtime/logger.ts';
+import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { listAllPartners } from '../stores/partner-store.ts';
 import { finishReport, getReport, listReportSections, type Report, releaseReportLock } from '../stores/report-store.ts';
 import { getStrategy } from '../stores/strategy-store.ts';
@@ -60,8 +61,15 @@ async function generateMissingSections(report: Report, stop: AbortSignal): Promi
   });
 }
 
-const describeFailure = (error: unknown) =>
-  error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : 'unknown error';
+/**
+ * The reason the organisation sees on a failed report: the error's kind and, where it cannot quote the prompt or
+ * the model's output, its message (for a retried call, the last attempt's).
+ */
+function describeFailure(error: unknown): string {
+  const summary = safeErrorSummary(error);
+  const message = summary.message ?? summary.lastError?.message;
+  return (message ? `${summary.name}: ${message}` : summary.name).slice(0, 500);
+}
 
 /**
  * The worker stops generating this long before its Lambda time limit: a delivery that Lambda killed at the limit
