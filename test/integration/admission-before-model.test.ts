@@ -180,25 +180,23 @@ describe('refused before any model call', () => {
     );
   });
 
-  test('402: every AI endpoint once the monthly quota is used up', async () => {
-    const tenant = await preparedTenant({ monthlyQuota: 5 });
+  /** A prepared tenant with the strategy, refused with `status` by every endpoint that calls a model. */
+  async function expectEveryEndpointRefused(tenant: TestTenant, status: number, code: string) {
     await copyStrategy(richTenant, tenant);
-    await useUpAdmission(tenant, 402);
+    await useUpAdmission(tenant, status);
     for (const request of Object.values(aiRequests(icp))) {
       const [path, body] = request();
-      await expectRefusedWithoutModelCall(() => post(path, body, bearer(tenant)), 402, 'quota_exceeded');
+      await expectRefusedWithoutModelCall(() => post(path, body, bearer(tenant)), status, code);
     }
+  }
+
+  test('402: every AI endpoint once the monthly quota is used up', async () => {
+    await expectEveryEndpointRefused(await preparedTenant({ monthlyQuota: 5 }), 402, 'quota_exceeded');
   });
 
   test('429: every AI endpoint once the minute’s requests are used up', async () => {
     await startOfAFreshWindowIfLate(45);
-    const tenant = await preparedTenant({ aiRequestsPerMinute: 2 });
-    await copyStrategy(richTenant, tenant);
-    await useUpAdmission(tenant, 429);
-    for (const request of Object.values(aiRequests(icp))) {
-      const [path, body] = request();
-      await expectRefusedWithoutModelCall(() => post(path, body, bearer(tenant)), 429, 'rate_limited');
-    }
+    await expectEveryEndpointRefused(await preparedTenant({ aiRequestsPerMinute: 2 }), 429, 'rate_limited');
   });
 
   test('an admitted request after the refusals is the only one the model endpoint sees', async () => {
