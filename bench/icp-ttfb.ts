@@ -38,9 +38,11 @@ import { benchOrganisationLimits } from './support/tenant-data.ts';
 import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
 
 /**
- * The API's own time before the first byte (everything but the model's own time to its first chunk, admission
- * included) is the figure with a target; the ratio to the floor is printed for reference only, since admission
- * now runs, by design, before the model call and so adds to a floor that has none.
+ * The API's own time before the first byte is the figure with a target: from the request to the moment the API
+ * hands over to the model (authentication, the ICP cache read, admission, the model call's setup). What follows,
+ * the model's first chunk and the AI SDK turning it into the first byte, is the same for the floor and is shown
+ * beside it. The ratio to the floor is printed for reference only: admission now runs, by design, before the
+ * model call and so adds to a floor that has none.
  */
 const apiOwnTimeTargetMs = 15;
 const cachedTotalTargetMs = 30;
@@ -165,7 +167,7 @@ export const icpTtfb: BenchModule = {
       });
 
       return [
-        headlineTable(runs, samples, traces.api, dynamoWarmUp),
+        headlineTable(runs, samples, { api: traces.api, floor: traces.floor }, dynamoWarmUp),
         streamingEndpointsTable({ icp: runs, others: endpointRuns }, icpResult, others),
         missBreakdownTable(runs, traces.api, traces.floor),
         hitBreakdownTable(runs, traces.hit),
@@ -229,18 +231,23 @@ function restoreEnvironment(saved: NodeJS.ProcessEnv): void {
   Object.assign(process.env, saved);
 }
 
-/** TTFB minus the model's part (model request sent → its first body chunk back): the API's own time. */
-function apiOwnTimeOf(trace: Traced): number {
-  const modelCall = trace.events.find((event) => event.label === modelRequestLabel);
+function modelCallOf(trace: Traced) {
+  const request = trace.events.find((event) => event.label === modelRequestLabel);
   const firstChunk = trace.events.find((event) => event.label === modelFirstChunkLabel);
-  if (!modelCall || !firstChunk) throw new Error('A traced ICP request has no model call in its trace');
-  return ttfbOf(trace) - (firstChunk.start - modelCall.start);
+  if (!request || !firstChunk) throw new Error('A traced request has no model call in its trace');
+  return { startedAt: request.start, firstChunkAt: firstChunk.start };
 }
+
+/** Request sent → model request sent: what the API does before the model can start. */
+const apiOwnTimeOf = (trace: Traced) => modelCallOf(trace).startedAt - trace.sentAt;
+
+/** Model's first chunk → client's first byte: the AI SDK and the response stream, which the floor has too. */
+const afterFirstModelChunkOf = (trace: Traced) => trace.firstByteAt - modelCallOf(trace).firstChunkAt;
 
 function headlineTable(
   runs: number,
   samples: Record<Path, TimedResponse[]>,
-  tracedApi: Traced[],
+  traced: { api: Traced[]; floor: Traced[] },
   dynamoWarmUp: { operations: number; ms: number },
 ): BenchTable {
   const ttfb = (path: Path) => samples[path].map((sample) => sample.ttfbMs);
@@ -249,8 +256,9 @@ function headlineTable(
   const floorTtfbMedian = median(ttfb('floor'));
   const ratio = apiTtfbMedian / floorTtfbMedian;
   const hitTotalMedian = median(total('hit'));
-  const ownTimes = tracedApi.map(apiOwnTimeOf);
+  const ownTimes = traced.api.map(apiOwnTimeOf);
   const ownTimeMedian = median(ownTimes);
+  const afterModel = (path: 'api' | 'floor') => traced[path].map(afterFirstModelChunkOf);
   const row = (label: string, path: Path, target: string) => [
     label,
     tenthsMs(median(ttfb(path))),
@@ -273,12 +281,20 @@ function headlineTable(
       row('Floor: node:http + streamText (no auth/quota/DB)', 'floor', '—'),
       row('API POST /api/ai/icp, cache miss', 'api', '—'),
       [
-        "API's own time before the first byte (TTFB − model time to first chunk; traced phase)",
+        "API's own time before the first byte: request → model request (auth, cache, admission; traced)",
         tenthsMs(ownTimeMedian),
         tenthsMs(percentile(ownTimes, 95)),
         '—',
         '—',
         verdict(ownTimeMedian <= apiOwnTimeTargetMs, `median ≤ ${apiOwnTimeTargetMs} ms`),
+      ],
+      [
+        'then first model chunk → client first byte (AI SDK, response stream): API / floor (traced)',
+        `${tenthsMs(median(afterModel('api')))} / ${tenthsMs(median(afterModel('floor')))}`,
+        `${tenthsMs(percentile(afterModel('api'), 95))} / ${tenthsMs(percentile(afterModel('floor'), 95))}`,
+        '—',
+        '—',
+        '—',
       ],
       [
         'API − floor (absolute overhead)',
@@ -322,7 +338,7 @@ function headlineTable(
     ],
     headlines: [
       headline(
-        "POST /api/ai/icp, cache miss: API's own time before the first byte (admission included), median",
+        "POST /api/ai/icp, cache miss: API's own time before the first byte (request → model request, admission included), median",
         tenthsMs(ownTimeMedian),
         `TTFB ${tenthsMs(apiTtfbMedian)}, floor TTFB ${tenthsMs(floorTtfbMedian)} (${ratio.toFixed(2)}×)`,
         `≤ ${apiOwnTimeTargetMs} ms`,

@@ -30,6 +30,7 @@ import {
   openConcurrency,
   type Settings,
   sseHoldMs,
+  streamsPerTenant,
   warmUpMs,
   writeGapMs,
 } from './load/settings.ts';
@@ -94,6 +95,8 @@ export async function measureLoad(): Promise<BenchTable[]> {
   try {
     stack = await startLocalStack({
       port: 0,
+      // The platform's capacity is measured, not the per-organisation stream cap: each tenant may hold its share.
+      environment: { SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(streamsPerTenant(settings)) },
       localBedrock: { latencyMs: { firstChunkMs: settings.firstChunkMs, perChunkMs: settings.perChunkMs } },
     });
     const localBedrock = stack.localBedrock;

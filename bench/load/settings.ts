@@ -34,3 +34,7 @@ export const offlineJsonChunkChars = 16;
 export const usdPerMillionRru = 0.125;
 
 export type Settings = typeof defaults;
+
+/** Progress streams each tenant holds; the load stack's per-organisation cap is raised to it. */
+export const streamsPerTenant = (settings: Pick<Settings, 'sseConnections' | 'tenants'>) =>
+  Math.ceil(settings.sseConnections / settings.tenants);

@@ -12,6 +12,7 @@ import {
   memorySampleMs,
   offlineJsonChunkChars,
   openConcurrency,
+  streamsPerTenant,
   targets,
   usdPerMillionRru,
   warmUpMs,
@@ -87,6 +88,8 @@ function headlineTable(run: RunFacts): BenchTable {
         `${settings.tenants} tenants (1,000,000-unit quota each), ${settings.reports} running reports ` +
         `(${settings.reports / settings.tenants} per tenant), the SSE connections spread round-robin over them ` +
         `(${Math.round(settings.sseConnections / settings.reports)} per report), the generation clients over the tenants. ` +
+        `The per-organisation stream cap (sse.maxConnectionsPerOrganisation) is raised to ${streamsPerTenant(settings)} ` +
+        'for this run: it measures what the platform holds, not the cap. ' +
         `Open-file soft limit: ${run.openFiles ?? 'unknown'} (both ends of every connection are in this process; the ` +
         'module refuses to start below 2 × connections + 300).',
       `Window: ${settings.seconds} s (BENCH_LOAD_SECONDS) after ${warmUpMs.concurrent / 1000} s of generation load ` +
