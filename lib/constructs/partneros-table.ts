@@ -15,7 +15,10 @@ const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Delet
 
 const string = (name: string) => ({ name, type: AttributeType.STRING });
 
-/** The single table of DESIGN §4, built from the shared plain-data layout so local and AWS cannot drift. */
+/**
+ * The one DynamoDB table that holds every item type (keys `pk`/`sk`, index `gsi1`, TTL, stream), built from the
+ * plain-data layout in `lib/definitions/table.ts` that the local stack also uses, so local and AWS cannot drift.
+ */
 export class PartnerOsTable extends Construct {
   readonly table: TableV2;
 
