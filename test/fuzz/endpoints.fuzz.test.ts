@@ -18,8 +18,9 @@ import { quotaUsed } from '../../functions/stores/quota-store.ts';
 import { createReportUnlessRunning, finishReport, type Report } from '../../functions/stores/report-store.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 import { bearer, createTenant, type TestTenant } from '../support/tenants.ts';
-import { buildPlan, type CaseKind, caseKinds, type FuzzCase, generateCase } from './cases.ts';
+import { type FuzzCase, generateCase } from './fuzz-case.ts';
 import { routeEntries } from './oracle.ts';
+import { buildPlan, type CaseKind, caseKinds } from './plan.ts';
 import { type RawOutcome, sendRaw } from './raw-http.ts';
 import { type FuzzFixtures, routeSpecs } from './route-specs.ts';
 
