@@ -1,5 +1,5 @@
 /**
- * Nelson chat throughput (issue 5): `POST /api/ai/chat` through the local stack with an instant offline model,
+ * Nelson chat throughput: `POST /api/ai/chat` through the local stack with an instant offline model,
  * driven by concurrent closed-loop clients on a worker thread for a fixed time. Requests per second of complete,
  * validated UI-message streams, TTFB and total time, next to a single-client baseline, for a question that runs
  * the tool loop (searchPartners, then a text answer) and a plain-text one. Runs in its own process (see
@@ -7,17 +7,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { type RunningLocalStack, startLocalStack } from '../local/local-stack.ts';
+import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { type CpuSnapshot, type CpuUse, cpuBetween, cpuSnapshot } from './support/cpu-usage.ts';
-import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
 import { tenthsUnder100Ms } from './support/format.ts';
 import { type LoadClient, type LoadResult, type ResponseExpectation, startLoadClient } from './support/load-client.ts';
 import { integerFromEnv } from './support/runs.ts';
 import { median, percentile } from './support/stats.ts';
 import { type BenchModule, type BenchTable, headline } from './support/table.ts';
-import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
-import { benchOrganisationLimits, benchPartners, createPartner } from './support/tenant-data.ts';
+import { benchPartners, createPartner } from './support/tenant-data.ts';
 
 /** Defaults; BENCH_CHAT_SECONDS and BENCH_CHAT_CLIENTS override them. */
 const defaultSeconds = 15;
@@ -82,26 +80,19 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
   const clients = integerFromEnv('BENCH_CHAT_CLIENTS', defaultClients);
   // The baseline and plain-text rows need fewer seconds for as many samples as the busy row gets per client.
   const shortSeconds = Math.max(2, Math.round(seconds / 3));
-  // The handlers' logger reads its level when it loads, which happens inside startLocalStack.
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  let stack: RunningLocalStack | undefined;
-  let restoreNagle: (() => void) | undefined;
+  let bench: BenchStack | undefined;
   let load: LoadClient | undefined;
   try {
     // No pollers: the report worker and the stream projector play no part in a chat, and on AWS they run in
     // other functions, not next to the HTTP function on these two cores.
-    stack = await startLocalStack({ port: 0, pollers: false, localBedrock: { latencyMs: 0 } });
-    const localBedrock = stack.localBedrock;
-    if (!localBedrock) throw new Error('The local stack started without its local Bedrock endpoint');
-    restoreNagle = disableNagleOnAcceptedSockets(localBedrock.port);
-
-    // Imported only now: the stores read the environment the stack has just set (as local/start.ts does).
-    const { createOrganisation, issueApiKey } = await import('../functions/admin/provisioning.ts');
-    const organisation = await createOrganisation('Chat throughput benchmark', benchOrganisationLimits);
-    const { apiKey } = await issueApiKey(organisation.organisationId, 'bench@example.com', 'chat-throughput');
-    const authorization = { authorization: `Bearer ${apiKey}` };
+    bench = await startBenchStack({
+      tenant: 'Chat throughput benchmark',
+      pollers: false,
+      localBedrock: { latencyMs: 0 },
+    });
+    const { stack, bedrock: localBedrock, dynamoWarmUp } = bench;
+    const { authorization } = bench.tenant;
     for (const partner of benchPartners) await createPartner(stack.baseUrl, authorization, partner);
-    const dynamoWarmUp = await warmUpDynamoDbLocal(stack.dynamoEndpoint, stack.tableName, 150);
 
     load = startLoadClient();
     const client = load;
@@ -110,7 +101,7 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
       localBedrock.reset();
       const snapshot = () =>
         cpuSnapshot({
-          ...(stack?.dynamoDbLocalPid !== undefined ? { otherPid: stack.dynamoDbLocalPid } : {}),
+          ...(stack.dynamoDbLocalPid !== undefined ? { otherPid: stack.dynamoDbLocalPid } : {}),
           workerLoop: () => client.eventLoopUtilization(),
         });
       // CPU is sampled over the window by timers on this (busy) thread: close to the window, not exactly on it.
@@ -158,8 +149,7 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
     return [throughputTable(rows, { seconds, shortSeconds, served, quotaUsed, dynamoWarmUp }), cpuTable(rows)];
   } finally {
     await load?.close();
-    restoreNagle?.();
-    await stack?.stop();
+    await bench?.stop();
   }
 }
 
@@ -220,7 +210,7 @@ function throughputTable(
     notes: [
       `Machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), shared by everything: the Function URL shim with ` +
         'the HTTP handler, the local Bedrock endpoint and the AI SDK on this process’s main thread, DynamoDB Local’s ' +
-        'JVM, and the load client on a worker thread. No formal target (issue 5); the 1-client rows are the baseline.',
+        'JVM, and the load client on a worker thread. No target is set; the 1-client rows are the baseline.',
       'Stack: startLocalStack({ localBedrock: { latencyMs: 0 }, pollers: false }) in a process of its own (DynamoDB ' +
         'Local in memory, handler logs at ERROR), one tenant with a 1,000,000-unit quota and ' +
         `${benchPartners.length} partners. One Node process serves every chat concurrently; on AWS each concurrent ` +

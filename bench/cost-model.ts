@@ -1,5 +1,5 @@
 /**
- * Cost model (issue 6, item 6): dollars per 1,000 ICPs and per report, excluding model tokens, derived from
+ * Cost model: dollars per 1,000 ICPs and per report, excluding model tokens, derived from
  * request counts measured on the local stack. Every Lambda invocation is metered by wrapping the three handlers
  * (support/lambda-meter.ts), every DynamoDB call of the handlers' shared client is recorded with the capacity
  * DynamoDB Local reports (support/dynamo-capacity.ts), and the SQS stand-in's requests are counted
@@ -12,18 +12,17 @@ import { type FunctionName, functionDefinitions } from '../lib/definitions/funct
 import { reportQueue } from '../lib/definitions/queues.ts';
 import type { ModelEvent, ModelGenerator } from '../local/bedrock/converse-types.ts';
 import { createOfflineGenerator } from '../local/bedrock/offline-generator.ts';
-import { type RunningLocalStack, startLocalStack } from '../local/local-stack.ts';
+import type { RunningLocalStack } from '../local/local-stack.ts';
+import { type CapacityCall, entityOf, isRead, recordDynamoCapacity, requestUnits } from './cost-model/request-units.ts';
+import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
-import { type CapacityCall, entityOf, isRead, recordDynamoCapacity, requestUnits } from './support/dynamo-capacity.ts';
-import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
 import { LambdaMeter, type MeteredInvocation } from './support/lambda-meter.ts';
 import { createRunningReport } from './support/running-report.ts';
 import { integerFromEnv, runCount } from './support/runs.ts';
 import { countSqsRequests, type SqsRequest } from './support/sqs-requests.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
 import { type BenchModule, type BenchTable, headline } from './support/table.ts';
-import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
-import { benchOrganisationLimits, benchPartners } from './support/tenant-data.ts';
+import { benchPartners } from './support/tenant-data.ts';
 import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
 
 /** us-east-1 list prices, November 2026 — check the live pricing pages. */
@@ -87,26 +86,26 @@ type Stores = Awaited<ReturnType<typeof importStores>>;
 
 /** Imported after startLocalStack has set the environment (as local/start.ts does). */
 async function importStores() {
-  const [dynamo, provisioning, reportStore, icp, reportTypes, sse] = await Promise.all([
+  const [dynamo, reportStore, icp, reportTypes, sse] = await Promise.all([
     import('../functions/stores/dynamo.ts'),
-    import('../functions/admin/provisioning.ts'),
     import('../functions/stores/report-store.ts'),
     import('../functions/domain/strategy/icp.ts'),
     import('../functions/domain/reports/report-types.ts'),
     import('../functions/domain/reports/sse.ts'),
   ]);
-  return { ...dynamo, ...provisioning, ...reportStore, ...icp, ...reportTypes, ...sse };
+  return { ...dynamo, ...reportStore, ...icp, ...reportTypes, ...sse };
 }
 
 interface Bench {
   stack: RunningLocalStack;
   stores: Stores;
   meter: LambdaMeter;
-  calls: CapacityCall[];
+  calls: readonly CapacityCall[];
   sqs: SqsRequest[];
   http: WorkerClient;
   sse: SseClient;
   organisationId: string;
+  issueKey(label: string): Promise<Authorization>;
   /** Model pacing: 0 = instant; otherwise every model answer is streamed over this many ms. */
   pace: { totalMs: number };
 }
@@ -124,21 +123,17 @@ interface IdleRun {
 
 export async function measureCostModel(): Promise<BenchTable[]> {
   const settings = readSettings();
-  // The handlers' logger reads its level when it loads.
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   const meter = new LambdaMeter();
   const pace = { totalMs: 0 };
-  let stack: RunningLocalStack | undefined;
+  let benchStack: BenchStack | undefined;
   const cleanup: Array<() => unknown> = [];
   try {
-    stack = await startLocalStack({
-      port: 0,
+    benchStack = await startBenchStack({
+      tenant: 'Cost model benchmark',
       localBedrock: { generator: pacedOfflineGenerator(pace) },
       handlers: meter.handlers(),
     });
-    const localBedrock = stack.localBedrock;
-    if (!localBedrock) throw new Error('The local stack started without its local Bedrock endpoint');
-    cleanup.push(disableNagleOnAcceptedSockets(localBedrock.port));
+    const { stack, tenant, issueKey } = benchStack;
     await meter.load();
     const stores = await importStores();
     const capacity = recordDynamoCapacity(stores.dynamo(), () => meter.scope());
@@ -150,7 +145,6 @@ export async function measureCostModel(): Promise<BenchTable[]> {
     const sse = startSseClient();
     cleanup.push(() => sse.close());
 
-    const organisation = await stores.createOrganisation('Cost model benchmark', benchOrganisationLimits);
     const bench: Bench = {
       stack,
       stores,
@@ -159,12 +153,12 @@ export async function measureCostModel(): Promise<BenchTable[]> {
       sqs: sqs.requests,
       http,
       sse,
-      organisationId: organisation.organisationId,
+      organisationId: tenant.organisationId,
       pace,
+      issueKey: (label) => issueKey(tenant.organisationId, label),
     };
-    const mainKey = await issueKey(bench, 'cost-model');
+    const mainKey = tenant.authorization;
     for (const partner of benchPartners) await createPartner(bench, mainKey, partner);
-    await warmUpDynamoDbLocal(stack.dynamoEndpoint, stack.tableName, 150);
 
     // Warm-up (not counted): JIT, SDK clients, sockets, the worker and projector paths.
     meter.operation = 'warm-up';
@@ -173,7 +167,7 @@ export async function measureCostModel(): Promise<BenchTable[]> {
     await runReport(bench, mainKey);
 
     // 1. ICP cache misses: a fresh key makes the first request pay the credential lookup.
-    const icpKey = await issueKey(bench, 'cost-model-icp');
+    const icpKey = await bench.issueKey('cost-model-icp');
     const run = randomUUID().slice(0, 8);
     const company = (index: number) => `cost-${run}-${index}.example.com`;
     meter.operation = operations.icpCold;
@@ -204,7 +198,7 @@ export async function measureCostModel(): Promise<BenchTable[]> {
     return buildTables(bench, settings, { instant, paced, idle });
   } finally {
     for (const step of cleanup.reverse()) await step();
-    await stack?.stop();
+    await benchStack?.stop();
   }
 }
 
@@ -232,11 +226,6 @@ function pacedOfflineGenerator(pace: { totalMs: number }): ModelGenerator {
 }
 
 type Authorization = Record<string, string>;
-
-async function issueKey(bench: Bench, label: string): Promise<Authorization> {
-  const { apiKey } = await bench.stores.issueApiKey(bench.organisationId, 'bench@example.com', label);
-  return { authorization: `Bearer ${apiKey}` };
-}
 
 const url = (bench: Bench, path: string) => new URL(path, bench.stack.baseUrl);
 
@@ -312,14 +301,16 @@ async function measureIdleConnection(bench: Bench, windowMs: number): Promise<Id
     domain: 'bench.example',
     what: 'The idle report',
   });
-  const authorization = await issueKey(bench, 'cost-model-idle');
+  const authorization = await bench.issueKey('cost-model-idle');
   // The report's INSERT reaches the projector (which writes nothing for it) before the connection is counted.
   await bench.meter.settle(500);
   bench.meter.operation = operations.sseIdle;
   const connection = await bench.sse.open(streamUrl(bench, reportId), authorization);
   let from: number | undefined;
   while (from === undefined) {
-    from = bench.calls.find((call) => call.operation === operations.sseIdle && call.command === 'QueryCommand')?.start;
+    from = bench.calls.find(
+      (call) => call.tag.operation === operations.sseIdle && call.command === 'QueryCommand',
+    )?.start;
     await sleep(10);
   }
   await sleep(Math.max(0, from + windowMs - performance.now()));
@@ -358,7 +349,7 @@ interface Figures {
 
 function figuresOf(bench: Bench, operation: string, per = 1): Figures {
   const invocations = bench.meter.invocations.filter((invocation) => invocation.operation === operation);
-  const calls = bench.calls.filter((call) => call.operation === operation);
+  const calls = bench.calls.filter((call) => call.tag.operation === operation);
   const of = (name: FunctionName) => invocations.filter((invocation) => invocation.functionName === name);
   const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
   const units = calls.map(requestUnits);
@@ -558,7 +549,7 @@ function idleFigures(
   idle: IdleRun,
   { sseTimeoutMs, heartbeatMs }: { sseTimeoutMs: number; heartbeatMs: number },
 ): IdleFigures {
-  const calls = bench.calls.filter((call) => call.operation === operations.sseIdle);
+  const calls = bench.calls.filter((call) => call.tag.operation === operations.sseIdle);
   const rruOf = (list: CapacityCall[]) => list.reduce((sum, call) => sum + requestUnits(call).rru, 0);
   const connect = calls.filter((call) => call.start < idle.from);
   const inWindow = calls.filter((call) => call.start >= idle.from && call.start < idle.from + idle.windowMs);
@@ -733,10 +724,15 @@ function dynamoTable(bench: Bench, settings: Settings): BenchTable {
       string,
       { functionName: FunctionName; command: string; entity: string; calls: CapacityCall[] }
     >();
-    for (const call of bench.calls.filter((entry) => entry.operation === operation)) {
+    for (const call of bench.calls.filter((entry) => entry.tag.operation === operation)) {
       const entity = entityOf(call.input);
-      const key = `${call.functionName}|${call.command}|${entity}`;
-      const group = groups.get(key) ?? { functionName: call.functionName, command: call.command, entity, calls: [] };
+      const key = `${call.tag.functionName}|${call.command}|${entity}`;
+      const group = groups.get(key) ?? {
+        functionName: call.tag.functionName,
+        command: call.command,
+        entity,
+        calls: [],
+      };
       group.calls.push(call);
       groups.set(key, group);
     }

@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { icpResultSchema } from '../functions/domain/strategy/icp.ts';
-import { type RunningLocalStack, startLocalStack } from '../local/local-stack.ts';
 import {
   type EndpointResult,
   measurePair,
@@ -15,7 +14,7 @@ import {
   pairOrder,
   streamingEndpointsTable,
 } from './streaming-endpoints.ts';
-import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
+import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { signedMs, tenthsMs, verdict } from './support/format.ts';
 import type { TimedResponse } from './support/http-timing.ts';
 import {
@@ -33,8 +32,6 @@ import { runCount } from './support/runs.ts';
 import { median, percentile } from './support/stats.ts';
 import { type FloorPurpose, type StreamFloor, startStreamFloor } from './support/stream-floor.ts';
 import { type BenchModule, type BenchTable, headline } from './support/table.ts';
-import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
-import { benchOrganisationLimits } from './support/tenant-data.ts';
 import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
 
 /**
@@ -66,27 +63,17 @@ export const icpTtfb: BenchModule = {
   async run(): Promise<BenchTable[]> {
     const runs = runCount(defaultRuns);
     const endpointRuns = runCount(defaultEndpointRuns);
-    const savedEnvironment = { ...process.env };
-    // The handlers' logger reads its level when it loads, which happens inside startLocalStack.
-    process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
     let client: WorkerClient | undefined;
-    let restoreNagle: (() => void) | undefined;
-    let stack: RunningLocalStack | undefined;
+    let benchStack: BenchStack | undefined;
     let floor: StreamFloor | undefined;
     try {
-      stack = await startLocalStack({ port: 0, localBedrock: { latencyMs: 0 } });
-      const localBedrock = stack.localBedrock;
-      if (!localBedrock) throw new Error('The local stack started without its local Bedrock endpoint');
-      // Before the first model request: pooled connections to the endpoint are opened from here on.
-      restoreNagle = disableNagleOnAcceptedSockets(localBedrock.port);
+      benchStack = await startBenchStack({
+        tenant: 'ICP TTFB benchmark',
+        localBedrock: { latencyMs: 0 },
+        warmUpRounds: 250,
+      });
+      const { stack, bedrock: localBedrock, tenant, dynamoWarmUp } = benchStack;
       floor = await startStreamFloor({ bedrockEndpoint: localBedrock.endpoint, modelId: cdkModelId });
-
-      // Imported only now: the stores read the environment the stack has just set (as local/start.ts does).
-      const { createOrganisation, issueApiKey } = await import('../functions/admin/provisioning.ts');
-      const organisation = await createOrganisation('ICP TTFB benchmark', benchOrganisationLimits);
-      const { apiKey } = await issueApiKey(organisation.organisationId, 'bench@example.com', 'icp-ttfb');
-
-      const dynamoWarmUp = await warmUpDynamoDbLocal(stack.dynamoEndpoint, stack.tableName);
 
       const apiUrl = new URL('/api/ai/icp', stack.baseUrl);
       const floorUrl = floor.url('/api/ai/icp');
@@ -98,7 +85,7 @@ export const icpTtfb: BenchModule = {
       client = startWorkerClient();
       const http = client;
       const callApi = async (company: string, cache: 'hit' | 'miss') => {
-        const response = await http.post(apiUrl, { company }, { authorization: `Bearer ${apiKey}` });
+        const response = await http.post(apiUrl, { company }, tenant.authorization);
         return expectIcp(response, `API (${cache})`, cache);
       };
       const callFloor = async (company: string) => expectIcp(await http.post(floorUrl, { company }), 'floor');
@@ -158,9 +145,9 @@ export const icpTtfb: BenchModule = {
         http,
         baseUrl: stack.baseUrl,
         floor,
-        authorization: { authorization: `Bearer ${apiKey}` },
-        organisationId: organisation.organisationId,
-        organisationName: organisation.name,
+        authorization: tenant.authorization,
+        organisationId: tenant.organisationId,
+        organisationName: tenant.name,
         icp: icpResultSchema.parse(JSON.parse(pair.api[0]?.body ?? '')),
         runs: endpointRuns,
         warmUpRuns: endpointWarmUpRuns,
@@ -174,10 +161,8 @@ export const icpTtfb: BenchModule = {
       ];
     } finally {
       await client?.close();
-      restoreNagle?.();
       await floor?.stop();
-      await stack?.stop();
-      restoreEnvironment(savedEnvironment);
+      await benchStack?.stop();
     }
   },
 };
@@ -224,11 +209,6 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function restoreEnvironment(saved: NodeJS.ProcessEnv): void {
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
 }
 
 function modelCallOf(trace: Traced) {

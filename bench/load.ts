@@ -1,5 +1,5 @@
 /**
- * Load on the local stack (issue 6, item 2): hundreds of concurrent SSE progress streams and tens of concurrent
+ * Load on the local stack: hundreds of concurrent SSE progress streams and tens of concurrent
  * streaming ICP generations at once, with no errors; event delivery latency, generation latency against an
  * unloaded baseline, memory of the Node process and of DynamoDB Local's JVM, and the DynamoDB reads the SSE
  * polling causes. Afterwards every stream is closed and the server must return to idle. Runs in its own
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { itemKeys } from '../functions/stores/item-keys.ts';
-import { type RunningLocalStack, startLocalStack } from '../local/local-stack.ts';
+import type { RunningLocalStack } from '../local/local-stack.ts';
 import { mulberry32 } from '../test/fuzz/prng.ts';
 import {
   analyseDelivery,
@@ -35,10 +35,10 @@ import {
   writeGapMs,
 } from './load/settings.ts';
 import { loadTables } from './load/tables.ts';
+import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { type CpuSnapshot, cpuBetween, cpuSnapshot } from './support/cpu-usage.ts';
-import { countDynamoDb, type DynamoCounter } from './support/dynamo-counter.ts';
-import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
+import { countDynamoCalls, type DynamoCounter } from './support/dynamo-calls.ts';
 import { type IcpLoadClient, startIcpLoadClient } from './support/load-client.ts';
 import {
   activeResources,
@@ -52,8 +52,6 @@ import { createRunningReport } from './support/running-report.ts';
 import { integerFromEnv } from './support/runs.ts';
 import { type SseLoadClient, startSseLoadClient } from './support/sse-load-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
-import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
-import { benchOrganisationLimits } from './support/tenant-data.ts';
 
 export const loadTest: BenchModule = {
   name: 'load',
@@ -64,12 +62,11 @@ type Stores = Awaited<ReturnType<typeof importStores>>;
 
 /** Imported only once the stack has set the environment (as local/start.ts does). */
 async function importStores() {
-  const [reportStore, provisioning, dynamo] = await Promise.all([
+  const [reportStore, dynamo] = await Promise.all([
     import('../functions/stores/report-store.ts'),
-    import('../functions/admin/provisioning.ts'),
     import('../functions/stores/dynamo.ts'),
   ]);
-  return { ...reportStore, ...provisioning, ...dynamo };
+  return { ...reportStore, ...dynamo };
 }
 
 export async function measureLoad(): Promise<BenchTable[]> {
@@ -84,32 +81,27 @@ export async function measureLoad(): Promise<BenchTable[]> {
     baselineSeconds: integerFromEnv('BENCH_LOAD_BASELINE_SECONDS', defaults.baselineSeconds),
   };
   const openFiles = checkOpenFileLimit(settings.sseConnections);
-  // The handlers' logger reads its level when it loads, which happens inside startLocalStack.
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   const startedAt = performance.now();
-  let stack: RunningLocalStack | undefined;
-  let restoreNagle: (() => void) | undefined;
+  let benchStack: BenchStack | undefined;
   let counter: DynamoCounter | undefined;
   let sse: SseLoadClient | undefined;
   let icp: IcpLoadClient | undefined;
   try {
-    stack = await startLocalStack({
-      port: 0,
+    benchStack = await startBenchStack({
+      tenant: 'Load tenant 0',
       // The platform's capacity is measured, not the per-organisation stream cap: each tenant may hold its share.
       environment: { SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(streamsPerTenant(settings)) },
       localBedrock: { latencyMs: { firstChunkMs: settings.firstChunkMs, perChunkMs: settings.perChunkMs } },
     });
-    const localBedrock = stack.localBedrock;
-    if (!localBedrock) throw new Error('The local stack started without its local Bedrock endpoint');
+    const { stack, bedrock: localBedrock, dynamoWarmUp } = benchStack;
     const jvmPid = stack.dynamoDbLocalPid;
-    restoreNagle = disableNagleOnAcceptedSockets(localBedrock.port);
     const stores = await importStores();
 
     const tenants: Tenant[] = [];
     for (let index = 0; index < settings.tenants; index++) {
-      const organisation = await stores.createOrganisation(`Load tenant ${index}`, benchOrganisationLimits);
-      const { apiKey } = await stores.issueApiKey(organisation.organisationId, `load${index}@example.com`, 'load');
-      tenants.push({ organisationId: organisation.organisationId, headers: { authorization: `Bearer ${apiKey}` } });
+      const { organisationId, authorization } =
+        index === 0 ? benchStack.tenant : await benchStack.addTenant(`Load tenant ${index}`);
+      tenants.push({ organisationId, headers: authorization });
     }
     const reports: FollowedReport[] = [];
     for (let index = 0; index < settings.reports; index++) {
@@ -124,10 +116,9 @@ export async function measureLoad(): Promise<BenchTable[]> {
         tenant,
       });
     }
-    const dynamoWarmUp = await warmUpDynamoDbLocal(stack.dynamoEndpoint, stack.tableName, 150);
 
     const followed = new Set(reports.map((report) => itemKeys.report(report.reportId).pk));
-    counter = countDynamoDb(stores.dynamo(), (command, input) => classifyCall(command, input, followed));
+    counter = countDynamoCalls(stores.dynamo(), (command, input) => classifyCall(command, input, followed));
     const calls = counter;
     sse = startSseLoadClient();
     icp = startIcpLoadClient();
@@ -330,8 +321,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     counter?.uninstall();
     await sse?.terminate();
     await icp?.close();
-    restoreNagle?.();
-    await stack?.stop();
+    await benchStack?.stop();
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The report pipeline on the local stack (issue 4): how fast a section write reaches an SSE client, how long a
+ * The report pipeline on the local stack: how fast a section write reaches an SSE client, how long a
  * report takes when its sections are generated concurrently against a model of fixed per-section latency, and
  * what an idle SSE connection costs in DynamoDB reads. Runs in its own process (see child-process-module.ts).
  */
@@ -8,22 +8,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReportType } from '../functions/domain/reports/report-types.ts';
 import { itemKeys } from '../functions/stores/item-keys.ts';
 import { entityNames } from '../lib/definitions/table.ts';
-import { type RunningLocalStack, startLocalStack } from '../local/local-stack.ts';
+import type { RunningLocalStack } from '../local/local-stack.ts';
 import { mulberry32 } from '../test/fuzz/prng.ts';
+import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
-import { type DynamoProbe, type ProbedCall, probeDynamoDb } from './support/dynamo-probe.ts';
-import { warmUpDynamoDbLocal } from './support/dynamodb-warm-up.ts';
+import { type DynamoCall, type DynamoRecorder, recordDynamoCalls } from './support/dynamo-calls.ts';
 import { verdict, wholeMs } from './support/format.ts';
 import { createRunningReport } from './support/running-report.ts';
 import { integerFromEnv, runCount } from './support/runs.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
 import { median, percentile } from './support/stats.ts';
 import { type BenchModule, type BenchTable, type HeadlineRow, headline } from './support/table.ts';
-import { disableNagleOnAcceptedSockets } from './support/tcp-no-delay.ts';
-import { benchOrganisationLimits } from './support/tenant-data.ts';
 import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
 
-/** Targets from issue 4. */
+/**
+ * Targets: a progress event reaches its client within a second, and a report whose sections all run at once
+ * takes about one section's time.
+ */
 const deliveryMedianTargetMs = 1000;
 const wallOverLTarget = 1.3;
 
@@ -72,7 +73,7 @@ interface Bench {
   stores: Stores;
   organisationId: string;
   authorization: Record<string, string>;
-  probe: DynamoProbe;
+  probe: DynamoRecorder<true>;
   /** Partition keys whose reads the probe records (the idle connection's report). */
   watchedPartitions: Set<string>;
   sse: SseClient;
@@ -85,17 +86,16 @@ interface Bench {
 type Stores = Awaited<ReturnType<typeof importStores>>;
 
 async function importStores() {
-  const [reportStore, environment, ai, models, context, reportTypes, provisioning, dynamo] = await Promise.all([
+  const [reportStore, environment, ai, models, context, reportTypes, dynamo] = await Promise.all([
     import('../functions/stores/report-store.ts'),
     import('../functions/runtime/environment.ts'),
     import('ai'),
     import('../functions/ai/models.ts'),
     import('../functions/domain/reports/report-context.ts'),
     import('../functions/domain/reports/report-types.ts'),
-    import('../functions/admin/provisioning.ts'),
     import('../functions/stores/dynamo.ts'),
   ]);
-  return { ...reportStore, ...environment, ...ai, ...models, ...context, ...reportTypes, ...provisioning, ...dynamo };
+  return { ...reportStore, ...environment, ...ai, ...models, ...context, ...reportTypes, ...dynamo };
 }
 
 export async function measureReportPipeline(): Promise<BenchTable[]> {
@@ -106,39 +106,31 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
     perChunkMs: integerFromEnv('BENCH_SECTION_PER_CHUNK_MS', defaultPerChunkMs, 0),
     idleSeconds: integerFromEnv('BENCH_SSE_IDLE_SECONDS', defaultIdleSeconds),
   };
-  // The handlers' logger reads its level when it loads, which happens inside startLocalStack.
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  let stack: RunningLocalStack | undefined;
-  let restoreNagle: (() => void) | undefined;
-  let probe: DynamoProbe | undefined;
+  let benchStack: BenchStack | undefined;
+  let probe: DynamoRecorder<true> | undefined;
   let sse: SseClient | undefined;
   let http: WorkerClient | undefined;
   try {
     // By default every section's model call answers after L and all its chunks then arrive at once (see the notes).
-    stack = await startLocalStack({
-      port: 0,
+    benchStack = await startBenchStack({
+      tenant: 'Report pipeline benchmark',
       localBedrock: { latencyMs: { firstChunkMs: settings.sectionLatencyMs, perChunkMs: settings.perChunkMs } },
     });
-    const localBedrock = stack.localBedrock;
-    if (!localBedrock) throw new Error('The local stack started without its local Bedrock endpoint');
-    restoreNagle = disableNagleOnAcceptedSockets(localBedrock.port);
+    const { stack, tenant, dynamoWarmUp } = benchStack;
     const stores = await importStores();
-    const organisation = await stores.createOrganisation('Report pipeline benchmark', benchOrganisationLimits);
-    const { apiKey } = await stores.issueApiKey(organisation.organisationId, 'bench@example.com', 'report-pipeline');
-    const dynamoWarmUp = await warmUpDynamoDbLocal(stack.dynamoEndpoint, stack.tableName, 150);
-
     const watchedPartitions = new Set<string>();
-    probe = probeDynamoDb(stores.dynamo(), {
-      record: (command, input) => isWatchedRead(command, input, watchedPartitions) || isPipelineWrite(command, input),
-      consumedCapacity: (command, input) => isWatchedRead(command, input, watchedPartitions),
+    probe = recordDynamoCalls(stores.dynamo(), {
+      select: (command, input) =>
+        isWatchedRead(command, input, watchedPartitions) || isPipelineWrite(command, input) || undefined,
+      capacity: (command, input) => (isWatchedRead(command, input, watchedPartitions) ? 'TOTAL' : undefined),
     });
     sse = startSseClient();
     http = startWorkerClient();
     const bench: Bench = {
       stack,
       stores,
-      organisationId: organisation.organisationId,
-      authorization: { authorization: `Bearer ${apiKey}` },
+      organisationId: tenant.organisationId,
+      authorization: tenant.authorization,
       probe,
       watchedPartitions,
       sse,
@@ -184,8 +176,7 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
     probe?.uninstall();
     await sse?.close();
     await http?.close();
-    restoreNagle?.();
-    await stack?.stop();
+    await benchStack?.stop();
   }
 }
 
@@ -454,7 +445,7 @@ async function runReport(bench: Bench, reportType: ReportType, concurrency: numb
     (call) => itemOf(call.input).entity === entityNames.reportSection && itemOf(call.input).reportId === reportId,
   );
   const finished = calls.find(
-    (call: ProbedCall) =>
+    (call: DynamoCall) =>
       call.command === 'UpdateItemCommand' &&
       keyOf(call.input).pk === reportPartition(reportId) &&
       valuesOf(call.input)[':status'] === 'completed',
@@ -635,8 +626,8 @@ function wallBreakdownTable(runs: ReportRun[]): BenchTable {
 
 interface IdleResult {
   windowMs: number;
-  queries: ProbedCall[];
-  gets: ProbedCall[];
+  queries: DynamoCall[];
+  gets: DynamoCall[];
   /** Start of the window: the connection's first event-log Query. */
   from: number;
 }
@@ -647,7 +638,7 @@ async function startIdleConnection(bench: Bench, windowMs: number): Promise<{ fi
   const partition = reportPartition(reportId);
   bench.watchedPartitions.add(partition);
   const connection = await bench.sse.open(streamUrl(bench, reportId), bench.authorization);
-  const isQuery = (call: ProbedCall) => call.command === 'QueryCommand';
+  const isQuery = (call: DynamoCall) => call.command === 'QueryCommand';
   const firstQuery = async () => {
     for (;;) {
       const found = bench.probe.calls.find((call) => isQuery(call) && valuesOf(call.input)[':pk'] === partition);
@@ -682,7 +673,7 @@ async function startIdleConnection(bench: Bench, windowMs: number): Promise<{ fi
 function idleTable(idle: IdleResult, defaults: Bench['defaults']): BenchTable {
   const perMinute = (count: number, windowMs: number) => (count * 60_000) / windowMs;
   const half = idle.windowMs / 2;
-  const secondHalf = (calls: ProbedCall[]) => calls.filter((call) => call.start >= idle.from + half).length;
+  const secondHalf = (calls: DynamoCall[]) => calls.filter((call) => call.start >= idle.from + half).length;
   const rru = (queries: number, gets: number) =>
     queries * rruPerEventuallyConsistentRead + gets * rruPerStronglyConsistentRead;
   const measured = {

@@ -53,7 +53,7 @@ console.log(
       'In-run baseline: what the same run measured to compare the figure with (a bare node:http floor streaming the same ' +
         'AI SDK result, a bare `node`, one client, the sequential report, a cache hit); method and caveats in the ' +
         'detailed tables above and in bench/README.md.',
-      'Target: from the issues; PASS / MISS against it, — where no target is set.',
+      'Target: the product’s performance goal; PASS / MISS against it, — where none is set.',
     ]),
   ),
 );

@@ -166,7 +166,7 @@ const total = (samples: TimedResponse[]) => samples.map((sample) => sample.total
 
 /**
  * Every streaming endpoint against its floor. The ICP row repeats the ICP table's samples; its summary rows come
- * from that table (with the issue's targets), so only the other endpoints add headlines here.
+ * from that table (with the ICP's targets), so only the other endpoints add headlines here.
  */
 export function streamingEndpointsTable(
   runs: { icp: number; others: number },
@@ -237,7 +237,7 @@ export function streamingEndpointsTable(
         'partner types) before it ends the response, which is in its total.',
       `Setup through the API, untimed: ${benchPartners.length} partners, one knowledge document in "${namespace}". ` +
         `Suggestions: always the prospect ${JSON.stringify(prospect.companyName)}; chat: "${chatQuestion}", which the ` +
-        'offline model answers with text alone. No target is set for these endpoints (issue 3’s are the ICP’s).',
+        'offline model answers with text alone. No target is set for these endpoints; each is compared with its floor.',
     ],
     headlines,
   };

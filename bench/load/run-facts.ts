@@ -1,6 +1,6 @@
 /** What one load run measured (RunFacts), and the delivery and error analysis that its tables are built from. */
 import type { CpuUse } from '../support/cpu-usage.ts';
-import type { DynamoCounter } from '../support/dynamo-counter.ts';
+import type { DynamoCounter } from '../support/dynamo-calls.ts';
 import type { LoadResult } from '../support/load-client.ts';
 import type { MemorySample } from '../support/memory-usage.ts';
 import type { SseLoadConnection } from '../support/sse-load-client.ts';

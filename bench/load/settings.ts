@@ -1,6 +1,6 @@
 /** The load test's targets, defaults and fixed parameters: the run follows them and the tables' notes quote them. */
 
-/** Targets from issue 6, item 2. */
+/** The capacity the local stack must show: every connection and generation served, events within a second. */
 export const targets = { sseConnections: 500, generations: 50, eventLatencyMedianMs: 1000 };
 
 /** Defaults; every one has a BENCH_LOAD_* override (see README). */

@@ -1,6 +1,6 @@
 /** The load test's tables, built from the facts of one run. */
 import { cpus } from 'node:os';
-import type { CountedCalls } from '../support/dynamo-counter.ts';
+import type { CountedCalls } from '../support/dynamo-calls.ts';
 import { tenthsUnder100Ms, verdict } from '../support/format.ts';
 import { type MemorySample, procStatusBytes } from '../support/memory-usage.ts';
 import { median, percentile } from '../support/stats.ts';

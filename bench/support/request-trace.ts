@@ -7,6 +7,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoInput, recordDynamoCalls } from './dynamo-calls.ts';
 import { median, percentile } from './stats.ts';
 
 export interface TraceEvent {
@@ -47,51 +48,24 @@ type Uninstall = () => void;
 
 /** Times every command of the shared document client: the whole SDK call, and its HTTP round trip. */
 export function traceDynamoDb(client: DynamoDBDocumentClient, tracer: RequestTracer): Uninstall {
-  const stack = client.middlewareStack;
-  // The label is taken from the document-level input in the first step and reused for the HTTP exchange,
-  // whose input is already marshalled. Both middlewares share the per-call context object.
-  const labels = new WeakMap<object, string>();
-  stack.add(
-    (next, context) => async (args) => {
-      const label = dynamoLabel(context.commandName ?? 'Command', args.input as DynamoInput);
-      labels.set(context, label);
-      const start = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        tracer.record({ label, gapLabel: `handler work before ${label}`, start, end: performance.now() });
+  const recorder = recordDynamoCalls(client, {
+    select: (command, input) => dynamoLabel(command, input),
+    keep: false,
+    timeHttp: true,
+    onCall: ({ tag: label, start, end, http }) => {
+      tracer.record({ label, gapLabel: `handler work before ${label}`, start, end });
+      if (http) {
+        const detail = `  ↳ ${label.replace(/^DynamoDB /, '')}: of which HTTP exchange`;
+        tracer.record({ label: detail, gapLabel: '', start: http.start, end: http.end, detail: true });
       }
     },
-    { step: 'initialize', priority: 'high', name: 'benchTraceDynamoDb' },
-  );
-  // Lowest priority of the last step: wraps just the request handler, i.e. the HTTP exchange.
-  stack.add(
-    (next, context) => async (args) => {
-      const start = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        const parent = (labels.get(context) ?? 'DynamoDB call').replace(/^DynamoDB /, '');
-        const label = `  ↳ ${parent}: of which HTTP exchange`;
-        tracer.record({ label, gapLabel: '', start, end: performance.now(), detail: true });
-      }
-    },
-    { step: 'deserialize', priority: 'low', name: 'benchTraceDynamoDbHttp' },
-  );
-  return () => {
-    stack.remove('benchTraceDynamoDb');
-    stack.remove('benchTraceDynamoDbHttp');
-  };
-}
-
-interface DynamoInput {
-  Key?: Record<string, unknown>;
-  Item?: Record<string, unknown>;
+  });
+  return recorder.uninstall;
 }
 
 function dynamoLabel(commandName: string, input: DynamoInput): string {
   const operation = commandName.replace(/Command$/, '');
-  const sk = String((input.Key ?? input.Item)?.sk ?? '');
+  const sk = String(((input.Key ?? input.Item) as DynamoInput | undefined)?.sk ?? '');
   const item =
     sk === 'APIKEY'
       ? 'API key'

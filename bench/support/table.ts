@@ -22,7 +22,7 @@ export interface HeadlineRow {
   measured: string;
   /** The in-run baseline (a bare floor, one client, the sequential run, …), or '—'. */
   baseline: string;
-  /** The target, or '—' where none is set. */
+  /** The performance goal, or '—' where none is set. */
   target: string;
   verdict: 'PASS' | 'MISS' | '—';
 }

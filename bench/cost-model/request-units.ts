@@ -1,7 +1,6 @@
 /**
- * Every DynamoDB call the handlers make through their shared document client, with the capacity DynamoDB
- * Local reports for it (ReturnConsumedCapacity: INDEXES is added to each call), attributed to the Lambda
- * function and benchmark operation it ran in (see lambda-meter.ts), and turned into on-demand request units.
+ * On-demand request units of the handlers' DynamoDB calls, attributed to the Lambda function and benchmark
+ * operation they ran in (see support/lambda-meter.ts).
  *
  * Where DynamoDB Local's figure is missing or known to differ from the documented AWS rules, the units are
  * computed from the rules instead, and each call says which method gave its figure:
@@ -12,22 +11,11 @@
  *   the standard rate (DynamoDB Local's own table/index split); a failed conditional write still costs ≥ 1 WRU.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { InvocationScope } from './lambda-meter.ts';
+import { type DynamoCall, recordDynamoCalls } from '../support/dynamo-calls.ts';
+import type { InvocationScope } from '../support/lambda-meter.ts';
 
-export interface CapacityCall extends InvocationScope {
-  /** Low-level command name, e.g. GetItemCommand for a document-client GetCommand. */
-  command: string;
-  /** Document-level input (as the store passed it). */
-  input: Record<string, unknown>;
-  ok: boolean;
-  errorName?: string;
-  /** Total CapacityUnits DynamoDB Local returned (summed over tables for a transaction); absent if none. */
-  reported?: number;
-  /** Items returned: Query/Scan page size, GetItem 0 or 1. */
-  returnedItems?: number;
-  start: number;
-  end: number;
-}
+/** A handler call made inside a metered invocation, with DynamoDB Local's reported capacity (INDEXES). */
+export type CapacityCall = DynamoCall<InvocationScope>;
 
 export type UnitMethod =
   | 'DynamoDB Local'
@@ -43,11 +31,6 @@ export interface RequestUnits {
   method: UnitMethod;
 }
 
-interface ReportedCapacity {
-  CapacityUnits?: number;
-}
-
-const middlewareName = 'benchDynamoCapacity';
 const readCommands = new Set([
   'GetItemCommand',
   'QueryCommand',
@@ -58,50 +41,9 @@ const readCommands = new Set([
 /** Key attributes of the table's secondary indexes (lib/definitions/table.ts: gsi1, projection ALL). */
 const indexPartitionKeys = ['gsi1pk'];
 
-export function recordDynamoCapacity(
-  client: DynamoDBDocumentClient,
-  scope: () => InvocationScope | undefined,
-): { calls: CapacityCall[]; uninstall(): void } {
-  const calls: CapacityCall[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const where = scope();
-      if (!where) return next(args);
-      const input = args.input as Record<string, unknown>;
-      const call: CapacityCall = {
-        ...where,
-        command: context.commandName ?? 'Command',
-        input,
-        ok: false,
-        start: performance.now(),
-        end: 0,
-      };
-      try {
-        const result = await next({ ...args, input: { ...input, ReturnConsumedCapacity: 'INDEXES' } });
-        const output = result.output as {
-          ConsumedCapacity?: ReportedCapacity | ReportedCapacity[];
-          Items?: unknown[];
-          Item?: unknown;
-        };
-        call.ok = true;
-        const consumed = output.ConsumedCapacity;
-        if (consumed !== undefined) {
-          call.reported = [consumed].flat().reduce((sum, figure) => sum + (figure.CapacityUnits ?? 0), 0);
-        }
-        if (output.Items) call.returnedItems = output.Items.length;
-        else if (call.command === 'GetItemCommand') call.returnedItems = output.Item ? 1 : 0;
-        return result;
-      } catch (error) {
-        call.errorName = error instanceof Error ? error.name : String(error);
-        throw error;
-      } finally {
-        call.end = performance.now();
-        calls.push(call);
-      }
-    },
-    { step: 'initialize', priority: 'high', name: middlewareName },
-  );
-  return { calls, uninstall: () => client.middlewareStack.remove(middlewareName) };
+/** Every call made inside a metered invocation, asking DynamoDB Local for its capacity per table and index. */
+export function recordDynamoCapacity(client: DynamoDBDocumentClient, scope: () => InvocationScope | undefined) {
+  return recordDynamoCalls(client, { select: scope, capacity: () => 'INDEXES' });
 }
 
 export function isRead(command: string): boolean {
@@ -124,13 +66,13 @@ export function requestUnits(call: CapacityCall): RequestUnits {
       const indexWru = items.reduce((sum, entry) => sum + indexWriteUnits(entry.Put?.Item ?? {}), 0);
       return units(wru + indexWru, 'rule: transaction');
     }
-    return units((call.reported ?? 0) / 2, 'DynamoDB Local ÷ 2 (transaction)');
+    return units((call.capacityUnits ?? 0) / 2, 'DynamoDB Local ÷ 2 (transaction)');
   }
-  if (read && call.returnedItems === 0 && !call.reported) {
+  if (read && call.returnedItems === 0 && !call.capacityUnits) {
     const consistent = call.input.ConsistentRead === true && call.input.IndexName === undefined;
     return units(consistent ? 1 : 0.5, 'rule: empty page');
   }
-  if (call.reported !== undefined) return units(call.reported, 'DynamoDB Local');
+  if (call.capacityUnits !== undefined) return units(call.capacityUnits, 'DynamoDB Local');
   // Not expected with DynamoDB Local; kept so a missing figure is never silently 0.
   const item = call.input.Item as Record<string, unknown> | undefined;
   if (!read && item) return units(writeUnits(item, true), 'rule: item size');

@@ -1,0 +1,173 @@
+/**
+ * The one instrumentation of the handlers' shared DynamoDB document client: an SDK middleware at the start of the
+ * initialize step, i.e. around the whole SDK call (marshalling, the agent's socket queue, the HTTP exchange,
+ * retries). Each module selects the calls it needs and reads them through one of the views below.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export type DynamoInput = Record<string, unknown>;
+
+export interface DynamoCall<Tag = true> {
+  /** The low-level command name, e.g. "GetItemCommand" for a document-client GetCommand. */
+  command: string;
+  /** Document-level (unmarshalled) input, as the store passed it. */
+  input: DynamoInput;
+  /** What `select` returned for the call. */
+  tag: Tag;
+  /** performance.now() when the command entered the client and when its promise settled. */
+  start: number;
+  end: number;
+  ok: boolean;
+  errorName?: string;
+  /** CapacityUnits DynamoDB returned (summed over tables), when `capacity` asked for them. */
+  capacityUnits?: number;
+  /** Items returned: a Query/Scan page's size, GetItem 0 or 1. */
+  returnedItems?: number;
+  /** The HTTP exchange inside the call, when `timeHttp` is set. */
+  http?: { start: number; end: number };
+}
+
+export interface DynamoRecorderOptions<Tag> {
+  /** The calls to record and what to tag each with; undefined leaves a call alone. */
+  select(command: string, input: DynamoInput): Tag | undefined;
+  /** ReturnConsumedCapacity to add to a selected call (the caller's input object stays as it was). */
+  capacity?(command: string, input: DynamoInput): 'TOTAL' | 'INDEXES' | undefined;
+  /** Keep every call in `calls` (default). Load runs turn it off and aggregate in `onCall`, to retain little memory. */
+  keep?: boolean;
+  /** Also time the HTTP exchange of each call. */
+  timeHttp?: boolean;
+  onCall?(call: DynamoCall<Tag>): void;
+}
+
+export interface DynamoRecorder<Tag> {
+  readonly calls: readonly DynamoCall<Tag>[];
+  /** Selected calls started and not yet settled, right now. */
+  inFlight(): number;
+  uninstall(): void;
+}
+
+let installed = 0;
+
+export function recordDynamoCalls<Tag>(
+  client: DynamoDBDocumentClient,
+  options: DynamoRecorderOptions<Tag>,
+): DynamoRecorder<Tag> {
+  const name = `benchDynamoCalls${installed++}`;
+  const calls: DynamoCall<Tag>[] = [];
+  // The HTTP middleware sees the marshalled input; both share the per-call context object.
+  const open = new WeakMap<object, DynamoCall<Tag>>();
+  let inFlight = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? 'Command';
+      const input = args.input as DynamoInput;
+      const tag = options.select(command, input);
+      if (tag === undefined) return next(args);
+      const capacity = options.capacity?.(command, input);
+      const call: DynamoCall<Tag> = { command, input, tag, start: performance.now(), end: 0, ok: false };
+      open.set(context, call);
+      inFlight++;
+      try {
+        const result = await next(capacity ? { ...args, input: { ...input, ReturnConsumedCapacity: capacity } } : args);
+        call.ok = true;
+        const output = result.output as {
+          ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }>;
+          Items?: unknown[];
+          Item?: unknown;
+        };
+        if (output.ConsumedCapacity !== undefined) {
+          call.capacityUnits = [output.ConsumedCapacity]
+            .flat()
+            .reduce((sum, units) => sum + (units.CapacityUnits ?? 0), 0);
+        }
+        if (output.Items) call.returnedItems = output.Items.length;
+        else if (command === 'GetItemCommand') call.returnedItems = output.Item ? 1 : 0;
+        return result;
+      } catch (error) {
+        call.errorName = error instanceof Error ? error.name : String(error);
+        throw error;
+      } finally {
+        call.end = performance.now();
+        inFlight--;
+        if (options.keep !== false) calls.push(call);
+        options.onCall?.(call);
+      }
+    },
+    { step: 'initialize', priority: 'high', name },
+  );
+  if (options.timeHttp) {
+    // Lowest priority of the last step: wraps just the request handler, i.e. the HTTP exchange.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const call = open.get(context);
+        const start = performance.now();
+        try {
+          return await next(args);
+        } finally {
+          if (call) call.http = { start, end: performance.now() };
+        }
+      },
+      { step: 'deserialize', priority: 'low', name: `${name}Http` },
+    );
+  }
+  return {
+    calls,
+    inFlight: () => inFlight,
+    uninstall: () => {
+      client.middlewareStack.remove(name);
+      client.middlewareStack.remove(`${name}Http`);
+    },
+  };
+}
+
+/** Start times and durations of one class of calls: plain numbers, so a long load run retains little memory. */
+export interface CountedCalls {
+  starts: number[];
+  durations: number[];
+  /** Calls whose promise rejected, except condition refusals. */
+  failed: number;
+  /**
+   * Conditional writes DynamoDB refused (ConditionalCheckFailedException): an answer the code asked for, not a
+   * failure (e.g. the first AI request of a minute finds the rate window not yet started and starts it).
+   */
+  refusedByCondition: number;
+}
+
+export interface DynamoCounter {
+  /** Per class returned by `classify`; classes are created on first use. */
+  readonly classes: ReadonlyMap<string, CountedCalls>;
+  /** Calls of a class that started in [from, to). */
+  countBetween(name: string, from: number, to: number): number;
+  inFlight(): number;
+  uninstall(): void;
+}
+
+/** The counting view: calls by class, without their inputs. */
+export function countDynamoCalls(
+  client: DynamoDBDocumentClient,
+  classify: (command: string, input: DynamoInput) => string | undefined,
+): DynamoCounter {
+  const classes = new Map<string, CountedCalls>();
+  const recorder = recordDynamoCalls(client, {
+    select: classify,
+    keep: false,
+    onCall: (call) => {
+      let counted = classes.get(call.tag);
+      if (!counted) {
+        counted = { starts: [], durations: [], failed: 0, refusedByCondition: 0 };
+        classes.set(call.tag, counted);
+      }
+      counted.starts.push(call.start);
+      counted.durations.push(call.end - call.start);
+      if (call.errorName === 'ConditionalCheckFailedException') counted.refusedByCondition++;
+      else if (!call.ok) counted.failed++;
+    },
+  });
+  return {
+    classes,
+    countBetween: (name, from, to) =>
+      (classes.get(name)?.starts ?? []).filter((start) => start >= from && start < to).length,
+    inFlight: recorder.inFlight,
+    uninstall: recorder.uninstall,
+  };
+}
