@@ -1,4 +1,3 @@
-import { reportQueue } from '../../lib/definitions/queues.ts';
 import { formatKnowledgeForPrompt, retrieveKnowledge } from '../domain/knowledge/retrieve-knowledge.ts';
 import type { ReportContext } from '../domain/reports/report-context.ts';
 import { summarisePartners } from '../domain/reports/report-context.ts';
@@ -14,6 +13,7 @@ import { finishReport, getReport, listReportSections, type Report, releaseReport
 import { getStrategy } from '../stores/strategy-store.ts';
 import { failReport } from './fail-report.ts';
 import { generateSection } from './generate-section.ts';
+import { isLastDelivery } from './report-deadline.ts';
 
 async function loadContext(report: Report): Promise<ReportContext> {
   const { organisationId } = report;
@@ -115,7 +115,7 @@ export async function runReportJob(
   } catch (error) {
     // Cancelled model calls fail in their own words; the reason worth recording is the time limit.
     const reason = outOfTime.signal.aborted ? outOfTime.signal.reason : error;
-    if (receiveCount >= reportQueue.maxReceiveCount) await failReport(report, describeFailure(reason));
+    if (isLastDelivery(receiveCount)) await failReport(report, describeFailure(reason));
     throw reason;
   } finally {
     clearTimeout(timer);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { isLostJob, reportJobLifetimeSeconds } from '../../functions/domain/reports/report-deadline.ts';
 import { eventIdFromSequenceNumber, reportEventFor } from '../../functions/domain/reports/report-events.ts';
+import { isLostJob, reportJobLifetimeSeconds } from '../../functions/reports/report-deadline.ts';
 import { reportQueue, reportWorkerTimeoutSeconds } from '../../lib/definitions/queues.ts';
 
 describe('report events from item changes', () => {
