@@ -1,4 +1,4 @@
-import { formatKnowledgeForPrompt, retrieveKnowledge } from '../domain/knowledge/retrieve-knowledge.ts';
+import { formatKnowledgeForPrompt, retrieveKnowledge } from '../ai/retrieve-knowledge.ts';
 import type { ReportContext } from '../domain/reports/report-context.ts';
 import { summarisePartners } from '../domain/reports/report-context.ts';
 import type { ReportJobMessage } from '../domain/reports/report-job.ts';

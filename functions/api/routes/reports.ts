@@ -22,7 +22,7 @@ export async function reportOfCaller(organisationId: string, reportId: string): 
 async function generateReport({ request, caller }: RouteContext) {
   const input = parseJsonBody(request, generateReportRequestSchema);
   const started = await startReport(caller.organisation.organisationId, input, (chargedAt) =>
-    admitAiRequest(caller, reportQuotaUnits, chargedAt),
+    admitAiRequest(caller.organisation, reportQuotaUnits, chargedAt),
   );
   if (started.joined) {
     return jsonResponse(202, { reportId: started.reportId, jobId: null, status: 'running', inFlight: true });

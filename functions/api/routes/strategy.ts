@@ -1,6 +1,6 @@
 import { languageModel } from '../../ai/models.ts';
+import { formatKnowledgeForPrompt, retrieveKnowledge } from '../../ai/retrieve-knowledge.ts';
 import { streamStructuredArray, streamStructuredObject } from '../../ai/stream-structured-output.ts';
-import { formatKnowledgeForPrompt, retrieveKnowledge } from '../../domain/knowledge/retrieve-knowledge.ts';
 import { formatRosterForPrompt } from '../../domain/partners/roster.ts';
 import type { IcpResult } from '../../domain/strategy/icp.ts';
 import {
