@@ -7,7 +7,6 @@
 import { tool } from 'ai';
 import { z } from 'zod';
 import { defaultNamespace, namespaceSchema } from '../domain/knowledge/document.ts';
-import { retrieveKnowledge } from '../domain/knowledge/retrieve-knowledge.ts';
 import { type Partner, partnerStatuses, partnerTiers, partnerTypes } from '../domain/partners/partner.ts';
 import { reportStatuses, reportTypes } from '../domain/reports/report-types.ts';
 import { readReport } from '../reports/read-report.ts';
@@ -16,6 +15,7 @@ import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { listAllPartners, getPartner as readPartner } from '../stores/partner-store.ts';
 import { listReportSections, listReports, type Report } from '../stores/report-store.ts';
 import { getStrategy as readStrategy } from '../stores/strategy-store.ts';
+import { retrieveKnowledge } from './retrieve-knowledge.ts';
 
 const maxListed = 25;
 const knowledgeResults = 6;

@@ -1,11 +1,7 @@
-import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
 import { embedMany } from 'ai';
 import { logger } from '../runtime/logger.ts';
 import { safeErrorSummary } from '../runtime/safe-error.ts';
-import { modelId } from './models.ts';
-
-// Same construction as the language models: AWS_ENDPOINT_URL_BEDROCK_RUNTIME redirects it locally.
-let bedrock: ReturnType<typeof createAmazonBedrock> | undefined;
+import { embeddingModel } from './models.ts';
 
 /** Titan takes one text per call; a bounded fan-out keeps a 200-chunk document from tripping throttling. */
 const maxParallelCalls = 8;
@@ -21,9 +17,8 @@ const maxQueryChars = 8000;
 export async function embedTexts(texts: string[]): Promise<number[][] | undefined> {
   if (texts.length === 0) return [];
   try {
-    bedrock ??= createAmazonBedrock();
     const { embeddings } = await embedMany({
-      model: bedrock.embedding(modelId('embeddings')),
+      model: embeddingModel(),
       values: texts,
       maxRetries: 2,
       maxParallelCalls,

@@ -1,5 +1,5 @@
 import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
-import type { LanguageModel } from 'ai';
+import type { EmbeddingModel, LanguageModel } from 'ai';
 import { z } from 'zod';
 import { environment } from '../runtime/environment.ts';
 
@@ -17,9 +17,14 @@ export type ModelPurpose = (typeof modelPurposes)[number];
 
 const modelIdsSchema = z.partialRecord(z.enum(modelPurposes), z.string().min(1));
 
-// Region and credentials come from the Lambda environment; AWS_ENDPOINT_URL_BEDROCK_RUNTIME redirects
-// the provider to the local Bedrock-compatible endpoint.
-let bedrock: ReturnType<typeof createAmazonBedrock> | undefined;
+// One provider per process for every model. Region and credentials come from the Lambda environment;
+// AWS_ENDPOINT_URL_BEDROCK_RUNTIME redirects it to the local Bedrock-compatible endpoint.
+let provider: ReturnType<typeof createAmazonBedrock> | undefined;
+
+function bedrock(): ReturnType<typeof createAmazonBedrock> {
+  provider ??= createAmazonBedrock();
+  return provider;
+}
 
 export function modelId(purpose: ModelPurpose): string {
   const id = modelIdsSchema.parse(JSON.parse(environment().MODEL_IDS))[purpose];
@@ -28,6 +33,9 @@ export function modelId(purpose: ModelPurpose): string {
 }
 
 export function languageModel(purpose: Exclude<ModelPurpose, 'embeddings'>): LanguageModel {
-  bedrock ??= createAmazonBedrock();
-  return bedrock(modelId(purpose));
+  return bedrock()(modelId(purpose));
+}
+
+export function embeddingModel(): EmbeddingModel {
+  return bedrock().embedding(modelId('embeddings'));
 }

@@ -1,10 +1,10 @@
 import type { LanguageModel } from 'ai';
 import { Output, streamText } from 'ai';
 import type { z } from 'zod';
-import { ApiError } from '../api/api-error.ts';
 import { structuredOutputMaxTokens } from '../domain/ai-limits.ts';
 import { logger } from '../runtime/logger.ts';
 import { safeErrorSummary } from '../runtime/safe-error.ts';
+import { ModelUnavailableError } from './model-unavailable-error.ts';
 
 export interface StructuredOutputRequest<Schema extends z.ZodType, Result> {
   model: LanguageModel;
@@ -41,7 +41,7 @@ const modelCall = (
 });
 
 /**
- * Waits for the first chunk of text. A failure before it becomes 503 `model_unavailable` (the caller can
+ * Waits for the first chunk of text. A failure before it becomes ModelUnavailableError (the caller can
  * still refund quota); a failure after it errors the byte stream, which aborts the HTTP response so the
  * AI SDK client reports an error instead of parsing a silently short JSON. Throttling is retried with
  * exponential backoff by the SDK (`maxRetries`).
@@ -59,7 +59,7 @@ async function streamAfterFirstChunk(
     // Aborted by the caller (e.g. no quota): not a model failure, and the caller answers for itself.
     if (abortSignal?.aborted) throw error;
     logger.warn('Model failed before the first byte', { error: safeErrorSummary(error) });
-    throw new ApiError('model_unavailable', 'The AI model is unavailable right now. Try again shortly.');
+    throw new ModelUnavailableError({ cause: error });
   }
   return new ReadableStream<Uint8Array>({
     start(controller) {

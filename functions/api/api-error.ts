@@ -1,5 +1,5 @@
 /**
- * The public error contract (DESIGN §2): every failure leaves the API as `{ error, code }` with a fixed
+ * The public error contract: every failure leaves the API as `{ error, code }` with a fixed
  * status per code, so clients can branch on `code` without parsing sentences.
  */
 export const statusByErrorCode = {

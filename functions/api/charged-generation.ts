@@ -18,7 +18,7 @@ export async function chargedStream(
   startGeneration: StartGeneration,
   headers: Record<string, string>,
 ): Promise<ApiResponse> {
-  const charge = await admitAiRequest(caller);
+  const charge = await admitAiRequest(caller.organisation);
   // Aborted when the generation fails before its first byte, so nothing it started (a retry, a sibling call) runs on.
   const abort = new AbortController();
   try {

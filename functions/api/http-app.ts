@@ -4,6 +4,7 @@ import { logger } from '../runtime/logger.ts';
 import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { ApiError } from './api-error.ts';
 import { corsHeaders, parseAllowedOrigins, preflightHeaders } from './cors.ts';
+import { apiErrorFor } from './domain-errors.ts';
 import { requestFromFunctionUrlEvent } from './function-url-event.ts';
 import type { ApiRequest, ApiResponse } from './http-types.ts';
 import { errorResponse, noContent } from './responses.ts';
@@ -16,7 +17,8 @@ async function respond(request: ApiRequest): Promise<ApiResponse> {
   try {
     return await route(request);
   } catch (error) {
-    if (error instanceof ApiError) return errorResponse(error);
+    const apiError = apiErrorFor(error);
+    if (apiError) return errorResponse(apiError);
     logger.error('Unhandled error', { error: safeErrorSummary(error), path: request.path });
     return errorResponse(new ApiError('internal_error', 'Something went wrong on our side. Try again later.'));
   }

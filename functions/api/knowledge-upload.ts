@@ -52,7 +52,7 @@ export async function addKnowledgeDocument(
   let charge: QuotaCharge | undefined;
   try {
     const units = embeddingQuotaUnits(chunks.length, settings.KB_CHUNKS_PER_QUOTA_UNIT);
-    charge = await admitAiRequest(caller, units);
+    charge = await admitAiRequest(caller.organisation, units);
     const embeddings = await embedTexts(chunks.map((chunk) => embeddingInput(title, chunk)));
     // Stored for lexical retrieval all the same, but nothing was embedded, so nothing is owed.
     if (!embeddings) await charge.refund();

@@ -4,7 +4,6 @@ import { environment } from '../runtime/environment.ts';
 import type { Organisation } from '../stores/organisation-store.ts';
 import { admitToQuotaAndRate, quotaUsed, refundQuota } from '../stores/quota-store.ts';
 import { ApiError } from './api-error.ts';
-import type { Caller } from './authenticate.ts';
 
 export interface QuotaCharge {
   status: QuotaStatus;
@@ -27,11 +26,11 @@ export function requestsPerMinuteLimit(organisation: Organisation): number {
  * conditional update. An exhausted quota answers 402 (waiting does not help), a full window 429 with
  * `Retry-After`; a refused request is not charged.
  */
-export async function admitAiRequest(caller: Caller, units = 1, now = new Date()): Promise<QuotaCharge> {
-  const { organisationId } = caller.organisation;
+export async function admitAiRequest(organisation: Organisation, units = 1, now = new Date()): Promise<QuotaCharge> {
+  const { organisationId } = organisation;
   const period = quotaPeriod(now);
-  const limit = monthlyLimit(caller.organisation);
-  const requestsPerWindow = requestsPerMinuteLimit(caller.organisation);
+  const limit = monthlyLimit(organisation);
+  const requestsPerWindow = requestsPerMinuteLimit(organisation);
   const { window, retryAfterSeconds } = rateWindow(now);
   const admission = await admitToQuotaAndRate({
     organisationId,

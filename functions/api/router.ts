@@ -44,7 +44,7 @@ function safeDecode(segment: string): string {
 
 /**
  * Resolves the route first (404/405 need no key), then authenticates, then runs the route. Every route
- * requires an API key (DESIGN §2); quota is charged by the routes that do AI work.
+ * requires an API key, because every one reads or changes an organisation's data; quota is charged by the routes that do AI work.
  */
 export function createRouter(routes: Route[]): (request: ApiRequest) => Promise<ApiResponse> {
   const compiled = routes.map(compile);

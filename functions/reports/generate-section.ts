@@ -1,12 +1,11 @@
-import { Output, streamText } from 'ai';
-import { languageModel } from '../ai/models.ts';
+import { type LanguageModel, Output, streamText } from 'ai';
 import { reportSectionMaxOutputTokens } from '../domain/ai-limits.ts';
 import { type ReportContext, reportSystemPrompt, sectionPrompt } from '../domain/reports/report-context.ts';
 import { type SectionPayload, type SectionPlan, sectionPayloadSchema } from '../domain/reports/report-types.ts';
 import { isoNow } from '../runtime/clock.ts';
 import { logger } from '../runtime/logger.ts';
 import { safeErrorSummary } from '../runtime/safe-error.ts';
-import { putReportSection } from '../stores/report-store.ts';
+import { putReportSection, type ReportSection } from '../stores/report-store.ts';
 
 /** Partials are written at most this often: enough for live progress, bounded in write units per section. */
 export const partialWriteIntervalMs = 500;
@@ -18,14 +17,28 @@ export interface SectionTarget {
   position: number;
 }
 
+/** Stores a section as it grows; the report store's writer unless a test watches the writes itself. */
+export type SectionWriter = (organisationId: string, section: ReportSection) => Promise<unknown>;
+
+export interface SectionGeneration {
+  model: LanguageModel;
+  /** Cancels the model call; the section is then never written as completed. */
+  stop: AbortSignal;
+  writeSection?: SectionWriter;
+}
+
 /**
  * Streams one section from the model, writing partial payloads as it grows and then the completed one.
  * Throws when the model fails, so the job is retried; sections completed before stay as they are. When `stop`
  * aborts, the model call is cancelled and the section is left as it is (never written as completed).
  */
-export async function generateSection(target: SectionTarget, context: ReportContext, stop: AbortSignal): Promise<void> {
+export async function generateSection(
+  target: SectionTarget,
+  context: ReportContext,
+  { model, stop, writeSection = putReportSection }: SectionGeneration,
+): Promise<void> {
   const write = (payload: Partial<SectionPayload>, status: 'partial' | 'completed') =>
-    putReportSection(target.organisationId, {
+    writeSection(target.organisationId, {
       reportId: target.reportId,
       sectionId: target.plan.sectionId,
       position: target.position,
@@ -37,7 +50,7 @@ export async function generateSection(target: SectionTarget, context: ReportCont
   // The SDK ends a failed stream with a generic "no output" error; the model's own error says why.
   let modelError: unknown;
   const result = streamText({
-    model: languageModel('reports'),
+    model,
     system: reportSystemPrompt,
     prompt: sectionPrompt(context, target.plan),
     output: Output.object({ schema: sectionPayloadSchema }),

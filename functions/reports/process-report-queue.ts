@@ -1,9 +1,9 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { retryVisibilitySeconds } from '../domain/reports/report-deadline.ts';
 import { type ReportJobMessage, reportJobMessageSchema } from '../domain/reports/report-job.ts';
 import { logger } from '../runtime/logger.ts';
 import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { delayReportJobRetry } from '../stores/report-queue.ts';
+import { retryVisibilitySeconds } from './report-deadline.ts';
 
 export type ReportJobRunner = (job: ReportJobMessage, receiveCount: number) => Promise<void>;
 export type RetryDelayer = (receiptHandle: string, seconds: number) => Promise<void>;

@@ -1,12 +1,19 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { eventIdFromSequenceNumber, reportEventFor } from '../domain/reports/report-events.ts';
+import { entityNames } from '../../lib/definitions/table.ts';
+import { eventIdFromSequenceNumber, type ReportItemKind, reportEventFor } from '../domain/reports/report-events.ts';
 import { logger } from '../runtime/logger.ts';
 import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { appendReportEvent } from '../stores/report-event-store.ts';
 
 type Image = Record<string, AttributeValue>;
+
+/** The items whose changes become report events, by the entity name they are stored with. */
+const reportItemKinds = new Map<string, ReportItemKind>([
+  [entityNames.report, 'report'],
+  [entityNames.reportSection, 'section'],
+]);
 
 /** The event a stream record becomes, with the organisation it belongs to; undefined when it becomes none. */
 export function reportEventOfRecord(record: DynamoDBRecord) {
@@ -14,7 +21,8 @@ export function reportEventOfRecord(record: DynamoDBRecord) {
   if (!stream?.NewImage) return undefined;
   const newImage = unmarshall(stream.NewImage as Image);
   const oldImage = stream.OldImage ? unmarshall(stream.OldImage as Image) : undefined;
-  const event = reportEventFor({ entity: String(newImage.entity), newImage, oldImage });
+  const kind = reportItemKinds.get(String(newImage.entity));
+  const event = kind ? reportEventFor({ kind, newImage, oldImage }) : undefined;
   return event ? { event, organisationId: String(newImage.organisationId) } : undefined;
 }
 

@@ -1,6 +1,6 @@
-import { isLostJob, lostJobMessage } from '../domain/reports/report-deadline.ts';
 import { getReport, type Report } from '../stores/report-store.ts';
 import { failReport } from './fail-report.ts';
+import { isLostJob, lostJobMessage } from './report-deadline.ts';
 
 /**
  * Reads one organisation's report: another organisation's report is undefined, exactly like a missing one.

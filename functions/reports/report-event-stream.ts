@@ -2,9 +2,10 @@
  * Turns a report's event log into an SSE body: everything after the client's cursor, then whatever the
  * projector appends, until the job ends, the time limit is reached or the client goes away.
  *
- * The loop polls the log (DESIGN §1: SSE handlers never read the DynamoDB stream themselves). It never
- * throws once the body has started: a failed read is logged and retried on the next poll, and anything
- * unexpected still ends the stream with `job.failed` rather than a silent truncation (DESIGN §3).
+ * The loop polls the log and never reads the DynamoDB stream itself: a stream shard serves only about two
+ * readers at a time, while any number of SSE connections can query the log. It never throws once the body
+ * has started: a failed read is logged and retried on the next poll, and anything unexpected still ends the
+ * stream with `job.failed` rather than a silent truncation, so a client always learns that the stream is over.
  */
 import type { ReportEvent } from '../domain/reports/report-events.ts';
 import {

@@ -1,5 +1,5 @@
-import { reportQueue } from '../../lib/definitions/queues.ts';
-import { formatKnowledgeForPrompt, retrieveKnowledge } from '../domain/knowledge/retrieve-knowledge.ts';
+import type { LanguageModel } from 'ai';
+import { formatKnowledgeForPrompt, retrieveKnowledge } from '../ai/retrieve-knowledge.ts';
 import type { ReportContext } from '../domain/reports/report-context.ts';
 import { summarisePartners } from '../domain/reports/report-context.ts';
 import type { ReportJobMessage } from '../domain/reports/report-job.ts';
@@ -14,6 +14,7 @@ import { finishReport, getReport, listReportSections, type Report, releaseReport
 import { getStrategy } from '../stores/strategy-store.ts';
 import { failReport } from './fail-report.ts';
 import { generateSection } from './generate-section.ts';
+import { isLastDelivery } from './report-deadline.ts';
 
 async function loadContext(report: Report): Promise<ReportContext> {
   const { organisationId } = report;
@@ -39,7 +40,7 @@ async function loadContext(report: Report): Promise<ReportContext> {
 }
 
 /** Generates the sections not yet completed, so a redelivered job finishes the report without redoing work. */
-async function generateMissingSections(report: Report, stop: AbortSignal): Promise<void> {
+async function generateMissingSections(report: Report, model: LanguageModel, stop: AbortSignal): Promise<void> {
   const completed = new Set(
     (await listReportSections(report.reportId))
       .filter((section) => section.status === 'completed')
@@ -56,7 +57,7 @@ async function generateMissingSections(report: Report, stop: AbortSignal): Promi
     await generateSection(
       { organisationId: report.organisationId, reportId: report.reportId, plan, position },
       context,
-      stop,
+      { model, stop },
     );
   });
 }
@@ -84,6 +85,13 @@ export class ReportJobOutOfTime extends Error {
   }
 }
 
+export interface ReportJobRun {
+  /** The model that writes the sections. */
+  model: LanguageModel;
+  /** Epoch ms at which the delivery stops generating; no limit when absent. */
+  stopAt?: number;
+}
+
 /**
  * One delivery of a report job. Failures are rethrown so SQS redelivers; on the last delivery the report
  * is marked failed with the reason first (clients get job.failed, the organisation gets its unit back) and the
@@ -94,7 +102,7 @@ export class ReportJobOutOfTime extends Error {
 export async function runReportJob(
   job: ReportJobMessage,
   receiveCount: number,
-  stopAt = Number.POSITIVE_INFINITY,
+  { model, stopAt = Number.POSITIVE_INFINITY }: ReportJobRun,
 ): Promise<void> {
   const report = await getReport(job.reportId);
   if (!report || report.organisationId !== job.organisationId || report.jobId !== job.jobId) {
@@ -107,7 +115,7 @@ export async function runReportJob(
     ? setTimeout(() => outOfTime.abort(new ReportJobOutOfTime()), Math.max(0, stopAt - Date.now()))
     : undefined;
   try {
-    await generateMissingSections(report, outOfTime.signal);
+    await generateMissingSections(report, model, outOfTime.signal);
     // Lock first: a client that sees the report finished (job.completed) and asks again must start a new job,
     // not join the finished one. The reverse order left a window in which it joined.
     await releaseReportLock(report);
@@ -115,7 +123,7 @@ export async function runReportJob(
   } catch (error) {
     // Cancelled model calls fail in their own words; the reason worth recording is the time limit.
     const reason = outOfTime.signal.aborted ? outOfTime.signal.reason : error;
-    if (receiveCount >= reportQueue.maxReceiveCount) await failReport(report, describeFailure(reason));
+    if (isLastDelivery(receiveCount)) await failReport(report, describeFailure(reason));
     throw reason;
   } finally {
     clearTimeout(timer);

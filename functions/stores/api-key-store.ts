@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
-import { dynamo, isConditionalCheckFailure, queryIndexPartition, tableName } from './dynamo.ts';
+import { dynamo, queryIndexPartition, tableName, writeIfConditionHolds } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 
 export interface ApiKeyRecord {
@@ -52,8 +52,8 @@ export async function listApiKeys(organisationId: string): Promise<ApiKeyRecord[
 
 /** Returns false when no such key exists. Revoking twice keeps the first revocation time. */
 export async function revokeApiKey(keyId: string, revokedAt: string): Promise<boolean> {
-  try {
-    await dynamo().send(
+  return writeIfConditionHolds(() =>
+    dynamo().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: itemKeys.apiKey(keyId),
@@ -61,10 +61,6 @@ export async function revokeApiKey(keyId: string, revokedAt: string): Promise<bo
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':at': revokedAt },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

@@ -1,5 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { environment } from '../runtime/environment.ts';
 
 /**
@@ -19,8 +20,28 @@ export function tableName(): string {
   return environment().TABLE_NAME;
 }
 
-export function isConditionalCheckFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+/**
+ * A conditional write either applied (with the write's output) or refused by its condition, with the item as it
+ * was when the write set ReturnValuesOnConditionCheckFailure to ALL_OLD (so a refusal needs no extra read).
+ */
+export type ConditionalWrite<Output> =
+  | { applied: true; output: Output }
+  | { applied: false; itemBefore: Record<string, unknown> | undefined };
+
+/** Runs a conditional write: a failed condition is an answer, not an error. Every other error is thrown. */
+export async function conditionalWrite<Output>(write: () => Promise<Output>): Promise<ConditionalWrite<Output>> {
+  try {
+    return { applied: true, output: await write() };
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+    return { applied: false, itemBefore: item ? unmarshall(item) : undefined };
+  }
+}
+
+/** Runs a conditional write; false when its condition failed. */
+export async function writeIfConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
+  return (await conditionalWrite(write)).applied;
 }
 
 /** Reads every page of a query on the generic index. */

@@ -3,11 +3,9 @@
  * concurrent uploads: an upload reserves its chunks with one conditional update before anything is
  * embedded or written, and two uploads can never both pass a check that only one of them fits.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
-import { dynamo, isConditionalCheckFailure, tableName } from './dynamo.ts';
+import { conditionalWrite, dynamo, tableName, writeIfConditionHolds } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 
 export type ChunkReservation = { reserved: true } | { reserved: false; chunksInNamespace: number };
@@ -19,8 +17,8 @@ export async function reserveNamespaceChunks(
   maxChunks: number,
 ): Promise<ChunkReservation> {
   if (chunks > maxChunks) return { reserved: false, chunksInNamespace: 0 };
-  try {
-    await dynamo().send(
+  const write = await conditionalWrite(() =>
+    dynamo().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: itemKeys.knowledgeNamespaceUsage(organisationId, namespace),
@@ -33,22 +31,20 @@ export async function reserveNamespaceChunks(
         },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    );
-    return { reserved: true };
-  } catch (error) {
-    if (!isConditionalCheckFailure(error)) throw error;
-    const item = (error as { Item?: Record<string, AttributeValue> }).Item;
-    return { reserved: false, chunksInNamespace: Number(item ? unmarshall(item).chunkCount : 0) };
-  }
+    ),
+  );
+  return write.applied
+    ? { reserved: true }
+    : { reserved: false, chunksInNamespace: Number(write.itemBefore?.chunkCount ?? 0) };
 }
 
 /** Gives back the chunks of an upload that stored nothing. Never takes the counter below zero. */
 export async function releaseNamespaceChunks(organisationId: string, namespace: string, chunks: number): Promise<void> {
-  await dynamo()
-    .send(new UpdateCommand({ TableName: tableName(), ...namespaceChunksRelease(organisationId, namespace, chunks) }))
-    .catch((error: unknown) => {
-      if (!isConditionalCheckFailure(error)) throw error;
-    });
+  await writeIfConditionHolds(() =>
+    dynamo().send(
+      new UpdateCommand({ TableName: tableName(), ...namespaceChunksRelease(organisationId, namespace, chunks) }),
+    ),
+  );
 }
 
 /** The release as an update, so deleting a document can release its chunks in the same transaction. */

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
-import { dynamo, isConditionalCheckFailure, queryIndexPartition, tableName } from './dynamo.ts';
+import { dynamo, queryIndexPartition, tableName, writeIfConditionHolds } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 
 export interface Organisation {
@@ -58,8 +58,8 @@ export async function setOrganisationLimit(
   limit: OrganisationLimit,
   value: number | null,
 ): Promise<boolean> {
-  try {
-    await dynamo().send(
+  return writeIfConditionHolds(() =>
+    dynamo().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: itemKeys.organisation(organisationId),
@@ -68,10 +68,6 @@ export async function setOrganisationLimit(
         ExpressionAttributeNames: { '#limit': limit },
         ...(value === null ? {} : { ExpressionAttributeValues: { ':value': value } }),
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

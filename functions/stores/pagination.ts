@@ -1,4 +1,10 @@
-import { ApiError } from '../api/api-error.ts';
+/** A page cursor this query did not hand out; the HTTP edge answers 400 with the `cursor` field named. */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('The cursor is invalid.');
+    this.name = 'InvalidCursorError';
+  }
+}
 
 /** Opaque page cursors: the DynamoDB LastEvaluatedKey, base64url JSON. */
 export function encodeCursor(lastEvaluatedKey: Record<string, unknown>): string {
@@ -34,7 +40,5 @@ export function decodeCursor(
   } catch {
     // fall through to the same error as a foreign cursor
   }
-  throw new ApiError('invalid_request', 'The cursor is invalid.', [
-    { path: 'cursor', message: 'Unknown cursor', code: 'invalid_cursor' },
-  ]);
+  throw new InvalidCursorError();
 }

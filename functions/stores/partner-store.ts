@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { Partner, PartnerFilters, PartnerUpdate } from '../domain/partners/partner.ts';
-import { dynamo, isConditionalCheckFailure, tableName } from './dynamo.ts';
+import { conditionalWrite, dynamo, tableName } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 import { decodeCursor, encodeCursor } from './pagination.ts';
 
@@ -41,8 +41,8 @@ export async function updatePartner(
   updatedAt: string,
 ): Promise<Partner | undefined> {
   const fields = Object.entries({ ...update, updatedAt }).filter(([, value]) => value !== undefined);
-  try {
-    const { Attributes } = await dynamo().send(
+  const write = await conditionalWrite(() =>
+    dynamo().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: itemKeys.partner(organisationId, partnerId),
@@ -52,12 +52,10 @@ export async function updatePartner(
         ExpressionAttributeValues: Object.fromEntries(fields.map(([, value], index) => [`:v${index}`, value])),
         ReturnValues: 'ALL_NEW',
       }),
-    );
-    return Attributes ? toPartner(Attributes) : undefined;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return undefined;
-    throw error;
-  }
+    ),
+  );
+  const updated = write.applied ? write.output.Attributes : undefined;
+  return updated ? toPartner(updated) : undefined;
 }
 
 export async function deletePartner(organisationId: string, partnerId: string): Promise<boolean> {

@@ -1,8 +1,6 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
-import { dynamo, isConditionalCheckFailure, tableName } from './dynamo.ts';
+import { conditionalWrite, dynamo, tableName, writeIfConditionHolds } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 
 export interface AiAdmissionRequest {
@@ -89,8 +87,8 @@ async function conditionalCounterUpdate(
   request: AiAdmissionRequest,
   update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> },
 ): Promise<AiAdmission | CounterState> {
-  try {
-    const result = await dynamo().send(
+  const write = await conditionalWrite(() =>
+    dynamo().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: itemKeys.quotaPeriod(request.organisationId, request.period),
@@ -106,23 +104,20 @@ async function conditionalCounterUpdate(
         ReturnValues: 'UPDATED_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    );
-    return {
-      admitted: true,
-      used: Number(result.Attributes?.used ?? request.units),
-      windowRequests: Number(result.Attributes?.windowRequests ?? 1),
-    };
-  } catch (error) {
-    if (!isConditionalCheckFailure(error)) throw error;
-    const item = (error as { Item?: Record<string, AttributeValue> }).Item;
-    return item ? (unmarshall(item) as CounterState) : {};
-  }
+    ),
+  );
+  if (!write.applied) return (write.itemBefore ?? {}) as CounterState;
+  return {
+    admitted: true,
+    used: Number(write.output.Attributes?.used ?? request.units),
+    windowRequests: Number(write.output.Attributes?.windowRequests ?? 1),
+  };
 }
 
 /** Gives units back when the work they paid for never happened (e.g. the model was unavailable). */
 export async function refundQuota(organisationId: string, period: string, units: number): Promise<void> {
-  await dynamo()
-    .send(
+  await writeIfConditionHolds(() =>
+    dynamo().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: itemKeys.quotaPeriod(organisationId, period),
@@ -130,10 +125,8 @@ export async function refundQuota(organisationId: string, period: string, units:
         ConditionExpression: 'used >= :units',
         ExpressionAttributeValues: { ':negativeUnits': -units, ':units': units },
       }),
-    )
-    .catch((error: unknown) => {
-      if (!isConditionalCheckFailure(error)) throw error;
-    });
+    ),
+  );
 }
 
 export async function quotaUsed(organisationId: string, period: string): Promise<number> {

@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { ReportEvent } from '../domain/reports/report-events.ts';
-import { dynamo, isConditionalCheckFailure, tableName } from './dynamo.ts';
+import { dynamo, tableName, writeIfConditionHolds } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 
 /** Event logs outlive the SSE window by far, then expire. */
@@ -22,8 +22,8 @@ export async function appendReportEvent(
   event: ReportEvent,
   now = new Date(),
 ): Promise<void> {
-  try {
-    await dynamo().send(
+  await writeIfConditionHolds(() =>
+    dynamo().send(
       new PutCommand({
         TableName: tableName(),
         Item: {
@@ -38,10 +38,8 @@ export async function appendReportEvent(
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-  } catch (error) {
-    if (!isConditionalCheckFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 /** Events of a report strictly after `afterEventId` (or from the start), oldest first. */

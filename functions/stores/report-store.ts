@@ -9,7 +9,7 @@ import {
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { PartnerFilters } from '../domain/partners/partner.ts';
 import type { ReportStatus, ReportType, SectionPayload } from '../domain/reports/report-types.ts';
-import { dynamo, isConditionalCheckFailure, queryIndexPartition, tableName } from './dynamo.ts';
+import { dynamo, queryIndexPartition, tableName, writeIfConditionHolds } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 
 export interface Report {
@@ -163,11 +163,7 @@ export async function abandonReport(report: Report): Promise<void> {
 
 /** Releases the lock only if it still belongs to this job. */
 export async function releaseReportLock(report: Report): Promise<void> {
-  await dynamo()
-    .send(new DeleteCommand(deleteOwnLock(report)))
-    .catch((error: unknown) => {
-      if (!isConditionalCheckFailure(error)) throw error;
-    });
+  await writeIfConditionHolds(() => dynamo().send(new DeleteCommand(deleteOwnLock(report))));
 }
 
 export async function getReport(reportId: string): Promise<Report | undefined> {
@@ -189,8 +185,8 @@ export async function finishReport(
   updatedAt: string,
   errorMessage?: string,
 ): Promise<boolean> {
-  try {
-    await dynamo().send(
+  return writeIfConditionHolds(() =>
+    dynamo().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: itemKeys.report(reportId),
@@ -204,12 +200,8 @@ export async function finishReport(
           ...(errorMessage ? { ':message': errorMessage } : {}),
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -217,8 +209,8 @@ export async function finishReport(
  * overwritten, so a redelivered job cannot regress or duplicate it. Returns false when it was already complete.
  */
 export async function putReportSection(organisationId: string, section: ReportSection): Promise<boolean> {
-  try {
-    await dynamo().send(
+  return writeIfConditionHolds(() =>
+    dynamo().send(
       new PutCommand({
         TableName: tableName(),
         Item: {
@@ -231,12 +223,8 @@ export async function putReportSection(organisationId: string, section: ReportSe
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':completed': 'completed' },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 export async function listReportSections(reportId: string): Promise<ReportSection[]> {

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { entityNames } from '../../lib/definitions/table.ts';
 import type { IcpResult } from '../domain/strategy/icp.ts';
 import { dynamo, tableName } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
@@ -20,7 +21,13 @@ export async function saveStrategy<Result>(
   await dynamo().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...itemKeys.strategy(organisationId, kind), entity: 'Strategy', organisationId, kind, ...saved },
+      Item: {
+        ...itemKeys.strategy(organisationId, kind),
+        entity: entityNames.strategy,
+        organisationId,
+        kind,
+        ...saved,
+      },
     }),
   );
 }
@@ -49,7 +56,7 @@ export async function putCachedIcp(
       TableName: tableName(),
       Item: {
         ...itemKeys.icpCache(organisationId, companyKey),
-        entity: 'IcpCache',
+        entity: entityNames.icpCache,
         organisationId,
         result,
         createdAt: now.toISOString(),

@@ -3,12 +3,10 @@
  * seconds). Adding a lease is one conditional update on `size(leases)`, so concurrent streams opened on any
  * number of function instances are admitted exactly up to the limit.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { StreamLeases } from '../domain/reports/stream-leases.ts';
-import { dynamo, isConditionalCheckFailure, tableName } from './dynamo.ts';
+import { conditionalWrite, dynamo, tableName, writeIfConditionHolds } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 
 export interface StreamLeaseRequest {
@@ -42,8 +40,8 @@ export async function addStreamLease(request: StreamLeaseRequest): Promise<Lease
 }
 
 async function addToLeaseMap(request: StreamLeaseRequest): Promise<LeaseAttempt | typeof noLeaseMap> {
-  try {
-    await dynamo().send(
+  const write = await conditionalWrite(() =>
+    dynamo().send(
       leaseItemUpdate(request.organisationId, {
         UpdateExpression: 'SET leases.#connection = :expiresAt',
         ConditionExpression: 'size(leases) < :maxLeases',
@@ -51,19 +49,16 @@ async function addToLeaseMap(request: StreamLeaseRequest): Promise<LeaseAttempt 
         ExpressionAttributeValues: { ':expiresAt': request.expiresAt, ':maxLeases': request.maxLeases },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    );
-    return { acquired: true };
-  } catch (error) {
-    if (!isConditionalCheckFailure(error)) throw error;
-    const item = (error as { Item?: Record<string, AttributeValue> }).Item;
-    const leases = item ? (unmarshall(item).leases as StreamLeases | undefined) : undefined;
-    return leases ? { acquired: false, leases } : noLeaseMap;
-  }
+    ),
+  );
+  if (write.applied) return { acquired: true };
+  const leases = write.itemBefore?.leases as StreamLeases | undefined;
+  return leases ? { acquired: false, leases } : noLeaseMap;
 }
 
 async function createLeaseMap(request: StreamLeaseRequest): Promise<boolean> {
-  try {
-    await dynamo().send(
+  return writeIfConditionHolds(() =>
+    dynamo().send(
       leaseItemUpdate(request.organisationId, {
         UpdateExpression: 'SET leases = :leases, entity = :entity, organisationId = :organisationId',
         ConditionExpression: 'attribute_not_exists(leases)',
@@ -73,12 +68,8 @@ async function createLeaseMap(request: StreamLeaseRequest): Promise<boolean> {
           ':organisationId': request.organisationId,
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (!isConditionalCheckFailure(error)) throw error;
-    return false;
-  }
+    ),
+  );
 }
 
 /** Ends a stream's lease. Idempotent: a lease that is already gone (released or pruned) is left alone. */
@@ -108,16 +99,14 @@ async function removeLeases(
   values: Record<string, unknown>,
 ): Promise<void> {
   const paths = connectionIds.map((_, index) => `leases.#lease${index}`);
-  try {
-    await dynamo().send(
+  await writeIfConditionHolds(() =>
+    dynamo().send(
       leaseItemUpdate(organisationId, {
         UpdateExpression: `REMOVE ${paths.join(', ')}`,
         ConditionExpression: paths.map(conditionOf).join(' AND '),
         ExpressionAttributeNames: Object.fromEntries(connectionIds.map((id, index) => [`#lease${index}`, id])),
         ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
       }),
-    );
-  } catch (error) {
-    if (!isConditionalCheckFailure(error)) throw error;
-  }
+    ),
+  );
 }

@@ -28,6 +28,8 @@ export const entityNames = {
   knowledgeContentPart: 'KnowledgeContentPart',
   knowledgeChunk: 'KnowledgeChunk',
   knowledgeNamespaceUsage: 'KnowledgeNamespaceUsage',
+  strategy: 'Strategy',
+  icpCache: 'IcpCache',
 } as const;
 
 /**

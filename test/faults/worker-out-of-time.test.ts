@@ -7,6 +7,7 @@
  * the SSE client gets job.failed.
  */
 import { describe, expect, test } from '@jest/globals';
+import { languageModel } from '../../functions/ai/models.ts';
 import { sectionPayloadSchema } from '../../functions/domain/reports/report-types.ts';
 import { ReportJobOutOfTime, runReportJob } from '../../functions/reports/run-report-job.ts';
 import { getReport, listReportSections } from '../../functions/stores/report-store.ts';
@@ -39,7 +40,10 @@ describe('a report delivery runs out of time', () => {
   test('an earlier delivery stops at its time and fails for redelivery; the report keeps running', async () => {
     const tenant = await createTenant();
     const report = await startReport(local.stack, tenant, 'executive-summary');
-    const delivery = runReportJob(jobOf(report, tenant.organisationId), 1, Date.now() + 1_500);
+    const delivery = runReportJob(jobOf(report, tenant.organisationId), 1, {
+      model: languageModel('reports'),
+      stopAt: Date.now() + 1_500,
+    });
     await expect(delivery).rejects.toBeInstanceOf(ReportJobOutOfTime);
     expect((await getReport(report.reportId))?.status).toBe('running');
     await expectNoCutOffSection(report.reportId);
@@ -50,7 +54,10 @@ describe('a report delivery runs out of time', () => {
     const report = await startReport(local.stack, tenant, 'executive-summary');
     const following = collectReportEvents(progressUrl(local.stack, report.reportId), bearer(tenant));
     const startedAt = Date.now();
-    const delivery = runReportJob(jobOf(report, tenant.organisationId), reportQueue.maxReceiveCount, startedAt + 1_500);
+    const delivery = runReportJob(jobOf(report, tenant.organisationId), reportQueue.maxReceiveCount, {
+      model: languageModel('reports'),
+      stopAt: startedAt + 1_500,
+    });
     await expect(delivery).rejects.toBeInstanceOf(ReportJobOutOfTime);
 
     const failed = await getReport(report.reportId);

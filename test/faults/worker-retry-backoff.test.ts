@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
-import { retryVisibilitySeconds } from '../../functions/domain/reports/report-deadline.ts';
 import { type ReportType, sectionPlans } from '../../functions/domain/reports/report-types.ts';
+import { retryVisibilitySeconds } from '../../functions/reports/report-deadline.ts';
 import { getReport, getReportLock } from '../../functions/stores/report-store.ts';
 import { reportQueue } from '../../lib/definitions/queues.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';

@@ -6,7 +6,7 @@
 
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, test } from '@jest/globals';
-import { formatKnowledgeForPrompt, retrieveKnowledge } from '../../functions/domain/knowledge/retrieve-knowledge.ts';
+import { formatKnowledgeForPrompt, retrieveKnowledge } from '../../functions/ai/retrieve-knowledge.ts';
 import { dynamo, tableName } from '../../functions/stores/dynamo.ts';
 import { itemKeys } from '../../functions/stores/item-keys.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, test } from '@jest/globals';
-import { lostJobMessage, reportJobLifetimeSeconds } from '../../functions/domain/reports/report-deadline.ts';
 import { sectionPayloadSchema, sectionPlans } from '../../functions/domain/reports/report-types.ts';
+import { lostJobMessage, reportJobLifetimeSeconds } from '../../functions/reports/report-deadline.ts';
 import {
   createReportUnlessRunning,
   getReport,

@@ -1,7 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
-import { isLostJob, reportJobLifetimeSeconds } from '../../functions/domain/reports/report-deadline.ts';
 import { eventIdFromSequenceNumber, reportEventFor } from '../../functions/domain/reports/report-events.ts';
+import { reportEventOfRecord } from '../../functions/reports/project-stream-records.ts';
+import { isLostJob, reportJobLifetimeSeconds } from '../../functions/reports/report-deadline.ts';
 import { reportQueue, reportWorkerTimeoutSeconds } from '../../lib/definitions/queues.ts';
+import { entityNames } from '../../lib/definitions/table.ts';
 
 describe('report events from item changes', () => {
   test('each section write is a section.completed event', () => {
@@ -11,7 +13,7 @@ describe('report events from item changes', () => {
       payload: { text: 'partial' },
       generatedAt: '2026-11-27T00:00:00.000Z',
     };
-    expect(reportEventFor({ entity: 'ReportSection', newImage })).toEqual({
+    expect(reportEventFor({ kind: 'section', newImage })).toEqual({
       type: 'section.completed',
       data: {
         reportId: 'r1',
@@ -25,20 +27,21 @@ describe('report events from item changes', () => {
 
   test('only a change into a terminal status becomes a job event', () => {
     const running = { reportId: 'r1', status: 'running' };
-    expect(reportEventFor({ entity: 'Report', newImage: running })).toBeUndefined();
+    expect(reportEventFor({ kind: 'report', newImage: running })).toBeUndefined();
     expect(
-      reportEventFor({ entity: 'Report', newImage: { reportId: 'r1', status: 'completed' }, oldImage: running }),
+      reportEventFor({ kind: 'report', newImage: { reportId: 'r1', status: 'completed' }, oldImage: running }),
     ).toEqual({ type: 'job.completed', data: { reportId: 'r1' } });
     expect(
       reportEventFor({
-        entity: 'Report',
+        kind: 'report',
         newImage: { reportId: 'r1', status: 'failed', errorMessage: 'x' },
         oldImage: running,
       }),
     ).toEqual({ type: 'job.failed', data: { reportId: 'r1', errorMessage: 'x' } });
     const completed = { reportId: 'r1', status: 'completed' };
-    expect(reportEventFor({ entity: 'Report', newImage: completed, oldImage: completed })).toBeUndefined();
-    expect(reportEventFor({ entity: 'ReportEvent', newImage: completed })).toBeUndefined();
+    expect(reportEventFor({ kind: 'report', newImage: completed, oldImage: completed })).toBeUndefined();
+    const eventLogItem = { NewImage: { entity: { S: entityNames.reportEvent }, status: { S: 'completed' } } };
+    expect(reportEventOfRecord({ dynamodb: eventLogItem })).toBeUndefined();
   });
 
   test('event ids sort like the sequence numbers they come from', () => {

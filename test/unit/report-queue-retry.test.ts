@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { APICallError } from 'ai';
 import type { SQSRecord } from 'aws-lambda';
-import { retryVisibilitySeconds } from '../../functions/domain/reports/report-deadline.ts';
 import { processReportQueue } from '../../functions/reports/process-report-queue.ts';
+import { retryVisibilitySeconds } from '../../functions/reports/report-deadline.ts';
 import { safeErrorSummary } from '../../functions/runtime/safe-error.ts';
 import { reportQueue } from '../../lib/definitions/queues.ts';
 

@@ -22,7 +22,7 @@ import { logger } from '../../runtime/logger.ts';
 import { safeErrorSummary } from '../../runtime/safe-error.ts';
 import { ApiError } from '../api-error.ts';
 import { chargedStream } from '../charged-generation.ts';
-import type { Route } from '../router.ts';
+import type { Route, RouteContext } from '../router.ts';
 import { parseJsonBody } from '../validation.ts';
 
 const maxSteps = 5;
@@ -146,42 +146,38 @@ async function answerStream(
     .pipeThrough(new TextEncoderStream());
 }
 
-export const chatRoutes: Route[] = [
-  {
-    method: 'POST',
-    pattern: '/api/ai/chat',
-    async handle({ request, caller }) {
-      const body = parseJsonBody(request, chatRequestSchema);
-      const tools = createChatTools(caller.organisation.organisationId);
-      const validated = await validateChatMessages(body.messages, tools);
-      if (!validated.success) {
-        throw new ApiError('invalid_request', 'The chat messages are invalid.', validated.issues);
-      }
-      const system = chatSystemPrompt({
-        organisationName: caller.organisation.name,
-        currentRoute: body.currentRoute,
-        now: isoNow(),
-      });
-      const historyBudget = chatTokenBudget - estimateTokens(system);
-      const conversation = trimToTokenBudget(validated.messages, historyBudget);
-      if (conversation.estimatedTokens > historyBudget) {
-        const last = validated.messages.length - 1;
-        throw new ApiError('invalid_request', 'The last message is too long for Nelson.', [
-          { path: `messages.${last}`, message: `Keep a message under about ${historyBudget} tokens.`, code: 'too_big' },
-        ]);
-      }
-      if (conversation.dropped > 0) {
-        logger.info('Chat history trimmed to the token budget', {
-          dropped: conversation.dropped,
-          kept: conversation.messages.length,
-          estimatedTokens: conversation.estimatedTokens,
-        });
-      }
-      return chargedStream(
-        caller,
-        (abortSignal) => answerStream(conversation.messages, system, tools, abortSignal),
-        chatStreamHeaders,
-      );
-    },
-  },
-];
+async function chatWithNelson({ request, caller }: RouteContext) {
+  const body = parseJsonBody(request, chatRequestSchema);
+  const tools = createChatTools(caller.organisation.organisationId);
+  const validated = await validateChatMessages(body.messages, tools);
+  if (!validated.success) {
+    throw new ApiError('invalid_request', 'The chat messages are invalid.', validated.issues);
+  }
+  const system = chatSystemPrompt({
+    organisationName: caller.organisation.name,
+    currentRoute: body.currentRoute,
+    now: isoNow(),
+  });
+  const historyBudget = chatTokenBudget - estimateTokens(system);
+  const conversation = trimToTokenBudget(validated.messages, historyBudget);
+  if (conversation.estimatedTokens > historyBudget) {
+    const last = validated.messages.length - 1;
+    throw new ApiError('invalid_request', 'The last message is too long for Nelson.', [
+      { path: `messages.${last}`, message: `Keep a message under about ${historyBudget} tokens.`, code: 'too_big' },
+    ]);
+  }
+  if (conversation.dropped > 0) {
+    logger.info('Chat history trimmed to the token budget', {
+      dropped: conversation.dropped,
+      kept: conversation.messages.length,
+      estimatedTokens: conversation.estimatedTokens,
+    });
+  }
+  return chargedStream(
+    caller,
+    (abortSignal) => answerStream(conversation.messages, system, tools, abortSignal),
+    chatStreamHeaders,
+  );
+}
+
+export const chatRoutes: Route[] = [{ method: 'POST', pattern: '/api/ai/chat', handle: chatWithNelson }];

@@ -3,7 +3,7 @@ import { deleteKnowledgeDocument, getKnowledgeDocument, listKnowledgeDocuments }
 import { notFound } from '../api-error.ts';
 import { addKnowledgeDocument } from '../knowledge-upload.ts';
 import { jsonResponse, noContent } from '../responses.ts';
-import type { Route } from '../router.ts';
+import type { Route, RouteContext } from '../router.ts';
 import { parseJsonBody, resourceIdParam, validate } from '../validation.ts';
 
 const documentNotFound = () => notFound('Document');
@@ -12,45 +12,33 @@ const namespaceOf = (params: Record<string, string>) => validate(namespaceSchema
 
 const documentIdOf = (params: Record<string, string>) => resourceIdParam(params, 'documentId', 'Document');
 
+async function uploadDocument({ request, caller, params }: RouteContext) {
+  const namespace = namespaceOf(params);
+  return addKnowledgeDocument(caller, namespace, parseJsonBody(request, documentInputSchema));
+}
+
+async function listDocuments({ caller, params }: RouteContext) {
+  const documents = await listKnowledgeDocuments(caller.organisation.organisationId, namespaceOf(params));
+  return jsonResponse(200, { documents });
+}
+
+async function showDocument({ caller, params }: RouteContext) {
+  const namespace = namespaceOf(params);
+  const document = await getKnowledgeDocument(caller.organisation.organisationId, namespace, documentIdOf(params));
+  if (!document) throw documentNotFound();
+  return jsonResponse(200, document);
+}
+
+async function removeDocument({ caller, params }: RouteContext) {
+  const namespace = namespaceOf(params);
+  const deleted = await deleteKnowledgeDocument(caller.organisation.organisationId, namespace, documentIdOf(params));
+  if (!deleted) throw documentNotFound();
+  return noContent();
+}
+
 export const knowledgeBaseRoutes: Route[] = [
-  {
-    method: 'POST',
-    pattern: '/api/knowledge-base/:namespace/documents',
-    async handle({ request, caller, params }) {
-      const namespace = namespaceOf(params);
-      return addKnowledgeDocument(caller, namespace, parseJsonBody(request, documentInputSchema));
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/api/knowledge-base/:namespace/documents',
-    async handle({ caller, params }) {
-      const documents = await listKnowledgeDocuments(caller.organisation.organisationId, namespaceOf(params));
-      return jsonResponse(200, { documents });
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/api/knowledge-base/:namespace/documents/:documentId',
-    async handle({ caller, params }) {
-      const namespace = namespaceOf(params);
-      const document = await getKnowledgeDocument(caller.organisation.organisationId, namespace, documentIdOf(params));
-      if (!document) throw documentNotFound();
-      return jsonResponse(200, document);
-    },
-  },
-  {
-    method: 'DELETE',
-    pattern: '/api/knowledge-base/:namespace/documents/:documentId',
-    async handle({ caller, params }) {
-      const namespace = namespaceOf(params);
-      const deleted = await deleteKnowledgeDocument(
-        caller.organisation.organisationId,
-        namespace,
-        documentIdOf(params),
-      );
-      if (!deleted) throw documentNotFound();
-      return noContent();
-    },
-  },
+  { method: 'POST', pattern: '/api/knowledge-base/:namespace/documents', handle: uploadDocument },
+  { method: 'GET', pattern: '/api/knowledge-base/:namespace/documents', handle: listDocuments },
+  { method: 'GET', pattern: '/api/knowledge-base/:namespace/documents/:documentId', handle: showDocument },
+  { method: 'DELETE', pattern: '/api/knowledge-base/:namespace/documents/:documentId', handle: removeDocument },
 ];

@@ -1,14 +1,11 @@
 import { z } from 'zod';
 import { eventIdPattern } from '../../domain/reports/sse.ts';
-import { readReport } from '../../reports/read-report.ts';
 import { defaultTerminalGraceMs, reportEventStream } from '../../reports/report-event-stream.ts';
 import { environment } from '../../runtime/environment.ts';
-import { listReportSections, listReports, type Report } from '../../stores/report-store.ts';
-import { notFound } from '../api-error.ts';
-import { jsonResponse } from '../responses.ts';
-import type { Route } from '../router.ts';
+import type { Route, RouteContext } from '../router.ts';
 import { admitProgressStream } from '../stream-admission.ts';
-import { parseQuery, resourceIdParam, validate } from '../validation.ts';
+import { parseQuery, validate } from '../validation.ts';
+import { reportOfCaller } from './reports.ts';
 
 const reportId = z.uuid().transform((id) => id.toLowerCase());
 const eventId = z.string().regex(eventIdPattern, 'Expected a 40-digit event id');
@@ -27,16 +24,6 @@ const sseHeaders = {
 };
 
 /**
- * Another organisation's report is indistinguishable from a missing one; readReport checks the
- * owner before it may settle a lost job, so another organisation's read cannot change the report either.
- */
-async function reportOfCaller(organisationId: string, id: string): Promise<Report> {
-  const report = await readReport(id, organisationId);
-  if (!report) throw notFound('Report');
-  return report;
-}
-
-/**
  * EventSource sends Last-Event-ID on every reconnect, to the same URL. The header is therefore the newer
  * cursor and wins over a `lastEventId` query parameter that was only right for the first connection.
  */
@@ -45,46 +32,28 @@ function resumeCursor(header: string | undefined, fromQuery: string | undefined)
   return validate(eventId, header, 'Last-Event-ID header');
 }
 
+async function streamReportProgress({ request, caller }: RouteContext) {
+  const query = parseQuery(request, streamQuerySchema);
+  const afterEventId = resumeCursor(request.headers['last-event-id'], query.lastEventId);
+  const report = await reportOfCaller(caller.organisation.organisationId, query.reportId);
+  const settings = environment();
+  // Last before the body: a lease is taken only for a stream that will run, and the stream releases it.
+  const lease = await admitProgressStream(caller.organisation.organisationId);
+  const body = reportEventStream({
+    report,
+    afterEventId,
+    settings: {
+      heartbeatMs: settings.SSE_HEARTBEAT_MS,
+      timeoutMs: settings.SSE_TIMEOUT_MS,
+      pollMinMs: settings.SSE_POLL_MIN_MS,
+      pollMaxMs: settings.SSE_POLL_MAX_MS,
+      terminalGraceMs: defaultTerminalGraceMs,
+    },
+    onEnd: lease.release,
+  });
+  return { statusCode: 200, headers: sseHeaders, body };
+}
+
 export const reportProgressRoutes: Route[] = [
-  {
-    method: 'GET',
-    pattern: '/api/ai/strategy/executive-summary/stream',
-    async handle({ request, caller }) {
-      const query = parseQuery(request, streamQuerySchema);
-      const afterEventId = resumeCursor(request.headers['last-event-id'], query.lastEventId);
-      const report = await reportOfCaller(caller.organisation.organisationId, query.reportId);
-      const settings = environment();
-      // Last before the body: a lease is taken only for a stream that will run, and the stream releases it.
-      const lease = await admitProgressStream(caller.organisation.organisationId);
-      const body = reportEventStream({
-        report,
-        afterEventId,
-        settings: {
-          heartbeatMs: settings.SSE_HEARTBEAT_MS,
-          timeoutMs: settings.SSE_TIMEOUT_MS,
-          pollMinMs: settings.SSE_POLL_MIN_MS,
-          pollMaxMs: settings.SSE_POLL_MAX_MS,
-          terminalGraceMs: defaultTerminalGraceMs,
-        },
-        onEnd: lease.release,
-      });
-      return { statusCode: 200, headers: sseHeaders, body };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/api/reports',
-    async handle({ caller }) {
-      return jsonResponse(200, { reports: await listReports(caller.organisation.organisationId) });
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/api/reports/:reportId',
-    async handle({ caller, params }) {
-      const id = resourceIdParam(params, 'reportId', 'Report');
-      const report = await reportOfCaller(caller.organisation.organisationId, id);
-      return jsonResponse(200, { ...report, sections: await listReportSections(report.reportId) });
-    },
-  },
+  { method: 'GET', pattern: '/api/ai/strategy/executive-summary/stream', handle: streamReportProgress },
 ];

@@ -1,6 +1,6 @@
 import { languageModel } from '../../ai/models.ts';
+import { formatKnowledgeForPrompt, retrieveKnowledge } from '../../ai/retrieve-knowledge.ts';
 import { streamStructuredArray, streamStructuredObject } from '../../ai/stream-structured-output.ts';
-import { formatKnowledgeForPrompt, retrieveKnowledge } from '../../domain/knowledge/retrieve-knowledge.ts';
 import { formatRosterForPrompt } from '../../domain/partners/roster.ts';
 import type { IcpResult } from '../../domain/strategy/icp.ts';
 import {
@@ -32,102 +32,90 @@ import { getStrategy, saveStrategy } from '../../stores/strategy-store.ts';
 import { ApiError } from '../api-error.ts';
 import { chargedTextStream } from '../charged-generation.ts';
 import { jsonResponse } from '../responses.ts';
-import type { Route } from '../router.ts';
+import type { Route, RouteContext } from '../router.ts';
 import { parseJsonBody } from '../validation.ts';
 
-export const strategyRoutes: Route[] = [
-  {
-    method: 'GET',
-    pattern: '/api/strategy',
-    async handle({ caller }) {
-      const { organisationId } = caller.organisation;
-      const [icp, ipp, partnerTypes] = await Promise.all([
-        getStrategy(organisationId, 'icp'),
-        getStrategy(organisationId, 'ipp'),
-        getStrategy(organisationId, 'partnerTypes'),
-      ]);
-      return jsonResponse(200, { icp: icp ?? null, ipp: ipp ?? null, partnerTypes: partnerTypes ?? null });
-    },
-  },
-  {
-    method: 'POST',
-    pattern: '/api/ai/ipp',
-    async handle({ request, caller }) {
-      const { icp, domain = emailDomain(caller.userEmail) } = parseJsonBody(request, ippRequestSchema);
-      const { organisationId } = caller.organisation;
-      return chargedTextStream(caller, (abortSignal) =>
-        streamStructuredObject({
-          abortSignal,
-          model: languageModel('ipp'),
-          schema: ippResultSchema,
-          system: ippSystemPrompt,
-          prompt: ippPrompt(domain, icp),
-          onResult: (result) => saveStrategy(organisationId, 'ipp', { result, subject: domain, updatedAt: isoNow() }),
+async function showStrategy({ caller }: RouteContext) {
+  const { organisationId } = caller.organisation;
+  const [icp, ipp, partnerTypes] = await Promise.all([
+    getStrategy(organisationId, 'icp'),
+    getStrategy(organisationId, 'ipp'),
+    getStrategy(organisationId, 'partnerTypes'),
+  ]);
+  return jsonResponse(200, { icp: icp ?? null, ipp: ipp ?? null, partnerTypes: partnerTypes ?? null });
+}
+
+async function generateIpp({ request, caller }: RouteContext) {
+  const { icp, domain = emailDomain(caller.userEmail) } = parseJsonBody(request, ippRequestSchema);
+  const { organisationId } = caller.organisation;
+  return chargedTextStream(caller, (abortSignal) =>
+    streamStructuredObject({
+      abortSignal,
+      model: languageModel('ipp'),
+      schema: ippResultSchema,
+      system: ippSystemPrompt,
+      prompt: ippPrompt(domain, icp),
+      onResult: (result) => saveStrategy(organisationId, 'ipp', { result, subject: domain, updatedAt: isoNow() }),
+    }),
+  );
+}
+
+async function generatePartnerTypes({ request, caller }: RouteContext) {
+  const { namespace } = parseJsonBody(request, partnerTypesRequestSchema);
+  const { organisationId } = caller.organisation;
+  const [icp, ipp] = await Promise.all([
+    getStrategy<IcpResult>(organisationId, 'icp'),
+    getStrategy<IppResult>(organisationId, 'ipp'),
+  ]);
+  if (!icp || !ipp) {
+    throw new ApiError(
+      'strategy_missing',
+      'Generate the Ideal Customer Profile and the Ideal Partner Profile first (POST /api/ai/icp, /api/ai/ipp).',
+    );
+  }
+  return chargedTextStream(caller, async (abortSignal) => {
+    const knowledge = await retrieveKnowledge(
+      organisationId,
+      namespace,
+      partnerTypesKnowledgeQuery(icp.result, ipp.result),
+    );
+    return streamStructuredObject({
+      abortSignal,
+      model: languageModel('partnerTypes'),
+      schema: partnerTypeResultSchema,
+      system: partnerTypesSystemPrompt,
+      prompt: partnerTypesPrompt(icp.result, ipp.result, formatKnowledgeForPrompt(knowledge)),
+      onResult: (result) =>
+        saveStrategy(organisationId, 'partnerTypes', {
+          result: orderedByScore(result),
+          subject: namespace,
+          updatedAt: isoNow(),
         }),
-      );
-    },
-  },
-  {
-    method: 'POST',
-    pattern: '/api/ai/strategy/partner-types',
-    async handle({ request, caller }) {
-      const { namespace } = parseJsonBody(request, partnerTypesRequestSchema);
-      const { organisationId } = caller.organisation;
-      const [icp, ipp] = await Promise.all([
-        getStrategy<IcpResult>(organisationId, 'icp'),
-        getStrategy<IppResult>(organisationId, 'ipp'),
-      ]);
-      if (!icp || !ipp) {
-        throw new ApiError(
-          'strategy_missing',
-          'Generate the Ideal Customer Profile and the Ideal Partner Profile first (POST /api/ai/icp, /api/ai/ipp).',
-        );
-      }
-      return chargedTextStream(caller, async (abortSignal) => {
-        const knowledge = await retrieveKnowledge(
-          organisationId,
-          namespace,
-          partnerTypesKnowledgeQuery(icp.result, ipp.result),
-        );
-        return streamStructuredObject({
-          abortSignal,
-          model: languageModel('partnerTypes'),
-          schema: partnerTypeResultSchema,
-          system: partnerTypesSystemPrompt,
-          prompt: partnerTypesPrompt(icp.result, ipp.result, formatKnowledgeForPrompt(knowledge)),
-          onResult: (result) =>
-            saveStrategy(organisationId, 'partnerTypes', {
-              result: orderedByScore(result),
-              subject: namespace,
-              updatedAt: isoNow(),
-            }),
-        });
-      });
-    },
-  },
-  {
-    method: 'POST',
-    pattern: '/api/ai/partner-suggestions',
-    async handle({ request, caller }) {
-      const prospect = parseJsonBody(request, partnerSuggestionsRequestSchema);
-      const { organisationId } = caller.organisation;
-      return chargedTextStream(caller, async (abortSignal) => {
-        const [knowledge, roster] = await Promise.all([
-          retrieveKnowledge(organisationId, prospect.namespace, partnerSuggestionsKnowledgeQuery(prospect)),
-          listAllPartners(organisationId, { status: 'active' }),
-        ]);
-        return streamStructuredArray({
-          abortSignal,
-          model: languageModel('partnerSuggestions'),
-          schema: partnerSuggestionSchema,
-          system: partnerSuggestionsSystemPrompt,
-          prompt: partnerSuggestionsPrompt(
-            prospect,
-            formatRosterForPrompt(roster),
-            formatKnowledgeForPrompt(knowledge),
-          ),
-        });
-      });
-    },
-  },
+    });
+  });
+}
+
+async function suggestPartners({ request, caller }: RouteContext) {
+  const prospect = parseJsonBody(request, partnerSuggestionsRequestSchema);
+  const { organisationId } = caller.organisation;
+  return chargedTextStream(caller, async (abortSignal) => {
+    const [knowledge, roster] = await Promise.all([
+      retrieveKnowledge(organisationId, prospect.namespace, partnerSuggestionsKnowledgeQuery(prospect)),
+      listAllPartners(organisationId, { status: 'active' }),
+    ]);
+    return streamStructuredArray({
+      abortSignal,
+      model: languageModel('partnerSuggestions'),
+      schema: partnerSuggestionSchema,
+      system: partnerSuggestionsSystemPrompt,
+      prompt: partnerSuggestionsPrompt(prospect, formatRosterForPrompt(roster), formatKnowledgeForPrompt(knowledge)),
+    });
+  });
+}
+
+export const strategyRoutes: Route[] = [
+  { method: 'GET', pattern: '/api/strategy', handle: showStrategy },
+  { method: 'POST', pattern: '/api/ai/ipp', handle: generateIpp },
+  { method: 'POST', pattern: '/api/ai/strategy/partner-types', handle: generatePartnerTypes },
+  { method: 'POST', pattern: '/api/ai/partner-suggestions', handle: suggestPartners },
 ];

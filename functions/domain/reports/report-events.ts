@@ -19,8 +19,14 @@ export type ReportEvent =
 
 export type ReportEventType = ReportEvent['type'];
 
+/** The events after which a job is over: it completed, or it failed. */
+export type TerminalReportEvent = Extract<ReportEvent, { type: 'job.completed' | 'job.failed' }>;
+
+/** Which report item changed: the report itself (its status) or one of its sections. */
+export type ReportItemKind = 'report' | 'section';
+
 export interface ItemChange {
-  entity: string;
+  kind: ReportItemKind;
   newImage: Record<string, unknown>;
   oldImage?: Record<string, unknown>;
 }
@@ -49,9 +55,7 @@ function statusEvent(change: ItemChange): ReportEvent | undefined {
 
 /** A section write (new or an updated partial) or a terminal status change becomes one event. */
 export function reportEventFor(change: ItemChange): ReportEvent | undefined {
-  if (change.entity === 'ReportSection') return sectionEvent(change.newImage);
-  if (change.entity === 'Report') return statusEvent(change);
-  return undefined;
+  return change.kind === 'section' ? sectionEvent(change.newImage) : statusEvent(change);
 }
 
 /**

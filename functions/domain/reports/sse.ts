@@ -3,6 +3,7 @@
  * poll pacing, when the stream ends, and the terminal event read from a report's status. The I/O loop is
  * functions/reports/report-event-stream.ts.
  */
+import type { TerminalReportEvent } from './report-events.ts';
 import type { ReportStatus } from './report-types.ts';
 
 export interface SseEvent {
@@ -65,13 +66,13 @@ export function nextPollInterval(currentMs: number, sawEvents: boolean, { minMs,
   return Math.min(maxMs, Math.max(minMs, Math.round(currentMs * pollBackoffFactor)));
 }
 
-export type TerminalEvent =
-  | { type: 'job.completed'; data: { reportId: string } }
-  | { type: 'job.failed'; data: { reportId: string; errorMessage: string } };
+export type TerminalEvent = TerminalReportEvent;
+
+const terminalEventTypes: ReadonlySet<string> = new Set<TerminalEvent['type']>(['job.completed', 'job.failed']);
 
 /** The stream closes right after either of these: the job is over. */
 export function endsStream(eventType: string): eventType is TerminalEvent['type'] {
-  return eventType === 'job.completed' || eventType === 'job.failed';
+  return terminalEventTypes.has(eventType);
 }
 
 export const streamTimeoutEvent = (reportId: string): TerminalEvent => ({

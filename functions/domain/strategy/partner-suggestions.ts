@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defaultNamespace, namespaceSchema } from '../knowledge/document.ts';
 
-/** One element of the partner-suggestions array (DESIGN §2). */
+/** One element of the partner-suggestions array the client receives. */
 export const partnerSuggestionSchema = z.object({
   partnerType: z.string().min(1).describe('The kind of partner that can help win this prospect'),
   partnerName: z.string().min(1).optional().describe("A named partner from the organisation's roster, if one fits"),

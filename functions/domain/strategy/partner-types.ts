@@ -3,7 +3,7 @@ import { defaultNamespace, namespaceSchema } from '../knowledge/document.ts';
 import type { IcpResult } from './icp.ts';
 import type { IppResult } from './ipp.ts';
 
-/** PartnerTypeResult (DESIGN §2): recommendations grounded in the knowledge base, best first. */
+/** PartnerTypeResult: recommendations grounded in the knowledge base, best first. */
 export const partnerTypeRecommendationSchema = z.object({
   partnerType: z.string().min(1).describe('The kind of partner, e.g. "Systems integrator"'),
   score: z.number().int().min(0).max(100).describe('Fit for this company, 0-100'),

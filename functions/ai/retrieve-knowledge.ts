@@ -2,14 +2,14 @@
  * The one place where retrieval meets storage and the embedding model; the AI routes and Nelson call it,
  * then hand the result to formatKnowledgeForPrompt.
  */
-import { embedQuery } from '../../ai/embeddings.ts';
-import { modelId } from '../../ai/models.ts';
-import { loadKnowledgeChunks } from '../../stores/knowledge-store.ts';
-import { namespaceSchema } from './document.ts';
-import { defaultRetrievalLimit, type RetrievedChunk, rankChunks } from './retrieval.ts';
+import { namespaceSchema } from '../domain/knowledge/document.ts';
+import { defaultRetrievalLimit, type RetrievedChunk, rankChunks } from '../domain/knowledge/retrieval.ts';
+import { loadKnowledgeChunks } from '../stores/knowledge-store.ts';
+import { embedQuery } from './embeddings.ts';
+import { modelId } from './models.ts';
 
-export { formatKnowledgeForPrompt } from './knowledge-prompt.ts';
-export type { RetrievedChunk } from './retrieval.ts';
+export { formatKnowledgeForPrompt } from '../domain/knowledge/knowledge-prompt.ts';
+export type { RetrievedChunk } from '../domain/knowledge/retrieval.ts';
 
 const maxLimit = 50;
 

@@ -1,4 +1,4 @@
-import { reportQueue, reportWorkerTimeoutSeconds } from '../../../lib/definitions/queues.ts';
+import { reportQueue, reportWorkerTimeoutSeconds } from '../../lib/definitions/queues.ts';
 
 /**
  * How long SQS may still deliver a report job: every receive, each up to the visibility timeout, plus one
@@ -24,3 +24,6 @@ export const lostJobMessage = 'The report job was lost: its worker stopped durin
 export function isLostJob(report: { status: string; createdAt: string }, now: Date): boolean {
   return report.status === 'running' && now.getTime() - Date.parse(report.createdAt) > reportJobLifetimeSeconds * 1000;
 }
+
+/** On this delivery a failing job is settled as failed, because SQS moves the message to the DLQ after it. */
+export const isLastDelivery = (receiveCount: number): boolean => receiveCount >= reportQueue.maxReceiveCount;
