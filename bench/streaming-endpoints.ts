@@ -81,7 +81,7 @@ export async function measureStreamingEndpoints(bench: EndpointBench): Promise<E
   const [{ getStrategy }, { listAllPartners }, knowledge, roster, { createChatTools }] = await Promise.all([
     import('../functions/stores/strategy-store.ts'),
     import('../functions/stores/partner-store.ts'),
-    import('../functions/domain/knowledge/retrieve-knowledge.ts'),
+    import('../functions/ai/retrieve-knowledge.ts'),
     import('../functions/domain/partners/roster.ts'),
     import('../functions/ai/chat-tools.ts'),
   ]);

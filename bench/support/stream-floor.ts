@@ -12,8 +12,8 @@ import {
   toTextStream,
   toUIMessageStream,
   type UIMessage,
-  type UIMessageChunk,
 } from 'ai';
+import { afterFirstModelOutput } from '../../functions/ai/chat-first-output.ts';
 import { chatSystemPrompt } from '../../functions/domain/chat/system-prompt.ts';
 import { type IcpResult, icpPrompt, icpResultSchema, icpSystemPrompt } from '../../functions/domain/strategy/icp.ts';
 import { type IppResult, ippPrompt, ippResultSchema, ippSystemPrompt } from '../../functions/domain/strategy/ipp.ts';
@@ -137,7 +137,11 @@ export async function startStreamFloor(options: {
         tools,
         stopWhen: stepCountIs(chatMaxSteps),
       });
-      const chunks = await afterFirstModelOutput(toUIMessageStream({ stream: result.stream, tools }));
+      // The API's own first-output wait, so the floor's first body byte marks the same event as the API's.
+      const chunks = await afterFirstModelOutput(
+        toUIMessageStream({ stream: result.stream, tools }),
+        new AbortController().signal,
+      );
       await pipeUIMessageStreamToResponse({ response, stream: chunks });
     },
   };
@@ -188,33 +192,5 @@ function jsonArrayText<Element>(): TransformStream<Element, string> {
     flush(controller) {
       controller.enqueue(written === 0 ? '[]' : ']');
     },
-  });
-}
-
-const preambleChunks = new Set<UIMessageChunk['type']>(['start', 'start-step', 'message-metadata']);
-
-/**
- * Holds the preamble parts (start, start-step) until the model's first output, as the API's chat route does,
- * so the floor's first body byte marks the same event as the API's. Error handling is left out.
- */
-async function afterFirstModelOutput(chunks: ReadableStream<UIMessageChunk>): Promise<ReadableStream<UIMessageChunk>> {
-  const reader = chunks.getReader();
-  const held: UIMessageChunk[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    held.push(value);
-    if (!preambleChunks.has(value.type)) break;
-  }
-  return new ReadableStream<UIMessageChunk>({
-    start(controller) {
-      for (const chunk of held) controller.enqueue(chunk);
-    },
-    async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    cancel: (reason) => reader.cancel(reason),
   });
 }

@@ -1,16 +1,14 @@
 import {
-  APICallError,
   convertToModelMessages,
   JsonToSseTransformStream,
-  RetryError,
   stepCountIs,
   streamText,
   type TextStreamPart,
   type ToolSet,
   toUIMessageStream,
   UI_MESSAGE_STREAM_HEADERS,
-  type UIMessageChunk,
 } from 'ai';
+import { afterFirstModelOutput, chatErrorText } from '../../ai/chat-first-output.ts';
 import { type ChatTools, createChatTools } from '../../ai/chat-tools.ts';
 import { languageModel, modelId } from '../../ai/models.ts';
 import { chatStepMaxOutputTokens } from '../../domain/ai-limits.ts';
@@ -34,15 +32,6 @@ const chatStreamHeaders = {
   'x-content-type-options': 'nosniff',
 };
 
-/** What the client sees for a stream error: never the provider's message, which can carry internals. */
-function chatErrorText(error: unknown): string {
-  const cause = RetryError.isInstance(error) ? error.lastError : error;
-  if (APICallError.isInstance(cause) && cause.statusCode === 429) {
-    return 'Nelson is very busy right now. Please try again in a moment.';
-  }
-  return 'Nelson could not finish this answer because the AI model failed. Please try again.';
-}
-
 /** `createdAt` when the answer starts; the model, finish reason and token usage when it ends. */
 function chatMessageMetadata(model: string) {
   return ({ part }: { part: TextStreamPart<ToolSet> }): ChatMessage['metadata'] => {
@@ -53,65 +42,6 @@ function chatMessageMetadata(model: string) {
     }
     return undefined;
   };
-}
-
-/** Chunks the UI stream sends before the model has produced anything. */
-const preambleChunks = new Set<UIMessageChunk['type']>(['start', 'start-step', 'message-metadata']);
-
-/**
- * Holds the stream back until the model produces its first text, reasoning or tool call. An error before
- * that is a model failure with nothing delivered: it becomes 503 `model_unavailable` (and the caller
- * refunds the unit). Any later error travels in the stream as an error part that useChat shows.
- *
- * Most model failures arrive as error parts, but a connection to the model that breaks mid-answer errors the
- * stream itself (undici's "terminated"); that is the same failure and gets the same treatment, instead of a
- * 500 before the first output or an aborted response after it.
- */
-async function afterFirstModelOutput(
-  chunks: ReadableStream<UIMessageChunk>,
-  abortSignal: AbortSignal,
-): Promise<ReadableStream<UIMessageChunk>> {
-  const reader = chunks.getReader();
-  const held: UIMessageChunk[] = [];
-  const modelUnavailable = () =>
-    new ApiError('model_unavailable', 'The AI model is unavailable right now. Try again shortly.');
-  for (;;) {
-    let next: ReadableStreamReadResult<UIMessageChunk>;
-    try {
-      next = await reader.read();
-    } catch (error) {
-      if (abortSignal.aborted) throw error;
-      logger.warn('Chat model failed before its first output', { error: safeErrorSummary(error) });
-      throw modelUnavailable();
-    }
-    const { done, value } = next;
-    if (done) break;
-    if (value.type === 'error') {
-      await reader.cancel().catch(() => {});
-      throw modelUnavailable();
-    }
-    held.push(value);
-    if (!preambleChunks.has(value.type)) break;
-  }
-  return new ReadableStream<UIMessageChunk>({
-    start(controller) {
-      for (const chunk of held) controller.enqueue(chunk);
-    },
-    async pull(controller) {
-      let next: ReadableStreamReadResult<UIMessageChunk>;
-      try {
-        next = await reader.read();
-      } catch (error) {
-        if (!abortSignal.aborted) logger.error('Chat model stream failed', { error: safeErrorSummary(error) });
-        controller.enqueue({ type: 'error', errorText: chatErrorText(error) });
-        controller.close();
-        return;
-      }
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    cancel: (reason) => reader.cancel(reason),
-  });
 }
 
 async function answerStream(
