@@ -79,12 +79,8 @@ export function countsTable(
       ],
     ],
     notes: [
-      'Counted per operation on the local stack (startLocalStack with DynamoDB Local in memory, the SQS stand-in, ' +
-        'both pollers and the local Bedrock endpoint answering instantly; handler logs at ERROR), one tenant ' +
-        `with ${benchPartners.length} partners, no knowledge documents. Invocations are metered by wrapping the three ` +
-        'handlers (support/lambda-meter.ts); each runs in an AsyncLocalStorage scope that tags its DynamoDB calls ' +
-        '(SDK middleware on the handlers’ shared client, support/dynamo-capacity.ts). Untimed warm-up first ' +
-        '(5 ICP misses, 1 hit, 1 report) after 600 direct DynamoDB Local calls.',
+      `Local stack, one tenant with ${benchPartners.length} partners, untimed warm-up first; how invocations, ` +
+        'DynamoDB calls, SQS requests, stream records, bytes and handler time are counted: bench/README.md, Cost model.',
       'ICP misses use unique companies; the first request uses a freshly issued key, so it also reads the API key ' +
         'and the organisation (credentials are then remembered for 30 s per warm function); the warm rows run ' +
         'right after a request that refreshed them. ICP hits request the same companies again (x-cache: hit checked).',
@@ -94,19 +90,10 @@ export function countsTable(
         `local model so each answer streams over ${settings.sectionModelSeconds} s (BENCH_COST_SECTION_MODEL_S): ` +
         'the worker then writes partial sections (at most every 500 ms), each becoming a stream record, a projector ' +
         'write and an SSE event, and the SSE loop polls at its minimum while events flow. The dollar figures use it.',
-      'Stream records projected: records delivered to the projector after the event filter (report and section ' +
-        'writes); every other write also makes a stream record, filtered out at no cost. Projector invocations are ' +
-        'the local stream poller’s batches (it polls every 100 ms when idle; Lambda polls each shard about 4 times a ' +
-        'second, so batches on AWS are similar or larger and invocations similar or fewer).',
       'SQS: SendMessage and DeleteMessageBatch are counted at the SQS stand-in (node:http diagnostics channel). ' +
         'Receive = one ReceiveMessage per worker invocation (the event source mapping’s receive that returned the ' +
         'batch; the local poller’s empty short polls are a stand-in artefact and not counted). At low volume a batch ' +
         `holds one job; with ${reportQueue.batchSize} jobs per batch (batchSize) receive and delete are shared by 5.`,
-      'Bytes streamed: everything the HTTP function wrote to its response stream, the 8-byte-delimited prelude ' +
-        '(status and headers) included. ICP sizes are those of the offline model’s schema-valid answer.',
-      'Measured handler time: sum of the billed durations (each rounded up to 1 ms). With the instant model it is ' +
-        'the non-model time on this machine (a 512 MB Lambda has about 0.3 vCPU, so CPU-bound parts would take ' +
-        'longer there); the paced row includes the paced model time and the SSE connection waiting for it.',
       `Idle SSE: one connection to a report that never produces anything, counted for ${idle.windowMs / 1000} s ` +
         `(BENCH_COST_IDLE_SECONDS) from its first poll; steady state = the second half of the window. Connecting ` +
         `cost ${idle.connect.reads} reads (${units(idle.connect.rru)} RRU: API key, organisation, report); the ` +

@@ -115,22 +115,10 @@ export function deliveryTable(
       ];
     }),
     notes: [
-      'startLocalStack() in this process: DynamoDB Local (in memory), the local stream poller driving the real stream ' +
-        'projector, and the real SSE endpoint (GET /api/ai/strategy/executive-summary/stream) behind the Function URL ' +
-        `shim. DynamoDB Local was first warmed with ${dynamoWarmUp.operations} direct calls ` +
-        `(${(dynamoWarmUp.ms / 1000).toFixed(1)} s).`,
-      'Client: raw node:http reader of the SSE body on a worker thread (own event loop), one connection per row, ' +
-        'opened before the first write. The benchmark writes section items with putReportSection at gaps drawn ' +
-        `uniformly from ${writeGapMs.min}–${writeGapMs.max} ms (fixed seed, same sequence in every row), so the ` +
-        'adaptive poll backs off between writes as it would between real sections; then finishReport, and the ' +
-        'stream must end with job.completed. Every section event must arrive exactly once, in order.',
-      'Latency = putReportSection resolved → the chunk completing the event read by the client. Columns 5–7 are ' +
-        'medians of its three consecutive parts, from an SDK middleware on the handlers’ DynamoDB client: until the ' +
-        "projector's event-log Put starts (the local stream poller sleeps 100 ms when idle, then GetRecords; on AWS " +
-        'this is the DynamoDB Streams event source mapping instead: Lambda polls each shard about 4 times a second, ' +
-        'no batching window is configured, plus the invocation), the Put, ' +
-        'then the wait for the next SSE poll (the interval grows ×1.5 from min to max while the log is quiet and ' +
-        'resets to min after an event) plus the Query and the send.',
+      `DynamoDB Local warmed with ${dynamoWarmUp.operations} direct calls (${(dynamoWarmUp.ms / 1000).toFixed(1)} s); ` +
+        `section writes at gaps of ${writeGapMs.min}–${writeGapMs.max} ms (fixed seed). Latency = ` +
+        'putReportSection resolved → event at the client; columns 5–7 are the medians of its three parts. Stack, ' +
+        'client, checks and what each part covers: bench/README.md, Report pipeline.',
       `Section writes themselves (PutItem) took ${wholeMs(median(rows.flatMap((row) => row.writeCall)))} median.`,
     ],
     headlines: defaultRow

@@ -130,20 +130,11 @@ export function idleTable(idle: IdleResult, defaults: Bench['defaults']): BenchT
       ),
     ],
     notes: [
-      `One SSE connection to a running report that never produces anything, counted for ${idle.windowMs / 1000} s ` +
-        '(BENCH_SSE_IDLE_SECONDS) from its first poll, while the delivery rows ran (only calls on this report’s ' +
-        'partition count), by an SDK middleware on the handlers’ DynamoDB client. The first-window figure includes ' +
-        `the back-off ramp after connecting (${defaults.minMs} ms ×1.5 per empty poll up to ${defaults.maxMs} ms); ` +
-        'the second half of the window is the steady state. Once per connection (not counted): API-key auth ' +
-        '(cached 30 s per warm function) and the route’s report read; the stream ends after SSE_TIMEOUT_MS ' +
-        '(300 s) and EventSource reconnects, paying those again.',
-      'RRU by the read rules: an eventually consistent Query of ≤ 4 KB = 0.5 RRU (the empty event-log page here), a ' +
-        'strongly consistent GetItem of ≤ 4 KB = 1 RRU (the report item). DynamoDB Local returns ConsumedCapacity ' +
-        '(requested with ReturnConsumedCapacity: TOTAL) but reports 0 units for a Query that returns no items, ' +
-        'so its figure counts only the GetItems; DynamoDB rounds every read up to at least one 4 KB unit.',
-      `Price: DynamoDB on-demand, us-east-1 list price, $${usdPerMillionRru} per million read request units ` +
-        '(the price since the November 2024 on-demand reduction); not checked live from this machine (no network) — ' +
-        'check https://aws.amazon.com/dynamodb/pricing/on-demand/. Lambda duration of the open connection is not included.',
+      `One connection to a report that never produces anything, counted for ${idle.windowMs / 1000} s ` +
+        '(BENCH_SSE_IDLE_SECONDS) from its first poll while the delivery rows ran. The first window includes the ' +
+        `back-off ramp (${defaults.minMs} ms ×1.5 per empty poll up to ${defaults.maxMs} ms); its second half is the ` +
+        `steady state. RRU by the read rules, at $${usdPerMillionRru} per million RRU (us-east-1 on-demand list ` +
+        'price, not checked live). What is and is not counted: bench/README.md, Report pipeline.',
     ],
   };
 }
