@@ -1,0 +1,54 @@
+/** The cost model's prices, operations and assumptions, and the settings a run reads from BENCH_*. */
+import { integerFromEnv, runCount } from '../support/runs.ts';
+
+/** us-east-1 list prices, November 2026 — check the live pricing pages. */
+export const prices = {
+  label: 'us-east-1 list prices, November 2026 — check the live pricing pages',
+  /** Lambda on Arm (the functions are ARM_64), first pricing tier. */
+  lambdaPerGbSecond: 0.0000133334,
+  lambdaPerRequest: 0.2 / 1e6,
+  /** Lambda response streaming: bytes beyond the first 6 MB of each response. The rate is to be checked. */
+  streamedPerGb: 0.008,
+  streamedFreeBytesPerResponse: 6 * 1024 * 1024,
+  /** DynamoDB on-demand. */
+  perWru: 0.625 / 1e6,
+  perRru: 0.125 / 1e6,
+  /** SQS standard queue, per request (each 64 KB chunk of a payload; report jobs are < 1 KB). */
+  perSqsRequest: 0.4 / 1e6,
+  // DynamoDB Streams: GetRecords calls made by Lambda event source mappings are free.
+} as const;
+
+export const reportType = 'executive-summary';
+export const operations = {
+  icpCold: 'ICP miss, first request (cold credentials)',
+  icpMiss: 'ICP miss (warm credentials)',
+  icpHit: 'ICP hit',
+  reportInstant: 'Report, instant model',
+  reportPaced: 'Report, sections streamed over the assumed time',
+  sseIdle: 'Idle SSE connection',
+} as const;
+
+export interface Settings {
+  icpRuns: number;
+  /** Assumed model time of one ICP generation (the HTTP function streams it). */
+  icpModelSeconds: number;
+  /** Assumed model time of one report section (the worker runs `concurrency` at a time). */
+  sectionModelSeconds: number;
+  idleSeconds: number;
+}
+
+export function readSettings(): Settings {
+  return {
+    icpRuns: runCount(20),
+    icpModelSeconds: secondsFromEnv('BENCH_COST_ICP_MODEL_S', 10),
+    sectionModelSeconds: secondsFromEnv('BENCH_COST_SECTION_MODEL_S', 8),
+    idleSeconds: integerFromEnv('BENCH_COST_IDLE_SECONDS', 30),
+  };
+}
+
+function secondsFromEnv(name: string, defaultValue: number): number {
+  const raw = process.env[name] ?? String(defaultValue);
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of seconds ≥ 0, got "${raw}"`);
+  return value;
+}

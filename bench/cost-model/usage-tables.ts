@@ -1,0 +1,175 @@
+/** What each operation used: Lambda invocations, DynamoDB calls and units, SQS requests, bytes streamed. */
+
+import type { FunctionName } from '../../lib/definitions/functions.ts';
+import { reportQueue } from '../../lib/definitions/queues.ts';
+import type { BenchTable } from '../support/table.ts';
+import { benchPartners } from '../support/tenant-data.ts';
+import type { Figures, IdleFigures } from './figures.ts';
+import { functionNames } from './figures.ts';
+import { bytes, count, ms, units } from './format.ts';
+import type { Bench, ReportRun } from './operations.ts';
+import { type CapacityCall, entityOf, requestUnits } from './request-units.ts';
+import { operations, reportType, type Settings } from './settings.ts';
+
+export function countsTable(
+  settings: Settings,
+  figures: Record<'icpCold' | 'icpMiss' | 'icpHit' | 'reportInstant' | 'reportPaced', Figures>,
+  idle: IdleFigures,
+  runs: { instant: ReportRun; paced: ReportRun },
+  sections: number,
+): BenchTable {
+  const row = (label: string, f: Figures, time: string) => [
+    label,
+    `${count(f.invocations.httpApi)} / ${count(f.invocations.reportWorker)} / ${count(f.invocations.streamProjector)}`,
+    count(f.projectedRecords),
+    `${count(f.reads)} / ${count(f.writes)}`,
+    units(f.rru),
+    units(f.wru),
+    `${count(f.sqs.send)} / ${count(f.sqs.receive)} / ${count(f.sqs.delete)}`,
+    bytes(f.streamedBytes),
+    time,
+  ];
+  const reportTime = (f: Figures) =>
+    `worker ${ms(f.billedMs.reportWorker)}, projector ${ms(f.billedMs.streamProjector)}, HTTP ${ms(f.billedMs.httpApi)}`;
+  return {
+    title: 'Cost model: measured counts per operation (local stack, DynamoDB Local, SQS stand-in)',
+    columns: [
+      { header: 'Operation' },
+      { header: 'Lambda invocations (HTTP / worker / projector)', align: 'right' },
+      { header: 'Stream records projected', align: 'right' },
+      { header: 'DynamoDB calls (reads / writes)', align: 'right' },
+      { header: 'RRU', align: 'right' },
+      { header: 'WRU', align: 'right' },
+      { header: 'SQS requests (send / receive / delete)', align: 'right' },
+      { header: 'Bytes streamed', align: 'right' },
+      { header: 'Measured handler time' },
+    ],
+    rows: [
+      row(operations.icpCold, figures.icpCold, `HTTP ${ms(figures.icpCold.billedMs.httpApi)} (instant model)`),
+      row(
+        `${operations.icpMiss}, mean of ${settings.icpRuns}`,
+        figures.icpMiss,
+        `HTTP ${ms(figures.icpMiss.billedMs.httpApi)} (instant model)`,
+      ),
+      row(
+        `${operations.icpHit}, mean of ${settings.icpRuns}`,
+        figures.icpHit,
+        `HTTP ${ms(figures.icpHit.billedMs.httpApi)}`,
+      ),
+      row(
+        `${reportType} report (${runs.instant.events} SSE events), instant model`,
+        figures.reportInstant,
+        reportTime(figures.reportInstant),
+      ),
+      row(
+        `${reportType} report (${runs.paced.events} SSE events), each section streamed over ${settings.sectionModelSeconds} s`,
+        figures.reportPaced,
+        reportTime(figures.reportPaced),
+      ),
+      [
+        `${operations.sseIdle}, per minute (steady state)`,
+        `${count(60_000 / Number(process.env.SSE_TIMEOUT_MS))} / 0 / 0`,
+        '0',
+        `${count(idle.perMinute.queries + idle.perMinute.gets)} / 0`,
+        units(idle.perMinute.rru),
+        '0',
+        '0 / 0 / 0',
+        bytes(idle.perMinute.bytes),
+        'the connection’s whole life',
+      ],
+    ],
+    notes: [
+      `Local stack, one tenant with ${benchPartners.length} partners, untimed warm-up first; how invocations, ` +
+        'DynamoDB calls, SQS requests, stream records, bytes and handler time are counted: bench/README.md, Cost model.',
+      'ICP misses use unique companies; the first request uses a freshly issued key, so it also reads the API key ' +
+        'and the organisation (credentials are then remembered for 30 s per warm function); the warm rows run ' +
+        'right after a request that refreshed them. ICP hits request the same companies again (x-cache: hit checked).',
+      `Reports: ${reportType} (${sections} sections, REPORT_SECTION_CONCURRENCY ` +
+        `${process.env.REPORT_SECTION_CONCURRENCY}), POST generate → SQS → worker → DynamoDB stream → projector → ` +
+        'event log → one SSE client connected right after the 202, until job.completed. The paced row slows the ' +
+        `local model so each answer streams over ${settings.sectionModelSeconds} s (BENCH_COST_SECTION_MODEL_S): ` +
+        'the worker then writes partial sections (at most every 500 ms), each becoming a stream record, a projector ' +
+        'write and an SSE event, and the SSE loop polls at its minimum while events flow. The dollar figures use it.',
+      'SQS: SendMessage and DeleteMessageBatch are counted at the SQS stand-in (node:http diagnostics channel). ' +
+        'Receive = one ReceiveMessage per worker invocation (the event source mapping’s receive that returned the ' +
+        'batch; the local poller’s empty short polls are a stand-in artefact and not counted). At low volume a batch ' +
+        `holds one job; with ${reportQueue.batchSize} jobs per batch (batchSize) receive and delete are shared by 5.`,
+      `Idle SSE: one connection to a report that never produces anything, counted for ${idle.windowMs / 1000} s ` +
+        `(BENCH_COST_IDLE_SECONDS) from its first poll; steady state = the second half of the window. Connecting ` +
+        `cost ${idle.connect.reads} reads (${units(idle.connect.rru)} RRU: API key, organisation, report); the ` +
+        `window had ${idle.window.queries} event-log Queries and ${idle.window.gets} status GetItems ` +
+        `(${units(idle.window.rru)} RRU) and ${bytes(idle.bytes)} bytes.`,
+    ],
+  };
+}
+
+export function dynamoTable(bench: Bench, settings: Settings): BenchTable {
+  const shown: Array<[operation: string, per: number, label: string]> = [
+    [operations.icpCold, 1, 'ICP miss, cold credentials'],
+    [operations.icpMiss, settings.icpRuns, 'ICP miss'],
+    [operations.icpHit, settings.icpRuns, 'ICP hit'],
+    [operations.reportPaced, 1, 'Report (paced)'],
+    [operations.sseIdle, 1, `Idle SSE (${settings.idleSeconds} s)`],
+  ];
+  const rows: string[][] = [];
+  for (const [operation, per, label] of shown) {
+    const groups = new Map<
+      string,
+      { functionName: FunctionName; command: string; entity: string; calls: CapacityCall[] }
+    >();
+    for (const call of bench.calls.filter((entry) => entry.tag.operation === operation)) {
+      const entity = entityOf(call.input);
+      const key = `${call.tag.functionName}|${call.command}|${entity}`;
+      const group = groups.get(key) ?? {
+        functionName: call.tag.functionName,
+        command: call.command,
+        entity,
+        calls: [],
+      };
+      group.calls.push(call);
+      groups.set(key, group);
+    }
+    const order = (name: FunctionName) => functionNames.indexOf(name);
+    for (const group of [...groups.values()].sort(
+      (a, b) => order(a.functionName) - order(b.functionName) || (a.calls[0]?.start ?? 0) - (b.calls[0]?.start ?? 0),
+    )) {
+      const computed = group.calls.map(requestUnits);
+      const methods = [...new Set(computed.map((unit) => unit.method))].join(', ');
+      const consistent = group.calls.some((call) => call.input.ConsistentRead === true) ? ' (consistent)' : '';
+      rows.push([
+        label,
+        group.functionName,
+        `${group.command.replace(/Command$/, '')}${consistent}`,
+        group.entity,
+        count(group.calls.length / per),
+        units(computed.reduce((sum, unit) => sum + unit.rru, 0) / per),
+        units(computed.reduce((sum, unit) => sum + unit.wru, 0) / per),
+        methods,
+      ]);
+    }
+  }
+  return {
+    title: 'Cost model: DynamoDB calls by function, command and item type (per operation)',
+    columns: [
+      { header: 'Operation' },
+      { header: 'Function' },
+      { header: 'Command' },
+      { header: 'Item type (single table) / index' },
+      { header: 'Calls', align: 'right' },
+      { header: 'RRU', align: 'right' },
+      { header: 'WRU', align: 'right' },
+      { header: 'Units from' },
+    ],
+    rows,
+    notes: [
+      'Every call of the handlers’ shared document client asks for ReturnConsumedCapacity: INDEXES. "DynamoDB Local" = ' +
+        'the CapacityUnits it returned (table + gsi1; it follows the AWS size rules for single-item reads and writes: ' +
+        '4 KB read units, 0.5 for eventually consistent, 1 KB write units, the larger of the old and new item). ' +
+        '"rule: empty page" = a Query that returned nothing, for which DynamoDB Local reports 0 but DynamoDB charges ' +
+        'one read unit (0.5 RRU eventually consistent). "rule: transaction" = TransactWriteItems computed from the item ' +
+        'sizes at 2 WRU per 1 KB per item plus the gsi1 write at the standard rate (DynamoDB Local reports twice that: ' +
+        '4 per KB). Means per request for the ICP rows; the idle row covers its whole connection (connect, the measured ' +
+        'window and the last poll before the close was noticed).',
+    ],
+  };
+}

@@ -1,0 +1,118 @@
+/** Phase 2, measured: L (one section's model call) and reports run end to end at a given section concurrency. */
+import { randomUUID } from 'node:crypto';
+import type { ReportType } from '../../functions/domain/reports/report-types.ts';
+import { entityNames } from '../../lib/definitions/table.ts';
+import type { DynamoCall } from '../support/dynamo-calls.ts';
+import { followReportToEnd, startReport } from '../support/report-stream.ts';
+import { type Bench, itemOf, keyOf, reportPartition, setEnvironment, valuesOf } from './pipeline-bench.ts';
+
+export interface ModelLatency {
+  samples: number[];
+}
+
+/** L: one section's model call as the worker makes it (same model, prompts, schema), without the writes. */
+export async function measureModelLatency(bench: Bench): Promise<ModelLatency> {
+  const { streamText, Output, languageModel, reportSystemPrompt, sectionPrompt, summarisePartners } = bench.stores;
+  const context = {
+    reportType: 'quarterly-review',
+    orgName: 'Bench',
+    domain: 'bench.example',
+    partners: summarisePartners([]),
+    icp: undefined,
+    ipp: undefined,
+    knowledge: '',
+  };
+  const samples: number[] = [];
+  for (const plan of bench.stores.sectionPlans['quarterly-review']) {
+    const started = performance.now();
+    const result = streamText({
+      model: languageModel('reports'),
+      system: reportSystemPrompt,
+      prompt: sectionPrompt(context, plan),
+      output: Output.object({ schema: bench.stores.sectionPayloadSchema }),
+      maxRetries: 0,
+    });
+    for await (const _partial of result.partialOutputStream) {
+      // drained, like generateSection does
+    }
+    await result.output;
+    samples.push(performance.now() - started);
+  }
+  return { samples };
+}
+
+export interface ReportRun {
+  reportType: ReportType;
+  sections: number;
+  concurrency: number;
+  sentAt: number;
+  acceptedAt: number;
+  firstModelRequestAt: number;
+  lastSectionWrittenAt: number;
+  completedAt: number;
+  sseCompletedAt: number;
+  sectionWrites: number;
+}
+
+export async function runReport(bench: Bench, reportType: ReportType, concurrency: number): Promise<ReportRun> {
+  setEnvironment(bench, { REPORT_SECTION_CONCURRENCY: concurrency });
+  const sections = bench.stores.sectionPlans[reportType].length;
+  // Unique: finds this run's model requests (the section prompt quotes orgName) and avoids the in-flight lock.
+  const tag = randomUUID();
+  const report = await startReport(bench.http, bench.stack.baseUrl, bench.authorization, {
+    orgName: `Bench ${tag}`,
+    domain: 'bench.example',
+    reportType,
+    filterFingerprint: tag,
+  });
+  const { reportId } = report;
+  const { terminal } = await followReportToEnd(bench.sse, bench.stack.baseUrl, bench.authorization, {
+    reportId,
+    sections,
+    timeoutMs: 30_000 + 3 * sections * bench.sectionTimeoutMs,
+  });
+
+  const calls = bench.probe.calls.filter((call) => call.ok);
+  const sectionWrites = calls.filter(
+    (call) => itemOf(call.input).entity === entityNames.reportSection && itemOf(call.input).reportId === reportId,
+  );
+  const finished = calls.find(
+    (call: DynamoCall) =>
+      call.command === 'UpdateItemCommand' &&
+      keyOf(call.input).pk === reportPartition(reportId) &&
+      valuesOf(call.input)[':status'] === 'completed',
+  );
+  const modelRequests = (bench.stack.localBedrock?.requests ?? []).filter((request) =>
+    JSON.stringify(request.body).includes(tag),
+  );
+  if (!finished || sectionWrites.length === 0 || modelRequests.length !== sections) {
+    throw new Error(`Report ${reportId}: incomplete trace (${modelRequests.length} model requests)`);
+  }
+  return {
+    reportType,
+    sections,
+    concurrency,
+    sentAt: report.sentAt,
+    acceptedAt: report.acceptedAt,
+    firstModelRequestAt:
+      Math.min(...modelRequests.map((request) => Date.parse(request.receivedAt))) - performance.timeOrigin,
+    lastSectionWrittenAt: Math.max(...sectionWrites.map((call) => call.end)),
+    completedAt: finished.end,
+    sseCompletedAt: terminal.receivedAt,
+    sectionWrites: sectionWrites.length,
+  };
+}
+
+export const wallOf = (run: ReportRun) => run.completedAt - run.sentAt;
+
+export function groupRuns(runs: ReportRun[]): ReportRun[][] {
+  const groups = new Map<string, ReportRun[]>();
+  for (const run of runs) {
+    const key = `${run.reportType}/${run.concurrency}`;
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  return [...groups.values()].sort((a, b) => {
+    const [first, second] = [a[0] as ReportRun, b[0] as ReportRun];
+    return first.sections - second.sections || second.concurrency - first.concurrency;
+  });
+}

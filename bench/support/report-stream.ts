@@ -1,0 +1,95 @@
+/**
+ * A report as a client sees it: started with POST generate, followed over its SSE stream to the end, or a stream
+ * held open on a report that never produces anything. The report-pipeline and cost-model modules both measure
+ * these, so they start, follow and hold them the same way.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ReportType } from '../../functions/domain/reports/report-types.ts';
+import type { ReceivedSseEvent, SseClient } from './sse-client.ts';
+import type { WorkerClient } from './worker-client.ts';
+
+type Authorization = Record<string, string>;
+
+export const reportStreamUrl = (baseUrl: string, reportId: string) =>
+  new URL(`/api/ai/strategy/executive-summary/stream?reportId=${reportId}`, baseUrl);
+
+const sectionEventData = (data: string) => JSON.parse(data) as { sectionId?: string; status?: string };
+
+/** POST generate for a new report (the fingerprint must be unique, or it joins a running one). */
+export async function startReport(
+  http: WorkerClient,
+  baseUrl: string,
+  authorization: Authorization,
+  body: { orgName: string; domain: string; reportType: ReportType; filterFingerprint: string },
+) {
+  const response = await http.post(
+    new URL('/api/ai/strategy/executive-summary/generate', baseUrl),
+    body,
+    authorization,
+  );
+  if (response.status !== 202) throw new Error(`generate: HTTP ${response.status}: ${response.body.slice(0, 300)}`);
+  const { reportId, jobId } = JSON.parse(response.body) as { reportId: string; jobId: string | null };
+  if (!jobId) throw new Error('generate joined a running report instead of starting one');
+  return { reportId, sentAt: response.sentAt, acceptedAt: response.endAt };
+}
+
+/**
+ * Connects to the report's stream and reads it until a job.* event; the report must end in job.completed with
+ * every planned section completed on the stream.
+ */
+export async function followReportToEnd(
+  sse: SseClient,
+  baseUrl: string,
+  authorization: Authorization,
+  report: { reportId: string; sections: number; timeoutMs: number },
+): Promise<{ terminal: ReceivedSseEvent; events: readonly ReceivedSseEvent[] }> {
+  const { reportId, sections, timeoutMs } = report;
+  const connection = await sse.open(reportStreamUrl(baseUrl, reportId), authorization);
+  const terminal = await connection
+    .waitFor((event) => event.event.startsWith('job.'), timeoutMs)
+    .finally(() => connection.close());
+  if (terminal.event !== 'job.completed') throw new Error(`Report ${reportId}: ${terminal.event} ${terminal.data}`);
+  const completed = new Set(
+    connection.events
+      .filter((event) => event.event === 'section.completed' && sectionEventData(event.data).status === 'completed')
+      .map((event) => sectionEventData(event.data).sectionId),
+  );
+  if (completed.size !== sections) {
+    throw new Error(`Report ${reportId}: ${completed.size} of ${sections} sections completed on the stream`);
+  }
+  return { terminal, events: connection.events };
+}
+
+export interface IdleConnection {
+  /** Start of the counted window: the connection's first event-log Query. */
+  from: number;
+  /** Waits for the window's end, closes the connection and checks that it received nothing. */
+  finish(): Promise<void>;
+}
+
+/**
+ * Opens a stream on a running report that never produces anything and resolves once its first poll is seen
+ * (`firstQueryStart` reads the module's DynamoDB recording): the counted window starts there, not at connect.
+ */
+export async function holdIdleConnection(
+  sse: SseClient,
+  url: URL,
+  authorization: Authorization,
+  { windowMs, firstQueryStart }: { windowMs: number; firstQueryStart: () => number | undefined },
+): Promise<IdleConnection> {
+  const connection = await sse.open(url, authorization);
+  let from = firstQueryStart();
+  while (from === undefined) {
+    await sleep(10);
+    from = firstQueryStart();
+  }
+  const start = from;
+  return {
+    from: start,
+    async finish() {
+      await sleep(Math.max(0, start + windowMs - performance.now()));
+      connection.close();
+      if (connection.events.length > 0) throw new Error('The idle connection received events');
+    },
+  };
+}
