@@ -7,7 +7,10 @@ import { addStreamLease, removeExpiredStreamLeases, removeStreamLease } from '..
 import { ApiError } from './api-error.ts';
 
 export interface StreamLease {
-  /** Frees the stream's slot. Safe to call more than once; never rejects (a failed release expires instead). */
+  /**
+   * Frees the stream's slot. Idempotent, since the lease's removal is conditional (the event stream calls it once
+   * however it ends); never rejects: a failed release expires instead.
+   */
   release(): Promise<void>;
 }
 
@@ -43,18 +46,12 @@ export async function admitProgressStream(organisationId: string): Promise<Strea
       { 'retry-after': String(retryAfter) },
     );
   }
-  return { release: releaseOnce(organisationId, connectionId) };
-}
-
-function releaseOnce(organisationId: string, connectionId: string): () => Promise<void> {
-  let released: Promise<void> | undefined;
-  return () => {
-    released ??= removeStreamLease(organisationId, connectionId).catch((error: unknown) => {
+  const release = () =>
+    removeStreamLease(organisationId, connectionId).catch((error: unknown) => {
       logger.warn('Releasing a progress stream lease failed; it expires by itself', {
         error: safeErrorSummary(error),
         organisationId,
       });
     });
-    return released;
-  };
+  return { release };
 }

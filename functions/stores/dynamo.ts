@@ -39,6 +39,10 @@ export async function conditionalWrite<Output>(write: () => Promise<Output>): Pr
   }
 }
 
+/** A TransactWriteItems refused as a whole (a condition failed, or a conflicting transaction ran). */
+export const isTransactionCanceled = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'TransactionCanceledException';
+
 /** Runs a conditional write; false when its condition failed. */
 export async function writeIfConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
   return (await conditionalWrite(write)).applied;

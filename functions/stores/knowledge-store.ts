@@ -29,7 +29,7 @@ import type { KnowledgeDocument, KnowledgeDocumentMetadata } from '../domain/kno
 import type { CandidateChunk } from '../domain/knowledge/retrieval.ts';
 import { decodeVector, encodeVector } from '../domain/knowledge/vector-codec.ts';
 import { logger } from '../runtime/logger.ts';
-import { dynamo, tableName } from './dynamo.ts';
+import { dynamo, isTransactionCanceled, tableName } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 import { namespaceChunksRelease } from './knowledge-namespace-store.ts';
 
@@ -181,9 +181,6 @@ export async function knowledgeDocumentExists(
 ): Promise<boolean> {
   return (await getDocumentItem(organisationId, namespace, documentId)) !== undefined;
 }
-
-const isTransactionCanceled = (error: unknown) =>
-  error instanceof Error && error.name === 'TransactionCanceledException';
 
 /** Every chunk of the namespace whose document is visible, with decoded embeddings. */
 export async function loadKnowledgeChunks(organisationId: string, namespace: string): Promise<StoredChunk[]> {

@@ -9,7 +9,7 @@ import {
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { PartnerFilters } from '../domain/partners/partner.ts';
 import type { ReportStatus, ReportType, SectionPayload } from '../domain/reports/report-types.ts';
-import { dynamo, queryIndexPartition, tableName, writeIfConditionHolds } from './dynamo.ts';
+import { dynamo, isTransactionCanceled, queryIndexPartition, tableName, writeIfConditionHolds } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 
 export interface Report {
@@ -111,7 +111,7 @@ async function tryCreateReport(
     );
     return { created: true };
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
+    if (!isTransactionCanceled(error)) throw error;
     const running = await getReportLock(report);
     // Released or expired since the refusal: not a running job.
     if (!running || running.expiresAt < Math.floor(Date.now() / 1000)) return undefined;
