@@ -187,15 +187,14 @@ class ChunkUnderway {
     const last = this.parts.at(-1);
     if (!last) return block.text.length;
     const mixed = this.mixed || !samePath(last.headingPath, block.headingPath);
-    const added = 2 + headingLinesLength(last.headingPath, block.headingPath) + block.text.length;
-    return this.bodyChars + added + (mixed ? this.leadingHeadingChars : 0);
+    return this.bodyChars + appendedChars(last, block) + (mixed ? this.leadingHeadingChars : 0);
   }
 
   add(block: Block): void {
     const last = this.parts.at(-1);
     if (last) {
       this.mixed ||= !samePath(last.headingPath, block.headingPath);
-      this.bodyChars += 2 + headingLinesLength(last.headingPath, block.headingPath) + block.text.length;
+      this.bodyChars += appendedChars(last, block);
     } else {
       this.bodyChars = block.text.length;
       this.leadingHeadingChars = headingLinesLength([], block.headingPath);
@@ -204,6 +203,10 @@ class ChunkUnderway {
     this.parts.push(block);
   }
 }
+
+/** What appending `block` after `last` adds: the paragraph break, the heading lines between them, its text. */
+const appendedChars = (last: Block, block: Block) =>
+  2 + headingLinesLength(last.headingPath, block.headingPath) + block.text.length;
 
 function packBlocks(blocks: Block[], options: ChunkingOptions): Block[] {
   const chunks: Block[] = [];
