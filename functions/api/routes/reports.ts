@@ -4,6 +4,7 @@ import { readReport } from '../../reports/read-report.ts';
 import { startReport } from '../../reports/start-report.ts';
 import { listReportSections, listReports, type Report } from '../../stores/report-store.ts';
 import { notFound } from '../api-error.ts';
+import { idempotent } from '../idempotency.ts';
 import { admitAiRequest } from '../quota-gate.ts';
 import { jsonResponse } from '../responses.ts';
 import type { Route, RouteContext } from '../router.ts';
@@ -45,7 +46,7 @@ async function getReportWithSections({ caller, params }: RouteContext) {
 }
 
 export const reportRoutes: Route[] = [
-  { method: 'POST', pattern: '/api/ai/strategy/executive-summary/generate', handle: generateReport },
+  { method: 'POST', pattern: '/api/ai/strategy/executive-summary/generate', handle: idempotent(generateReport) },
   { method: 'GET', pattern: '/api/reports', handle: listOwnReports },
   { method: 'GET', pattern: '/api/reports/:reportId', handle: getReportWithSections },
 ];
