@@ -11,7 +11,10 @@ export const idempotencyKeyHeader = 'idempotency-key';
 /** Printable ASCII (space to tilde), 1-255 characters: room for a UUID or a client's own composite key. */
 export const idempotencyKeySchema = z
   .string()
-  .regex(/^[\x20-\x7e]{1,255}$/, 'An Idempotency-Key is 1 to 255 printable ASCII characters.');
+  .regex(/^[\x20-\x7e]{1,255}$/, 'An Idempotency-Key is 1 to 255 printable ASCII characters.')
+  .describe(
+    'Makes a create safe to retry: the same key and body within 24 h replay the first 2xx response; another body is 409.',
+  );
 
 /** How long a completed request's response is replayed for its key. */
 export const idempotencyReplaySeconds = 24 * 60 * 60;
