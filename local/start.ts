@@ -9,6 +9,7 @@ import path from 'node:path';
 import { repositoryRoot } from './aws-local.ts';
 import { dynamoDbLocalJarDirectory, isDynamoDbLocalInstalled } from './dynamodb-local.ts';
 import { type RunningLocalStack, startLocalStack } from './local-stack.ts';
+import { modelChunkDelayMs } from './model-pacing.ts';
 
 const inMemory = process.env.LOCAL_IN_MEMORY === '1' || process.argv.includes('--in-memory');
 // Real Bedrock only when asked: PARTNEROS_MODEL_BACKEND=bedrock (uses your AWS credentials and region).
@@ -24,10 +25,25 @@ if (!isDynamoDbLocalInstalled()) {
   process.exit(1);
 }
 
+let chunkDelayMs: number;
+try {
+  // Paced like a real model, so the playground visibly streams (LOCAL_MODEL_CHUNK_DELAY_MS=0 turns it off).
+  chunkDelayMs = modelChunkDelayMs(process.env);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+
 const started = Date.now();
 let stack: RunningLocalStack;
 try {
-  stack = await startLocalStack({ port, modelBackend, playground: true, ...(dataDirectory ? { dataDirectory } : {}) });
+  stack = await startLocalStack({
+    port,
+    modelBackend,
+    playground: true,
+    localBedrock: { latencyMs: chunkDelayMs },
+    ...(dataDirectory ? { dataDirectory } : {}),
+  });
 } catch (error) {
   console.error('The local stack could not start:', error instanceof Error ? error.message : error);
   process.exit(1);
@@ -67,7 +83,7 @@ PartnerOS AI — local stack ready in ${((Date.now() - started) / 1000).toFixed(
   Playground    ${stack.baseUrl}/ (paste the API key below)
   DynamoDB      ${stack.dynamoEndpoint} (table ${stack.tableName}, ${dataDirectory ? `data in ${path.relative(repositoryRoot, dataDirectory)}` : 'in memory'})
   SQS           ${stack.reportQueueUrl}
-  Models        ${stack.localBedrock ? `offline Bedrock-compatible endpoint ${stack.localBedrock.endpoint} (${stack.localBedrock.generatorName})` : 'Amazon Bedrock (your AWS credentials)'}`);
+  Models        ${stack.localBedrock ? `offline Bedrock-compatible endpoint ${stack.localBedrock.endpoint} (${stack.localBedrock.generatorName}, ${chunkDelayMs} ms per chunk)` : 'Amazon Bedrock (your AWS credentials)'}`);
 if (tenant) {
   console.log(`  Organisation  ${tenant.organisationName} (${tenant.organisationId})
   API key       ${tenant.apiKey}

@@ -2,6 +2,7 @@ import { reportQuotaUnits } from '../../domain/reports/report-charge.ts';
 import { generateReportRequestSchema } from '../../domain/reports/report-types.ts';
 import { startReport } from '../../reports/start-report.ts';
 import { listReportSections, listReports } from '../../stores/report-store.ts';
+import { idempotent } from '../idempotency.ts';
 import { admitAiRequest } from '../quota-gate.ts';
 import { reportOfCaller } from '../report-of-caller.ts';
 import { jsonResponse } from '../responses.ts';
@@ -34,7 +35,7 @@ async function getReportWithSections({ caller, params }: RouteContext) {
 }
 
 export const reportRoutes: Route[] = [
-  { method: 'POST', pattern: '/api/ai/strategy/executive-summary/generate', handle: generateReport },
+  { method: 'POST', pattern: '/api/ai/strategy/executive-summary/generate', handle: idempotent(generateReport) },
   { method: 'GET', pattern: '/api/reports', handle: listOwnReports },
   { method: 'GET', pattern: '/api/reports/:reportId', handle: getReportWithSections },
 ];
