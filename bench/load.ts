@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { itemKeys } from '../functions/stores/item-keys.ts';
-import type { RunningLocalStack } from '../local/local-stack.ts';
 import { mulberry32 } from '../test/fuzz/prng.ts';
 import {
   analyseDelivery,
@@ -22,13 +21,12 @@ import {
   type Write,
 } from './load/run-facts.ts';
 import {
-  defaults,
   deliveryTimeoutMs,
   inFlightSampleMs,
+  loadSettings,
   loopDelayResolutionMs,
   memorySampleMs,
   openConcurrency,
-  type Settings,
   sseHoldMs,
   streamsPerTenant,
   warmUpMs,
@@ -37,7 +35,7 @@ import {
 import { loadTables } from './load/tables.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
-import { type CpuSnapshot, cpuBetween, cpuSnapshot } from './support/cpu-usage.ts';
+import { cpuOverWindow } from './support/cpu-usage.ts';
 import { countDynamoCalls, type DynamoCounter } from './support/dynamo-calls.ts';
 import { type IcpLoadClient, startIcpLoadClient } from './support/load-client.ts';
 import {
@@ -48,8 +46,8 @@ import {
   openFileDescriptors,
   sampleMemory,
 } from './support/memory-usage.ts';
+import { reportStreamUrl } from './support/report-stream.ts';
 import { createRunningReport } from './support/running-report.ts';
-import { integerFromEnv } from './support/runs.ts';
 import { type SseLoadClient, startSseLoadClient } from './support/sse-load-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
 
@@ -70,16 +68,7 @@ async function importStores() {
 }
 
 export async function measureLoad(): Promise<BenchTable[]> {
-  const settings: Settings = {
-    seconds: integerFromEnv('BENCH_LOAD_SECONDS', defaults.seconds),
-    sseConnections: integerFromEnv('BENCH_LOAD_SSE_CONNECTIONS', defaults.sseConnections),
-    generations: integerFromEnv('BENCH_LOAD_GENERATIONS', defaults.generations),
-    reports: integerFromEnv('BENCH_LOAD_REPORTS', defaults.reports),
-    tenants: integerFromEnv('BENCH_LOAD_TENANTS', defaults.tenants),
-    firstChunkMs: integerFromEnv('BENCH_LOAD_FIRST_CHUNK_MS', defaults.firstChunkMs, 0),
-    perChunkMs: integerFromEnv('BENCH_LOAD_PER_CHUNK_MS', defaults.perChunkMs, 0),
-    baselineSeconds: integerFromEnv('BENCH_LOAD_BASELINE_SECONDS', defaults.baselineSeconds),
-  };
+  const settings = loadSettings();
   const openFiles = checkOpenFileLimit(settings.sseConnections);
   const startedAt = performance.now();
   let benchStack: BenchStack | undefined;
@@ -131,32 +120,19 @@ export async function measureLoad(): Promise<BenchTable[]> {
       { length: settings.generations },
       (_, index) => (tenants[index % tenants.length] as Tenant).headers,
     );
-    const snapshot = () =>
-      cpuSnapshot({
-        ...(jvmPid !== undefined ? { otherPid: jvmPid } : {}),
-        workerLoop: () => sseClient.eventLoopUtilization(),
-      });
-    /** One closed-loop generation phase, with CPU sampled by timers over its window. */
+    /** One closed-loop generation phase, with CPU (both client threads' loops too) sampled over its window. */
     const generate = async (label: string, clients: Array<Record<string, string>>, warmUp: number, ms: number) => {
       localBedrock.reset();
-      const cpuAt: CpuSnapshot[] = [];
-      const icpLoopAt: ReturnType<IcpLoadClient['eventLoopUtilization']>[] = [];
-      const timers = [warmUp, warmUp + ms].map((delay) =>
-        setTimeout(() => {
-          cpuAt.push(snapshot());
-          icpLoopAt.push(icpClient.eventLoopUtilization());
-        }, delay),
-      );
+      const cpu = cpuOverWindow(warmUp, ms, {
+        otherPid: jvmPid,
+        workerLoops: [() => sseClient.eventLoopUtilization(), () => icpClient.eventLoopUtilization()],
+      });
       const result = await icpClient
         .run({ url: icpUrl, clients, companyPrefix: `${runId}${label.slice(0, 1)}`, warmUpMs: warmUp, durationMs: ms })
-        .finally(() => {
-          for (const timer of timers) clearTimeout(timer);
-        });
+        .finally(() => cpu.finish());
       const row: GenerationRow = { label, clients: clients.length, result };
-      const [from, to] = cpuAt;
-      if (from && to) row.cpu = cpuBetween(from, to);
-      const [loopFrom, loopTo] = icpLoopAt;
-      if (loopFrom && loopTo) row.icpLoop = performance.eventLoopUtilization(loopTo, loopFrom).utilization;
+      const use = cpu.finish();
+      if (use) row.cpu = use;
       return row;
     };
 
@@ -178,7 +154,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const connectionTargets = Array.from({ length: settings.sseConnections }, (_, index) => {
       const report = reports[index % reports.length] as FollowedReport;
       return {
-        url: streamUrl(stack as RunningLocalStack, report.reportId),
+        url: reportStreamUrl(stack.baseUrl, report.reportId),
         reportId: report.reportId,
         ...report.tenant,
       };
@@ -364,9 +340,6 @@ function classifyCall(command: string, input: Record<string, unknown>, followed:
   }
   return command.replace(/Command$/, '');
 }
-
-const streamUrl = (stack: RunningLocalStack, reportId: string) =>
-  new URL(`/api/ai/strategy/executive-summary/stream?reportId=${reportId}`, stack.baseUrl);
 
 /** What the report worker would do while sections stream: one completed section at a time, until the window ends. */
 async function writeSections(

@@ -28,8 +28,8 @@ export interface GenerationRow {
   label: string;
   clients: number;
   result: LoadResult;
+  /** Worker loops: the SSE client's, then the ICP client's. */
   cpu?: CpuUse;
-  icpLoop?: number;
 }
 
 export interface MemoryPoint {

@@ -1,4 +1,5 @@
-/** Data a benchmark tenant is given through the public API before it is measured. */
+/** Data a benchmark tenant is given through the public API before it is measured, and the chat it is asked. */
+import { randomUUID } from 'node:crypto';
 
 /**
  * Limits far above what a run uses: the quota and rate-limit counters are still written on every AI request
@@ -30,6 +31,18 @@ export const benchKnowledgeDocument = {
       'joint reference architectures and marketplace listings shorten their sales cycle.',
   ].join('\n\n'),
 };
+
+/** A question the offline model answers with text alone, so no tool runs. */
+export const plainChatQuestion = 'Hello Nelson, how are you today?';
+
+/** A chat request of one user message, shaped as `useChat` sends it. */
+export const chatRequest = (text: string) => ({
+  messages: [{ id: randomUUID(), role: 'user', parts: [{ type: 'text', text }] }],
+});
+
+/** How a UI message stream part of this type appears in its SSE framing (JsonToSseTransformStream). */
+export const uiPart = (type: string) => `"type":"${type}"`;
+export const uiStreamEnd = 'data: [DONE]\n\n';
 
 type Headers = Record<string, string>;
 
