@@ -1,6 +1,6 @@
 /** What the operations cost: Lambda GB-seconds, then dollars per 1,000 ICPs, per report and per idle connection-hour. */
 import { functionDefinitions } from '../../lib/definitions/functions.ts';
-import { type BenchTable, headline } from '../support/table.ts';
+import { type BenchTable, figureColumns, headline } from '../support/table.ts';
 import { type ComputeLine, type Cost, type Figures, gigabytes, scaled, total } from './figures.ts';
 import { ms, units, usd } from './format.ts';
 import { prices, reportType, type Settings } from './settings.ts';
@@ -15,13 +15,10 @@ export function computeTable(
   return {
     title: 'Cost model: Lambda duration and GB-seconds (measured non-model time + assumed model time)',
     columns: [
-      { header: 'Operation' },
-      { header: 'Function (memory)' },
-      { header: 'Measured', align: 'right' },
-      { header: 'Assumed model time', align: 'right' },
-      { header: 'Billed', align: 'right' },
-      { header: 'GB-s', align: 'right' },
-      { header: 'Notes' },
+      'Operation',
+      'Function (memory)',
+      ...figureColumns('Measured', 'Assumed model time', 'Billed', 'GB-s'),
+      'Notes',
     ],
     rows: lines.map((line) => [
       line.operation,
@@ -64,13 +61,8 @@ export function dollarsTable(
   return {
     title: 'Cost model: dollars excluding model tokens (Bedrock tokens are billed separately and not included)',
     columns: [
-      { header: 'Per' },
-      { header: 'Lambda compute', align: 'right' },
-      { header: 'Lambda requests', align: 'right' },
-      { header: 'DynamoDB', align: 'right' },
-      { header: 'SQS', align: 'right' },
-      { header: 'Streamed bytes', align: 'right' },
-      { header: 'Total', align: 'right' },
+      'Per',
+      ...figureColumns('Lambda compute', 'Lambda requests', 'DynamoDB', 'SQS', 'Streamed bytes', 'Total'),
     ],
     rows: [
       row('1,000 ICPs (cache miss)', costs.icpMiss),

@@ -2,7 +2,7 @@
 
 import type { FunctionName } from '../../lib/definitions/functions.ts';
 import { reportQueue } from '../../lib/definitions/queues.ts';
-import type { BenchTable } from '../support/table.ts';
+import { type BenchTable, figureColumns } from '../support/table.ts';
 import { benchPartners } from '../support/tenant-data.ts';
 import type { Figures, IdleFigures } from './figures.ts';
 import { functionNames } from './figures.ts';
@@ -34,15 +34,17 @@ export function countsTable(
   return {
     title: 'Cost model: measured counts per operation (local stack, DynamoDB Local, SQS stand-in)',
     columns: [
-      { header: 'Operation' },
-      { header: 'Lambda invocations (HTTP / worker / projector)', align: 'right' },
-      { header: 'Stream records projected', align: 'right' },
-      { header: 'DynamoDB calls (reads / writes)', align: 'right' },
-      { header: 'RRU', align: 'right' },
-      { header: 'WRU', align: 'right' },
-      { header: 'SQS requests (send / receive / delete)', align: 'right' },
-      { header: 'Bytes streamed', align: 'right' },
-      { header: 'Measured handler time' },
+      'Operation',
+      ...figureColumns(
+        'Lambda invocations (HTTP / worker / projector)',
+        'Stream records projected',
+        'DynamoDB calls (reads / writes)',
+        'RRU',
+        'WRU',
+        'SQS requests (send / receive / delete)',
+        'Bytes streamed',
+      ),
+      'Measured handler time',
     ],
     rows: [
       row(operations.icpCold, figures.icpCold, `HTTP ${ms(figures.icpCold.billedMs.httpApi)} (instant model)`),
@@ -151,14 +153,12 @@ export function dynamoTable(bench: Bench, settings: Settings): BenchTable {
   return {
     title: 'Cost model: DynamoDB calls by function, command and item type (per operation)',
     columns: [
-      { header: 'Operation' },
-      { header: 'Function' },
-      { header: 'Command' },
-      { header: 'Item type (single table) / index' },
-      { header: 'Calls', align: 'right' },
-      { header: 'RRU', align: 'right' },
-      { header: 'WRU', align: 'right' },
-      { header: 'Units from' },
+      'Operation',
+      'Function',
+      'Command',
+      'Item type (single table) / index',
+      ...figureColumns('Calls', 'RRU', 'WRU'),
+      'Units from',
     ],
     rows,
     notes: [

@@ -6,7 +6,7 @@ import { verdict, wholeMs } from '../support/format.ts';
 import { reportStreamUrl } from '../support/report-stream.ts';
 import { createRunningReport } from '../support/running-report.ts';
 import { median, percentile } from '../support/stats.ts';
-import { type BenchTable, headline } from '../support/table.ts';
+import { type BenchTable, figureColumns, headline } from '../support/table.ts';
 import { type Bench, benchReport, itemOf, setEnvironment } from './pipeline-bench.ts';
 import { deliveryMedianTargetMs, type PollBounds, type Settings, writeGapMs, writeGapSeed } from './settings.ts';
 
@@ -91,14 +91,16 @@ export function deliveryTable(
   return {
     title: `SSE delivery latency: section write → event at the client (${settings.writes} writes per row)`,
     columns: [
-      { header: 'SSE poll bounds (min–max)' },
-      { header: 'Median', align: 'right' },
-      { header: 'p95', align: 'right' },
-      { header: 'Max', align: 'right' },
-      { header: 'Write → projector Put (stream poller)', align: 'right' },
-      { header: 'Projector Put', align: 'right' },
-      { header: 'Event item → client (SSE poll)', align: 'right' },
-      { header: 'Target' },
+      'SSE poll bounds (min–max)',
+      ...figureColumns(
+        'Median',
+        'p95',
+        'Max',
+        'Write → projector Put (stream poller)',
+        'Projector Put',
+        'Event item → client (SSE poll)',
+      ),
+      'Target',
     ],
     rows: rows.map((row) => {
       const label = `${row.bounds.minMs}–${row.bounds.maxMs} ms${row === defaultRow ? ' (cdk.json default)' : ''}`;

@@ -2,7 +2,7 @@
 import type { DynamoCall } from '../support/dynamo-calls.ts';
 import { holdIdleConnection, reportStreamUrl } from '../support/report-stream.ts';
 import { createRunningReport } from '../support/running-report.ts';
-import type { BenchTable } from '../support/table.ts';
+import { type BenchTable, figureColumns } from '../support/table.ts';
 import { type Bench, benchReport, keyOf, reportPartition, setEnvironment, valuesOf } from './pipeline-bench.ts';
 import { rruPerEventuallyConsistentRead, rruPerStronglyConsistentRead, usdPerMillionRru } from './settings.ts';
 
@@ -85,11 +85,13 @@ export function idleTable(idle: IdleResult, defaults: Bench['defaults']): BenchT
   return {
     title: `DynamoDB reads of one idle SSE connection (poll ${defaults.minMs}–${defaults.maxMs} ms, heartbeat ${defaults.heartbeatMs / 1000} s)`,
     columns: [
-      { header: 'Per connection' },
-      { header: `Measured, first ${idle.windowMs / 1000} s → per min`, align: 'right' },
-      { header: `Measured, last ${half / 1000} s → per min`, align: 'right' },
-      { header: 'Steady state from the bounds', align: 'right' },
-      { header: `Baseline: fixed ${defaults.minMs} ms poll`, align: 'right' },
+      'Per connection',
+      ...figureColumns(
+        `Measured, first ${idle.windowMs / 1000} s → per min`,
+        `Measured, last ${half / 1000} s → per min`,
+        'Steady state from the bounds',
+        `Baseline: fixed ${defaults.minMs} ms poll`,
+      ),
     ],
     rows: [
       row(

@@ -2,7 +2,7 @@
 import type { ReportType } from '../../functions/domain/reports/report-types.ts';
 import { verdict, wholeMs } from '../support/format.ts';
 import { median } from '../support/stats.ts';
-import { type BenchTable, type HeadlineRow, headline } from '../support/table.ts';
+import { type BenchTable, figureColumns, type HeadlineRow, headline } from '../support/table.ts';
 import { groupRuns, type ModelLatency, type ReportRun, wallOf } from './report-runs.ts';
 import { type Settings, wallOverLTarget } from './settings.ts';
 
@@ -57,15 +57,17 @@ export function wallTable(
   return {
     title: `Report wall time vs sequential: model latency L per section, POST generate → report completed`,
     columns: [
-      { header: 'Report' },
-      { header: 'Runs', align: 'right' },
-      { header: 'Wall median', align: 'right' },
-      { header: 'Wall range', align: 'right' },
-      { header: 'Wall / L', align: 'right' },
-      { header: 'Sequential (c = 1)', align: 'right' },
-      { header: 'Speed-up', align: 'right' },
-      { header: 'POST → job.completed on SSE (÷ L)', align: 'right' },
-      { header: 'Target' },
+      'Report',
+      ...figureColumns(
+        'Runs',
+        'Wall median',
+        'Wall range',
+        'Wall / L',
+        'Sequential (c = 1)',
+        'Speed-up',
+        'POST → job.completed on SSE (÷ L)',
+      ),
+      'Target',
     ],
     rows: [
       [
@@ -112,13 +114,15 @@ export function wallBreakdownTable(runs: ReportRun[]): BenchTable {
   return {
     title: 'Where the report wall time goes (medians per configuration)',
     columns: [
-      { header: 'Report' },
-      { header: 'POST → 202', align: 'right' },
-      { header: '202 → first model request', align: 'right' },
-      { header: 'First model request → last section written', align: 'right' },
-      { header: 'Last section → report completed', align: 'right' },
-      { header: 'Completed → job.completed at client', align: 'right' },
-      { header: 'Section writes / section', align: 'right' },
+      'Report',
+      ...figureColumns(
+        'POST → 202',
+        '202 → first model request',
+        'First model request → last section written',
+        'Last section → report completed',
+        'Completed → job.completed at client',
+        'Section writes / section',
+      ),
     ],
     rows: groupRuns(runs).map((group) => {
       const first = group[0] as ReportRun;

@@ -14,7 +14,7 @@ import {
 } from 'ai';
 import type { z } from 'zod';
 import { afterFirstModelOutput } from '../../functions/ai/chat-first-output.ts';
-import { languageModel } from '../../functions/ai/models.ts';
+import type { languageModel } from '../../functions/ai/models.ts';
 import { chatSystemPrompt } from '../../functions/domain/chat/system-prompt.ts';
 import { type IcpResult, icpPrompt, icpResultSchema, icpSystemPrompt } from '../../functions/domain/strategy/icp.ts';
 import { type IppResult, ippPrompt, ippResultSchema, ippSystemPrompt } from '../../functions/domain/strategy/ipp.ts';
@@ -63,7 +63,8 @@ const chatMaxSteps = 5;
  * validation, quota, cache or DynamoDB. Start it after the stack, whose environment names the models.
  */
 export async function startStreamFloor(): Promise<StreamFloor> {
-  const model = languageModel;
+  // Imported only now: the handlers' logger, which it loads, reads its level from the stack's environment.
+  const { languageModel: model } = await import('../../functions/ai/models.ts');
   const grounding: FloorGrounding = {};
   const needs = <Value>(value: Value | undefined, what: string): Value => {
     if (value === undefined) throw new Error(`The floor has no ${what} grounding yet`);
