@@ -38,17 +38,10 @@ import { runInChildProcess } from './support/child-process-module.ts';
 import { cpuOverWindow } from './support/cpu-usage.ts';
 import { countDynamoCalls, type DynamoCounter } from './support/dynamo-calls.ts';
 import { type IcpLoadClient, startIcpLoadClient } from './support/load-client.ts';
-import {
-  activeResources,
-  collectGarbage,
-  type MemorySample,
-  memorySample,
-  openFileDescriptors,
-  sampleMemory,
-} from './support/memory-usage.ts';
+import { collectGarbage, handlesNow, type MemorySample, memorySample, sampleMemory } from './support/memory-usage.ts';
 import { reportStreamUrl } from './support/report-stream.ts';
-import { createRunningReport } from './support/running-report.ts';
-import { type SseLoadClient, startSseLoadClient } from './support/sse-load-client.ts';
+import { createRunningReport, writeCompletedSection } from './support/running-report.ts';
+import { type SseClient, startSseClient } from './support/sse-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
 
 export const loadTest: BenchModule = {
@@ -73,7 +66,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
   const startedAt = performance.now();
   let benchStack: BenchStack | undefined;
   let counter: DynamoCounter | undefined;
-  let sse: SseLoadClient | undefined;
+  let sse: SseClient | undefined;
   let icp: IcpLoadClient | undefined;
   try {
     benchStack = await startBenchStack({
@@ -109,7 +102,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const followed = new Set(reports.map((report) => itemKeys.report(report.reportId).pk));
     counter = countDynamoCalls(stores.dynamo(), (command, input) => classifyCall(command, input, followed));
     const calls = counter;
-    sse = startSseLoadClient();
+    sse = startSseClient();
     icp = startIcpLoadClient();
     const sseClient = sse;
     const icpClient = icp;
@@ -146,8 +139,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     localBedrock.reset();
     await collectGarbage();
     const before = await memoryPoint('Before: stack idle, after baselines (GC)', jvmPid, sseClient, icpClient);
-    const resourcesBefore = activeResources();
-    const fdsBefore = openFileDescriptors();
+    const handlesBefore = handlesNow();
 
     // 3. Open the SSE connections, spread round-robin over the reports, and hold them without other load.
     const memory = sampleMemory(memorySampleMs, jvmPid);
@@ -159,7 +151,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
         ...report.tenant,
       };
     });
-    const opened = await sseClient.open(connectionTargets, openConcurrency);
+    const opened = await sseClient.openMany(connectionTargets, openConcurrency);
     await sleep(sseHoldMs);
     await collectGarbage();
     const sseOnly = await memoryPoint(
@@ -209,8 +201,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const lastSectionOfReport: Record<string, string> = {};
     for (const write of writes) lastSectionOfReport[write.reportId] = write.sectionId;
     const missingAtEnd = await sseClient.awaitSections(lastSectionOfReport, deliveryTimeoutMs);
-    const resourcesDuring = activeResources();
-    const fdsDuring = openFileDescriptors();
+    const handlesDuring = handlesNow();
 
     // 5. Close every connection from the client side; the server must stop polling and settle.
     const { closedAt, connections } = await sseClient.closeAll();
@@ -224,8 +215,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     // The endpoint keeps every request it served; "before" was read after the same reset.
     localBedrock.reset();
     const after = await memoryPoint(`After: ${idleWindowMs / 1000} s after closing`, jvmPid, sseClient, icpClient);
-    const resourcesAfter = activeResources();
-    const fdsAfter = openFileDescriptors();
+    const handlesAfter = handlesNow();
     await collectGarbage();
     const afterGc = await memoryPoint('After, GC', jvmPid, sseClient, icpClient);
     const queryStarts = calls.classes.get('sse.query')?.starts ?? [];
@@ -239,17 +229,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
         const from = closedAt + (index - 3) * 1000;
         return { from: from - closedAt, count: calls.countBetween('sse.query', from, from + 1000) };
       }),
-      timeouts: {
-        before: resourcesBefore.get('Timeout') ?? 0,
-        during: resourcesDuring.get('Timeout') ?? 0,
-        after: resourcesAfter.get('Timeout') ?? 0,
-      },
-      fds: { before: fdsBefore, during: fdsDuring, after: fdsAfter },
-      sockets: {
-        before: resourcesBefore.get('TCPSocketWrap') ?? 0,
-        during: resourcesDuring.get('TCPSocketWrap') ?? 0,
-        after: resourcesAfter.get('TCPSocketWrap') ?? 0,
-      },
+      handles: { before: handlesBefore, during: handlesDuring, after: handlesAfter },
     };
     const lastQuery = queryStarts.filter((start) => start >= closedAt).at(-1);
     if (lastQuery !== undefined) idle.lastQueryAfterClose = lastQuery - closedAt;
@@ -295,7 +275,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     return loadTables(run);
   } finally {
     counter?.uninstall();
-    await sse?.terminate();
+    await sse?.close();
     await icp?.close();
     await benchStack?.stop();
   }
@@ -353,24 +333,15 @@ async function writeSections(
   for (let position = 0; ; position++) {
     await sleep(writeGapMs.min + random() * (writeGapMs.max - writeGapMs.min));
     if (performance.now() >= until) return;
-    const sectionId = `load-${position}`;
-    const startedAt = performance.now();
-    await stores.putReportSection(report.tenant.organisationId, {
-      reportId: report.reportId,
-      sectionId,
-      position,
-      status: 'completed',
-      payload: { title: sectionId, summary: `About ${sectionId}.`, highlights: ['one'], metrics: [] },
-      generatedAt: new Date().toISOString(),
-    });
-    writes.push({ reportId: report.reportId, sectionId, startedAt, writtenAt: performance.now() });
+    const section = { reportId: report.reportId, sectionId: `load-${position}`, position };
+    writes.push({ ...section, ...(await writeCompletedSection(stores, report.tenant.organisationId, section)) });
   }
 }
 
 async function memoryPoint(
   label: string,
   jvmPid: number | undefined,
-  sse: SseLoadClient,
+  sse: SseClient,
   icp: IcpLoadClient,
 ): Promise<MemoryPoint> {
   const sample = memorySample(jvmPid);

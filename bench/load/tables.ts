@@ -2,7 +2,7 @@
 import { cpuCells } from '../support/cpu-usage.ts';
 import type { CountedCalls } from '../support/dynamo-calls.ts';
 import { medianAndP95, medianOrNaN, tenthsUnder100Ms as ms, verdict } from '../support/format.ts';
-import { type MemorySample, procStatusBytes } from '../support/memory-usage.ts';
+import { type MemorySample, type OpenHandles, procStatusBytes } from '../support/memory-usage.ts';
 import { median, percentile } from '../support/stats.ts';
 import { type BenchTable, figureColumns, headline } from '../support/table.ts';
 import { errorCounts, type GenerationRow, type MemoryPoint, type RunFacts, totalErrors } from './run-facts.ts';
@@ -370,12 +370,15 @@ function idleTable(run: RunFacts): BenchTable {
   const aroundClose = idle.perSecond
     .map(({ from, count }) => `${from >= 0 ? '+' : ''}${from / 1000} s: ${count}`)
     .join(', ');
-  const beforeDuringAfter = ({ before, during, after }: { before?: number; during?: number; after?: number }) =>
-    `${before ?? '—'} / ${during ?? '—'} / ${after ?? '—'}`;
-  const settled = (counts: { before: number | undefined; after: number | undefined }, slack: number) =>
-    counts.before === undefined || counts.after === undefined
-      ? '—'
-      : verdict(counts.after <= counts.before + slack, 'after ≈ before');
+  /** One kind of handle before / during / after, and whether it came back to about its value before. */
+  const handleRow = (label: string, pick: (handles: OpenHandles) => number | undefined, slack: number) => {
+    const [before, during, after] = [idle.handles.before, idle.handles.during, idle.handles.after].map(pick);
+    return [
+      label,
+      `${before ?? '—'} / ${during ?? '—'} / ${after ?? '—'}`,
+      before === undefined || after === undefined ? '—' : verdict(after <= before + slack, 'after ≈ before'),
+    ];
+  };
   return {
     title: 'After closing every SSE connection: does the server return to idle?',
     columns: ['Check', ...figureColumns('Measured'), 'Target'],
@@ -395,17 +398,9 @@ function idleTable(run: RunFacts): BenchTable {
         idle.lastQueryAfterClose === undefined ? 'none' : `+${ms(idle.lastQueryAfterClose)}`,
         `≤ poll max (${run.poll.maxMs} ms)`,
       ],
-      [
-        'Main-thread timers (Timeout handles): before / during / after',
-        beforeDuringAfter(idle.timeouts),
-        settled(idle.timeouts, 2),
-      ],
-      ['Main-thread TCP sockets: before / during / after', beforeDuringAfter(idle.sockets), settled(idle.sockets, 5)],
-      [
-        'Open file descriptors of the process (both ends): before / during / after',
-        beforeDuringAfter(idle.fds),
-        settled(idle.fds, 5),
-      ],
+      handleRow('Main-thread timers (Timeout handles): before / during / after', (h) => h.timeouts, 2),
+      handleRow('Main-thread TCP sockets: before / during / after', (h) => h.sockets, 5),
+      handleRow('Open file descriptors of the process (both ends): before / during / after', (h) => h.fds, 5),
     ],
     notes: [`Event-log Queries on the followed reports per second around the close (t = 0): ${aroundClose}.`],
   };

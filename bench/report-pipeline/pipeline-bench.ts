@@ -17,8 +17,6 @@ export interface Bench {
   organisationId: string;
   authorization: Record<string, string>;
   probe: DynamoRecorder<true>;
-  /** Partition keys whose reads the probe records (the idle connection's report). */
-  watchedPartitions: Set<string>;
   sse: SseClient;
   http: WorkerClient;
   defaults: PollBounds & { heartbeatMs: number; concurrency: number };
@@ -52,13 +50,6 @@ export const itemOf = (input: Record<string, unknown>) => (input.Item ?? {}) as 
 export const valuesOf = (input: Record<string, unknown>) =>
   (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
 export const reportPartition = (reportId: string) => itemKeys.report(reportId).pk;
-
-/** The SSE loop's reads of a watched report: event-log Query and report-status GetItem. */
-export function isWatchedRead(command: string, input: Record<string, unknown>, watched: Set<string>): boolean {
-  if (command === 'QueryCommand') return watched.has(String(valuesOf(input)[':pk']));
-  if (command === 'GetItemCommand') return watched.has(String(keyOf(input).pk));
-  return false;
-}
 
 /** Section writes, the projector's event-log writes and the report's final status update. */
 export function isPipelineWrite(command: string, input: Record<string, unknown>): boolean {
