@@ -11,7 +11,6 @@ import {
   measurePair,
   measureStreamingEndpoints,
   pairOrder,
-  parses,
   streamingEndpointsTable,
 } from './streaming-endpoints.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
@@ -27,6 +26,7 @@ import {
   traceModelFetch,
   traceServerArrival,
 } from './support/request-trace.ts';
+import { icpProblem, mustPass } from './support/response-checks.ts';
 import { runCount } from './support/runs.ts';
 import { median, percentile } from './support/stats.ts';
 import { type StreamFloor, startStreamFloor } from './support/stream-floor.ts';
@@ -85,9 +85,12 @@ export const icpTtfb: BenchModule = {
       const http = client;
       const callApi = async (company: string, cache: 'hit' | 'miss') => {
         const response = await http.post(apiUrl, { company }, tenant.authorization);
-        return expectIcp(response, `API (${cache})`, cache);
+        return mustPass(response, `API (${cache})`, icpProblem(response, cache));
       };
-      const callFloor = async (company: string) => expectIcp(await http.post(floorUrl, { company }), 'floor');
+      const callFloor = async (company: string) => {
+        const response = await http.post(floorUrl, { company });
+        return mustPass(response, 'floor', icpProblem(response));
+      };
       const callPath = (path: Path, company: string) =>
         path === 'floor' ? callFloor(company) : callApi(company, path === 'hit' ? 'hit' : 'miss');
 
@@ -186,18 +189,6 @@ function clientEvents(path: Path, response: TimedResponse): TraceEvent[] {
     },
     { label: 'client: end', gapLabel: 'rest of the response → client end', start: response.endAt, end: response.endAt },
   ];
-}
-
-/** A benchmark that measured errors or the wrong path would print misleading figures: fail instead. */
-function expectIcp(response: TimedResponse, what: string, cache?: 'hit' | 'miss'): TimedResponse {
-  const problem =
-    response.status !== 200
-      ? `HTTP ${response.status}: ${response.body.slice(0, 300)}`
-      : cache && response.headers['x-cache'] !== cache
-        ? `expected x-cache: ${cache}, got ${String(response.headers['x-cache'])}`
-        : parses(icpResultSchema)(response);
-  if (problem) throw new Error(`${what}: ${problem}`);
-  return response;
 }
 
 function modelCallOf(trace: Traced) {

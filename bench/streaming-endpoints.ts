@@ -13,6 +13,7 @@ import {
 import { partnerTypeResultSchema, partnerTypesKnowledgeQuery } from '../functions/domain/strategy/partner-types.ts';
 import { signedMs, tenthsMs } from './support/format.ts';
 import type { TimedResponse } from './support/http-timing.ts';
+import { expectationProblem, mustPass, parses } from './support/response-checks.ts';
 import { median, percentile } from './support/stats.ts';
 import type { StreamFloor } from './support/stream-floor.ts';
 import { type BenchTable, figureColumns, headline } from './support/table.ts';
@@ -22,9 +23,8 @@ import {
   benchPartners,
   chatRequest,
   createPartner,
+  plainChatAnswer,
   plainChatQuestion,
-  uiPart,
-  uiStreamEnd,
 } from './support/tenant-data.ts';
 import type { WorkerClient } from './support/worker-client.ts';
 
@@ -101,10 +101,7 @@ export async function measureStreamingEndpoints(bench: EndpointBench): Promise<E
         side === 'api'
           ? await bench.http.post(new URL(path, baseUrl), json(), authorization)
           : await bench.http.post(floor.url(path), json());
-      const problem =
-        response.status === 200 ? check(response) : `HTTP ${response.status}: ${response.body.slice(0, 300)}`;
-      if (problem) throw new Error(`POST ${path} (${side}): ${problem}`);
-      return response;
+      return mustPass(response, `POST ${path} (${side})`, check(response));
     };
     return measurePair(bench.runs, bench.warmUpRuns, { api: call('api'), floor: call('floor') });
   };
@@ -141,28 +138,9 @@ export async function measureStreamingEndpoints(bench: EndpointBench): Promise<E
   await run(
     '/api/ai/chat',
     () => chatRequest(plainChatQuestion),
-    (response) => {
-      if (!response.body.endsWith(uiStreamEnd)) return 'the UI message stream did not end with [DONE]';
-      if (!response.body.includes(uiPart('text-delta'))) return 'no text-delta part';
-      if (response.body.includes(uiPart('tool-input-start'))) return 'the model called a tool';
-      return undefined;
-    },
+    (response) => expectationProblem(response, plainChatAnswer),
   );
   return results;
-}
-
-/** A check that the body is complete, schema-valid JSON. */
-export function parses(schema: z.ZodType): (response: TimedResponse) => string | undefined {
-  return (response) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(response.body);
-    } catch {
-      return `the body is not complete JSON: ${response.body.slice(0, 300)}`;
-    }
-    const parsed = schema.safeParse(value);
-    return parsed.success ? undefined : `the body does not match the schema: ${parsed.error.message.slice(0, 300)}`;
-  };
 }
 
 const ttfb = (samples: TimedResponse[]) => samples.map((sample) => sample.ttfbMs);

@@ -5,9 +5,9 @@
  * that bodies never cross threads.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { icpResultSchema } from '../../functions/domain/strategy/icp.ts';
 import { keepAliveAgent, type TimedResponse, timedPost } from './http-timing.ts';
-import type { LoadRequest, LoadResult, LoadSample, LoadWorkload, ResponseExpectation } from './load-client.ts';
+import type { LoadRequest, LoadResult, LoadSample, LoadWorkload } from './load-client.ts';
+import { expectationProblem, icpProblem } from './response-checks.ts';
 import { toEpochMs } from './thread-clock.ts';
 import { answerRequests } from './worker-rpc.ts';
 
@@ -48,7 +48,8 @@ async function runLoad(request: LoadRequest): Promise<LoadResult> {
           continue;
         }
         completed++;
-        const problem = workload.kind === 'icp' ? checkIcp(response) : checkResponse(response, workload.expect);
+        const problem =
+          workload.kind === 'icp' ? icpProblem(response, 'miss') : expectationProblem(response, workload.expect);
         if (problem) {
           fail(problem);
           continue;
@@ -97,36 +98,4 @@ function loopsOf(workload: LoadWorkload): Loop[] {
       company: `${workload.companyPrefix}-${String(index).padStart(3, '0')}-${sequence.toString(36).padStart(3, '0')}.example.com`,
     }),
   }));
-}
-
-/** Why the response does not count as a complete, valid stream, or undefined when it does. */
-function checkResponse(response: TimedResponse, expect: ResponseExpectation): string | undefined {
-  const head = () => JSON.stringify(response.body.slice(0, 300));
-  if (response.status !== expect.status) return `HTTP ${response.status}: ${head()}`;
-  if (expect.endsWith !== undefined && !response.body.endsWith(expect.endsWith)) {
-    return `the body does not end with ${JSON.stringify(expect.endsWith)}: …${JSON.stringify(response.body.slice(-200))}`;
-  }
-  for (const text of expect.contains ?? []) {
-    if (!response.body.includes(text)) return `the body lacks ${text}: ${head()}`;
-  }
-  for (const text of expect.lacks ?? []) {
-    if (response.body.includes(text)) return `the body contains ${text}: ${head()}`;
-  }
-  return undefined;
-}
-
-/** ICP responses: HTTP 200, a cache miss, and a body that parses as an ICPResult. */
-function checkIcp(response: TimedResponse): string | undefined {
-  const head = () => JSON.stringify(response.body.slice(0, 300));
-  if (response.status !== 200) return `HTTP ${response.status}: ${head()}`;
-  if (response.headers['x-cache'] !== 'miss')
-    return `expected x-cache: miss, got ${String(response.headers['x-cache'])}`;
-  let json: unknown;
-  try {
-    json = JSON.parse(response.body);
-  } catch {
-    return `the body is not JSON (truncated stream?): …${JSON.stringify(response.body.slice(-200))}`;
-  }
-  const parsed = icpResultSchema.safeParse(json);
-  return parsed.success ? undefined : `the body is not an ICPResult: ${head()}`;
 }
