@@ -36,7 +36,7 @@ import { loadTables } from './load/tables.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { cpuOverWindow } from './support/cpu-usage.ts';
-import { countDynamoCalls, type DynamoCounter } from './support/dynamo-calls.ts';
+import { countDynamoCalls, type DynamoCounter, type DynamoInput, partitionOf } from './support/dynamo-calls.ts';
 import { type IcpLoadClient, startIcpLoadClient } from './support/load-client.ts';
 import { collectGarbage, handlesNow, type MemorySample, memorySample, sampleMemory } from './support/memory-usage.ts';
 import { reportStreamUrl } from './support/report-stream.ts';
@@ -309,15 +309,10 @@ function checkOpenFileLimit(connections: number): number | undefined {
 }
 
 /** Reads on the followed reports' partition: the SSE loops' event-log Query and report GetItem; the rest by command. */
-function classifyCall(command: string, input: Record<string, unknown>, followed: Set<string>): string {
-  if (command === 'QueryCommand') {
-    const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
-    if (followed.has(String(values[':pk']))) return 'sse.query';
-  }
-  if (command === 'GetItemCommand') {
-    const key = (input.Key ?? {}) as Record<string, unknown>;
-    if (followed.has(String(key.pk))) return 'sse.get';
-  }
+function classifyCall(command: string, input: DynamoInput, followed: Set<string>): string {
+  const onFollowedReport = followed.has(partitionOf(input));
+  if (command === 'QueryCommand' && onFollowedReport) return 'sse.query';
+  if (command === 'GetItemCommand' && onFollowedReport) return 'sse.get';
   return command.replace(/Command$/, '');
 }
 

@@ -2,13 +2,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { entityNames } from '../../lib/definitions/table.ts';
 import { mulberry32 } from '../../test/fuzz/prng.ts';
+import { itemOf } from '../support/dynamo-calls.ts';
 import { verdict, wholeMs } from '../support/format.ts';
 import { reportStreamUrl } from '../support/report-stream.ts';
 import { createRunningReport, writeCompletedSection } from '../support/running-report.ts';
 import type { ReceivedSseEvent } from '../support/sse-client.ts';
 import { median, percentile } from '../support/stats.ts';
 import { type BenchTable, figureColumns, headline } from '../support/table.ts';
-import { type Bench, benchReport, itemOf, setEnvironment } from './pipeline-bench.ts';
+import { type Bench, benchReport, setEnvironment } from './pipeline-bench.ts';
 import { deliveryMedianTargetMs, type PollBounds, type Settings, writeGapMs, writeGapSeed } from './settings.ts';
 
 export interface DeliveryRow {

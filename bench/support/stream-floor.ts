@@ -13,7 +13,6 @@ import {
   type UIMessage,
 } from 'ai';
 import type { z } from 'zod';
-import { afterFirstModelOutput } from '../../functions/ai/chat-first-output.ts';
 import type { languageModel } from '../../functions/ai/models.ts';
 import { chatSystemPrompt } from '../../functions/domain/chat/system-prompt.ts';
 import { type IcpResult, icpPrompt, icpResultSchema, icpSystemPrompt } from '../../functions/domain/strategy/icp.ts';
@@ -63,8 +62,11 @@ const chatMaxSteps = 5;
  * validation, quota, cache or DynamoDB. Start it after the stack, whose environment names the models.
  */
 export async function startStreamFloor(): Promise<StreamFloor> {
-  // Imported only now: the handlers' logger, which it loads, reads its level from the stack's environment.
-  const { languageModel: model } = await import('../../functions/ai/models.ts');
+  // Imported only now: the handlers' logger, which these load, reads its level from the stack's environment.
+  const [{ languageModel: model }, { afterFirstModelOutput }] = await Promise.all([
+    import('../../functions/ai/models.ts'),
+    import('../../functions/ai/chat-first-output.ts'),
+  ]);
   const grounding: FloorGrounding = {};
   const needs = <Value>(value: Value | undefined, what: string): Value => {
     if (value === undefined) throw new Error(`The floor has no ${what} grounding yet`);
