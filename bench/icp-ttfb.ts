@@ -83,24 +83,26 @@ export const icpTtfb: BenchModule = {
 
       client = startWorkerClient();
       const http = client;
-      const callApi = async (company: string, cache: 'hit' | 'miss') => {
-        const response = await http.post(apiUrl, { company }, tenant.authorization);
-        return mustPass(response, `API (${cache})`, icpProblem(response, cache));
+      /** One checked ICP request: the API (a cache miss or a hit, `x-cache` checked) or the floor. */
+      const callPath = async (path: Path, company: string) => {
+        const response =
+          path === 'floor'
+            ? await http.post(floorUrl, { company })
+            : await http.post(apiUrl, { company }, tenant.authorization);
+        return mustPass(
+          response,
+          `POST /api/ai/icp (${path})`,
+          icpProblem(response, path === 'floor' ? undefined : path === 'hit' ? 'hit' : 'miss'),
+        );
       };
-      const callFloor = async (company: string) => {
-        const response = await http.post(floorUrl, { company });
-        return mustPass(response, 'floor', icpProblem(response));
-      };
-      const callPath = (path: Path, company: string) =>
-        path === 'floor' ? callFloor(company) : callApi(company, path === 'hit' ? 'hit' : 'miss');
 
       // Warm-up of the request paths: Node's JIT, keep-alive sockets, SDK clients.
       const generated: string[] = [];
       for (let index = 0; index < warmUpRuns; index++) {
         const company = freshCompany();
-        await callApi(company, 'miss');
+        await callPath('api', company);
         generated.push(company);
-        await callFloor(freshCompany());
+        await callPath('floor', freshCompany());
       }
 
       // Interleaved, alternating who goes first, so drift and noise spread over both.
@@ -112,8 +114,8 @@ export const icpTtfb: BenchModule = {
 
       // Cached path: one company generated during the warm-up, asked again and again.
       const cachedCompany = generated[0] ?? freshCompany();
-      for (let index = 0; index < warmUpRuns; index++) await callApi(cachedCompany, 'hit');
-      for (let round = 0; round < runs; round++) samples.hit.push(await callApi(cachedCompany, 'hit'));
+      for (let index = 0; index < warmUpRuns; index++) await callPath('hit', cachedCompany);
+      for (let round = 0; round < runs; round++) samples.hit.push(await callPath('hit', cachedCompany));
 
       // Breakdown: the same kinds of requests again, one at a time, with timing hooks installed.
       const { dynamo } = await import('../functions/stores/dynamo.ts');

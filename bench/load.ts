@@ -75,7 +75,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
       environment: { SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(streamsPerTenant(settings)) },
       localBedrock: { latencyMs: { firstChunkMs: settings.firstChunkMs, perChunkMs: settings.perChunkMs } },
     });
-    const { stack, bedrock: localBedrock, dynamoWarmUp } = benchStack;
+    const { stack, bedrock: localBedrock } = benchStack;
     const jvmPid = stack.dynamoDbLocalPid;
     const stores = await importStores();
 
@@ -107,6 +107,12 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const sseClient = sse;
     const icpClient = icp;
 
+    /** The process's memory, and the heaps of both client threads (read from them, so asynchronously). */
+    const readMemory = async (): Promise<MemoryPoint> => {
+      const sample = memorySample(jvmPid);
+      const [sseHeap, icpHeap] = await Promise.all([sseClient.heapUsed(), icpClient.heapUsed()]);
+      return { sample, sseHeap, icpHeap };
+    };
     const icpUrl = new URL('/api/ai/icp', stack.baseUrl);
     const runId = Date.now().toString(36);
     const generationClients = Array.from(
@@ -138,7 +144,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     // 2. Idle, collected: the "before" figures.
     localBedrock.reset();
     await collectGarbage();
-    const before = await memoryPoint('Before: stack idle, after baselines (GC)', jvmPid, sseClient, icpClient);
+    const before = await readMemory();
     const handlesBefore = handlesNow();
 
     // 3. Open the SSE connections, spread round-robin over the reports, and hold them without other load.
@@ -154,12 +160,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const opened = await sseClient.openMany(connectionTargets, openConcurrency);
     await sleep(sseHoldMs);
     await collectGarbage();
-    const sseOnly = await memoryPoint(
-      `${opened.opened} SSE connections open, no other load (+${sseHoldMs / 1000} s, GC)`,
-      jvmPid,
-      sseClient,
-      icpClient,
-    );
+    const sseOnly = await readMemory();
 
     // 4. The loaded window: generations in a closed loop, section writes to every followed report.
     const windowMs = settings.seconds * 1000;
@@ -185,7 +186,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const duringTimer = setTimeout(
       () => {
         // Heaps of the client threads near the end of the window (async, so read here rather than sampled).
-        void memoryPoint('end of window', jvmPid, sseClient, icpClient).then((point) => {
+        void readMemory().then((point) => {
           duringPoint = point;
         });
       },
@@ -214,10 +215,10 @@ export async function measureLoad(): Promise<BenchTable[]> {
     await sleep(Math.max(0, closedAt + idleWindowMs - performance.now()));
     // The endpoint keeps every request it served; "before" was read after the same reset.
     localBedrock.reset();
-    const after = await memoryPoint(`After: ${idleWindowMs / 1000} s after closing`, jvmPid, sseClient, icpClient);
+    const after = await readMemory();
     const handlesAfter = handlesNow();
     await collectGarbage();
-    const afterGc = await memoryPoint('After, GC', jvmPid, sseClient, icpClient);
+    const afterGc = await readMemory();
     const queryStarts = calls.classes.get('sse.query')?.starts ?? [];
     const idle: IdleCheck = {
       closedAt,
@@ -267,7 +268,6 @@ export async function measureLoad(): Promise<BenchTable[]> {
       poll: { minMs: pollMinMs, maxMs: pollMaxMs, heartbeatMs },
       memory: { before, sseOnly, during: duringPoint, peak, after, afterGc },
       jvmPid,
-      dynamoWarmUp,
       openFiles,
       elapsedMs: 0,
     };
@@ -331,15 +331,4 @@ async function writeSections(
     const section = { reportId: report.reportId, sectionId: `load-${position}`, position };
     writes.push({ ...section, ...(await writeCompletedSection(stores, report.tenant.organisationId, section)) });
   }
-}
-
-async function memoryPoint(
-  label: string,
-  jvmPid: number | undefined,
-  sse: SseClient,
-  icp: IcpLoadClient,
-): Promise<MemoryPoint> {
-  const sample = memorySample(jvmPid);
-  const [sseHeap, icpHeap] = await Promise.all([sse.heapUsed(), icp.heapUsed()]);
-  return { label, sample, sseHeap, icpHeap };
 }

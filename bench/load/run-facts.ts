@@ -33,7 +33,6 @@ export interface GenerationRow {
 }
 
 export interface MemoryPoint {
-  label: string;
   sample: MemorySample;
   sseHeap?: number;
   icpHeap?: number;
@@ -140,7 +139,6 @@ export interface RunFacts {
     afterGc: MemoryPoint;
   };
   jvmPid: number | undefined;
-  dynamoWarmUp: { operations: number; ms: number };
   openFiles: number | undefined;
   elapsedMs: number;
 }

@@ -1,14 +1,17 @@
 /**
- * Worker-thread entry of the closed-loop load clients (see load-client.ts): N clients, each a loop of sequential
- * POSTs on its own keep-alive socket, on this thread's own event loop so that the first body chunk is timed
- * when it reaches the socket and not when the servers' thread next yields. Every response is validated here so
- * that bodies never cross threads.
+ * Worker-thread entry of the benchmark HTTP clients (see load-client.ts and worker-client.ts), on this thread's
+ * own event loop so that the first body chunk is timed when it reaches the socket and not when the servers'
+ * thread next yields: single timed POSTs, one keep-alive socket per server; or closed-loop load, N clients each a
+ * loop of sequential POSTs on its own keep-alive socket, every response validated here so that bodies never
+ * cross threads.
  */
+import type http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { keepAliveAgent, type TimedResponse, timedPost } from './http-timing.ts';
 import type { LoadRequest, LoadResult, LoadSample, LoadWorkload } from './load-client.ts';
 import { expectationProblem, icpProblem } from './response-checks.ts';
-import { toEpochMs } from './thread-clock.ts';
+import { convertRequestTimes, toEpochMs } from './thread-clock.ts';
+import type { ClientRequest } from './worker-client.ts';
 import { answerRequests } from './worker-rpc.ts';
 
 /** Kept in the result so a failing run can say what went wrong without shipping every body back. */
@@ -16,7 +19,26 @@ const failureExamples = 3;
 /** A client whose request failed outright (connection error) waits this long before its next one. */
 const failureBackoffMs = 50;
 
-answerRequests(runLoad);
+const agents = new Map<string, http.Agent>();
+
+answerRequests<LoadRequest | ClientRequest, LoadResult | TimedResponse>((request) =>
+  'workload' in request ? runLoad(request) : post(request),
+);
+
+/** One timed POST on the keep-alive socket of its server; times as epoch milliseconds. */
+async function post(request: ClientRequest): Promise<TimedResponse> {
+  const url = new URL(request.url);
+  let agent = agents.get(url.origin);
+  if (!agent) {
+    agent = keepAliveAgent();
+    agents.set(url.origin, agent);
+  }
+  const response = await timedPost(url, request.json, {
+    agent,
+    ...(request.headers ? { headers: request.headers } : {}),
+  });
+  return convertRequestTimes(response, toEpochMs);
+}
 
 async function runLoad(request: LoadRequest): Promise<LoadResult> {
   const url = new URL(request.url);
