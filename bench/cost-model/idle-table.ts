@@ -14,30 +14,19 @@ export function idleTable(
   idle: IdleFigures,
   defaults: { minMs: number; maxMs: number; heartbeatMs: number },
 ): BenchTable {
-  const perMinute = (count: number, windowMs: number) => (count * 60_000) / windowMs;
   const half = idle.windowMs / 2;
-  const rru = (queries: number, gets: number) =>
-    queries * rruPerEventuallyConsistentRead + gets * rruPerStronglyConsistentRead;
-  const measured = {
-    queries: perMinute(idle.window.queries, idle.windowMs),
-    gets: perMinute(idle.window.gets, idle.windowMs),
-  };
-  const steady = idle.perMinute;
-  const expected = { queries: 60_000 / defaults.maxMs, gets: 60_000 / defaults.heartbeatMs };
-  const fixed = { queries: 60_000 / defaults.minMs, gets: expected.gets };
-  const localUnits = perMinute(idle.window.localUnits, idle.windowMs);
-  const rruPerMinute = {
-    measured: rru(measured.queries, measured.gets),
-    steady: rru(steady.queries, steady.gets),
-    expected: rru(expected.queries, expected.gets),
-    fixed: rru(fixed.queries, fixed.gets),
-  };
-  const usdPerMillionRru = prices.perRru * 1e6;
-  const usdPerHour = (perMinuteRru: number) => perMinuteRru * 60 * prices.perRru;
-  const row = (label: string, values: [number, number, number, number], format: (value: number) => string) => [
-    label,
-    ...values.map(format),
+  const perMinute = (count: number, windowMs: number) => (count * 60_000) / windowMs;
+  /** Reads per minute in the four columns: the whole window, its second half, the bounds' steady state, a fixed poll. */
+  const columns = [
+    { queries: perMinute(idle.window.queries, idle.windowMs), gets: perMinute(idle.window.gets, idle.windowMs) },
+    idle.perMinute,
+    { queries: 60_000 / defaults.maxMs, gets: 60_000 / defaults.heartbeatMs },
+    { queries: 60_000 / defaults.minMs, gets: 60_000 / defaults.heartbeatMs },
   ];
+  const rruPerMinute = columns.map(
+    ({ queries, gets }) => queries * rruPerEventuallyConsistentRead + gets * rruPerStronglyConsistentRead,
+  );
+  const usdPerHour = rruPerMinute.map((rru) => rru * 60 * prices.perRru);
   const count = (value: number) => value.toFixed(1);
   const usd = (value: number) => `$${value.toPrecision(3)}`;
   return {
@@ -52,42 +41,18 @@ export function idleTable(
       ),
     ],
     rows: [
-      row(
-        'Query on the event log per min (eventually consistent)',
-        [measured.queries, steady.queries, expected.queries, fixed.queries],
-        count,
-      ),
-      row(
-        'GetItem report status per min (strongly consistent, on heartbeat)',
-        [measured.gets, steady.gets, expected.gets, fixed.gets],
-        count,
-      ),
-      row(
-        'Read request units per min',
-        [rruPerMinute.measured, rruPerMinute.steady, rruPerMinute.expected, rruPerMinute.fixed],
-        count,
-      ),
-      ['DynamoDB Local ConsumedCapacity per min (reported)', count(localUnits), '—', '—', '—'],
-      row(
-        `Cost per connection-hour at $${usdPerMillionRru} per million RRU`,
-        [
-          usdPerHour(rruPerMinute.measured),
-          usdPerHour(rruPerMinute.steady),
-          usdPerHour(rruPerMinute.expected),
-          usdPerHour(rruPerMinute.fixed),
-        ],
-        usd,
-      ),
-      row(
-        'Cost per 1,000 connection-hours',
-        [
-          1000 * usdPerHour(rruPerMinute.measured),
-          1000 * usdPerHour(rruPerMinute.steady),
-          1000 * usdPerHour(rruPerMinute.expected),
-          1000 * usdPerHour(rruPerMinute.fixed),
-        ],
-        usd,
-      ),
+      ['Query on the event log per min (eventually consistent)', ...columns.map((c) => count(c.queries))],
+      ['GetItem report status per min (strongly consistent, on heartbeat)', ...columns.map((c) => count(c.gets))],
+      ['Read request units per min', ...rruPerMinute.map(count)],
+      [
+        'DynamoDB Local ConsumedCapacity per min (reported)',
+        count(perMinute(idle.window.localUnits, idle.windowMs)),
+        '—',
+        '—',
+        '—',
+      ],
+      [`Cost per connection-hour at $${prices.perRru * 1e6} per million RRU`, ...usdPerHour.map(usd)],
+      ['Cost per 1,000 connection-hours', ...usdPerHour.map((value) => usd(1000 * value))],
     ],
   };
 }
