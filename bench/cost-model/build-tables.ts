@@ -1,4 +1,4 @@
-/** From the metered operations to the cost model's four tables. */
+/** From the metered operations to the cost model's tables: counts, DynamoDB calls, durations, dollars, idle reads. */
 import type { BenchTable } from '../support/table.ts';
 import { computeTable, dollarsTable } from './cost-tables.ts';
 import {
