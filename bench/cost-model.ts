@@ -10,8 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { buildTables } from './cost-model/build-tables.ts';
 import {
   type Bench,
-  createPartner,
-  getOrganisation,
   importStores,
   measureIdleConnection,
   pacedOfflineGenerator,
@@ -26,7 +24,7 @@ import { LambdaMeter } from './support/lambda-meter.ts';
 import { countSqsRequests } from './support/sqs-requests.ts';
 import { startSseClient } from './support/sse-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
-import { benchPartners } from './support/tenant-data.ts';
+import { benchPartners, createPartner, getOrganisation } from './support/tenant-data.ts';
 import { startWorkerClient } from './support/worker-client.ts';
 
 export const costModel: BenchModule = {
@@ -71,7 +69,10 @@ export async function measureCostModel(): Promise<BenchTable[]> {
       issueKey: (label) => issueKey(tenant.organisationId, label),
     };
     const mainKey = tenant.authorization;
-    for (const partner of benchPartners) await createPartner(bench, mainKey, partner);
+    for (const partner of benchPartners) {
+      await createPartner(stack.baseUrl, mainKey, partner);
+      await meter.settle(0);
+    }
 
     // Warm-up (not counted): JIT, SDK clients, sockets, the worker and projector paths.
     meter.operation = 'warm-up';
@@ -90,7 +91,8 @@ export async function measureCostModel(): Promise<BenchTable[]> {
 
     // 2. ICP cache hits on the same companies, credentials refreshed first (they are remembered for 30 s).
     meter.operation = 'warm-up';
-    await getOrganisation(bench, icpKey);
+    await getOrganisation(stack.baseUrl, icpKey);
+    await meter.settle(0);
     meter.operation = operations.icpHit;
     for (let index = 1; index <= settings.icpRuns; index++) await postIcp(bench, icpKey, company(index), 'hit');
 

@@ -5,7 +5,6 @@
  * breakdown of where the time goes, and then the other streaming endpoints against their floors
  * (streaming-endpoints.ts).
  */
-import { readFileSync } from 'node:fs';
 import { icpResultSchema } from '../functions/domain/strategy/icp.ts';
 import {
   type EndpointResult,
@@ -21,17 +20,17 @@ import {
   modelFirstChunkLabel,
   modelRequestLabel,
   RequestTracer,
-  type SegmentStats,
   summariseTraces,
   type TraceEvent,
   traceDynamoDb,
   traceModelFetch,
   traceServerArrival,
 } from './support/request-trace.ts';
+import { icpProblem, mustPass } from './support/response-checks.ts';
 import { runCount } from './support/runs.ts';
 import { median, percentile } from './support/stats.ts';
-import { type FloorPurpose, type StreamFloor, startStreamFloor } from './support/stream-floor.ts';
-import { type BenchModule, type BenchTable, headline } from './support/table.ts';
+import { type StreamFloor, startStreamFloor } from './support/stream-floor.ts';
+import { type BenchModule, type BenchTable, figureColumns, headline } from './support/table.ts';
 import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
 
 /**
@@ -73,7 +72,7 @@ export const icpTtfb: BenchModule = {
         warmUpRounds: 250,
       });
       const { stack, bedrock: localBedrock, tenant, dynamoWarmUp } = benchStack;
-      floor = await startStreamFloor({ bedrockEndpoint: localBedrock.endpoint, modelId: cdkModelId });
+      floor = await startStreamFloor();
 
       const apiUrl = new URL('/api/ai/icp', stack.baseUrl);
       const floorUrl = floor.url('/api/ai/icp');
@@ -84,21 +83,26 @@ export const icpTtfb: BenchModule = {
 
       client = startWorkerClient();
       const http = client;
-      const callApi = async (company: string, cache: 'hit' | 'miss') => {
-        const response = await http.post(apiUrl, { company }, tenant.authorization);
-        return expectIcp(response, `API (${cache})`, cache);
+      /** One checked ICP request: the API (a cache miss or a hit, `x-cache` checked) or the floor. */
+      const callPath = async (path: Path, company: string) => {
+        const response =
+          path === 'floor'
+            ? await http.post(floorUrl, { company })
+            : await http.post(apiUrl, { company }, tenant.authorization);
+        return mustPass(
+          response,
+          `POST /api/ai/icp (${path})`,
+          icpProblem(response, path === 'floor' ? undefined : path === 'hit' ? 'hit' : 'miss'),
+        );
       };
-      const callFloor = async (company: string) => expectIcp(await http.post(floorUrl, { company }), 'floor');
-      const callPath = (path: Path, company: string) =>
-        path === 'floor' ? callFloor(company) : callApi(company, path === 'hit' ? 'hit' : 'miss');
 
       // Warm-up of the request paths: Node's JIT, keep-alive sockets, SDK clients.
       const generated: string[] = [];
       for (let index = 0; index < warmUpRuns; index++) {
         const company = freshCompany();
-        await callApi(company, 'miss');
+        await callPath('api', company);
         generated.push(company);
-        await callFloor(freshCompany());
+        await callPath('floor', freshCompany());
       }
 
       // Interleaved, alternating who goes first, so drift and noise spread over both.
@@ -110,8 +114,8 @@ export const icpTtfb: BenchModule = {
 
       // Cached path: one company generated during the warm-up, asked again and again.
       const cachedCompany = generated[0] ?? freshCompany();
-      for (let index = 0; index < warmUpRuns; index++) await callApi(cachedCompany, 'hit');
-      for (let round = 0; round < runs; round++) samples.hit.push(await callApi(cachedCompany, 'hit'));
+      for (let index = 0; index < warmUpRuns; index++) await callPath('hit', cachedCompany);
+      for (let round = 0; round < runs; round++) samples.hit.push(await callPath('hit', cachedCompany));
 
       // Breakdown: the same kinds of requests again, one at a time, with timing hooks installed.
       const { dynamo } = await import('../functions/stores/dynamo.ts');
@@ -156,8 +160,13 @@ export const icpTtfb: BenchModule = {
       return [
         headlineTable(runs, samples, { api: traces.api, floor: traces.floor }, dynamoWarmUp),
         streamingEndpointsTable({ icp: runs, others: endpointRuns }, icpResult, others),
-        missBreakdownTable(runs, traces.api, traces.floor),
-        hitBreakdownTable(runs, traces.hit),
+        breakdownTable(`Where the ICP time goes: cache miss, API vs floor (${runs} traced requests each)`, [
+          { name: 'API', traces: traces.api },
+          { name: 'Floor', traces: traces.floor },
+        ]),
+        breakdownTable(`Where the ICP time goes: cache hit (${runs} traced requests)`, [
+          { name: '', traces: traces.hit },
+        ]),
       ];
     } finally {
       await client?.close();
@@ -184,33 +193,6 @@ function clientEvents(path: Path, response: TimedResponse): TraceEvent[] {
   ];
 }
 
-/** The model id a `cdk deploy` with the checked-in cdk.json would use (the local stack reads the same). */
-function cdkModelId(purpose: FloorPurpose): string {
-  const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
-    context: { partneros: { models: Record<FloorPurpose, string> } };
-  };
-  return cdkJson.context.partneros.models[purpose];
-}
-
-/** A benchmark that measured errors or the wrong path would print misleading figures: fail instead. */
-function expectIcp(response: TimedResponse, what: string, cache?: 'hit' | 'miss'): TimedResponse {
-  if (response.status !== 200) throw new Error(`${what}: HTTP ${response.status}: ${response.body.slice(0, 300)}`);
-  if (cache && response.headers['x-cache'] !== cache) {
-    throw new Error(`${what}: expected x-cache: ${cache}, got ${String(response.headers['x-cache'])}`);
-  }
-  const parsed = icpResultSchema.safeParse(safeJson(response.body));
-  if (!parsed.success) throw new Error(`${what}: the body is not an ICPResult: ${response.body.slice(0, 300)}`);
-  return response;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 function modelCallOf(trace: Traced) {
   const request = trace.events.find((event) => event.label === modelRequestLabel);
   const firstChunk = trace.events.find((event) => event.label === modelFirstChunkLabel);
@@ -232,31 +214,31 @@ function headlineTable(
 ): BenchTable {
   const ttfb = (path: Path) => samples[path].map((sample) => sample.ttfbMs);
   const total = (path: Path) => samples[path].map((sample) => sample.totalMs);
+  /** TTFB median, TTFB p95, total median, total p95 of the API against the floor, compared by `compare`. */
+  const apiAgainstFloor = (compare: (api: number, floor: number) => string) =>
+    [ttfb, total].flatMap((values) => [
+      compare(median(values('api')), median(values('floor'))),
+      compare(percentile(values('api'), 95), percentile(values('floor'), 95)),
+    ]);
   const apiTtfbMedian = median(ttfb('api'));
   const floorTtfbMedian = median(ttfb('floor'));
   const ratio = apiTtfbMedian / floorTtfbMedian;
+  const apiTotalMedian = median(total('api'));
+  const floorTotalMedian = median(total('floor'));
   const hitTotalMedian = median(total('hit'));
   const ownTimes = traced.api.map(apiOwnTimeOf);
   const ownTimeMedian = median(ownTimes);
+  const ownTimePass = ownTimeMedian <= apiOwnTimeTargetMs;
+  const hitPass = hitTotalMedian < cachedTotalTargetMs;
   const afterModel = (path: 'api' | 'floor') => traced[path].map(afterFirstModelChunkOf);
   const row = (label: string, path: Path, target: string) => [
     label,
-    tenthsMs(median(ttfb(path))),
-    tenthsMs(percentile(ttfb(path), 95)),
-    tenthsMs(median(total(path))),
-    tenthsMs(percentile(total(path), 95)),
+    ...[ttfb(path), total(path)].flatMap((values) => [tenthsMs(median(values)), tenthsMs(percentile(values, 95))]),
     target,
   ];
   return {
     title: `ICP time to first byte: API vs bare node:http floor (instant model, ${runs} requests each)`,
-    columns: [
-      { header: 'Path' },
-      { header: 'TTFB median', align: 'right' },
-      { header: 'TTFB p95', align: 'right' },
-      { header: 'Total median', align: 'right' },
-      { header: 'Total p95', align: 'right' },
-      { header: 'Target' },
-    ],
+    columns: ['Path', ...figureColumns('TTFB median', 'TTFB p95', 'Total median', 'Total p95'), 'Target'],
     rows: [
       row('Floor: node:http + streamText (no auth/quota/DB)', 'floor', '—'),
       row('API POST /api/ai/icp, cache miss', 'api', '—'),
@@ -266,7 +248,7 @@ function headlineTable(
         tenthsMs(percentile(ownTimes, 95)),
         '—',
         '—',
-        verdict(ownTimeMedian <= apiOwnTimeTargetMs, `median ≤ ${apiOwnTimeTargetMs} ms`),
+        verdict(ownTimePass, `median ≤ ${apiOwnTimeTargetMs} ms`),
       ],
       [
         'then first model chunk → client first byte (AI SDK, response stream): API / floor (traced)',
@@ -276,45 +258,17 @@ function headlineTable(
         '—',
         '—',
       ],
-      [
-        'API − floor (absolute overhead)',
-        signedMs(apiTtfbMedian - floorTtfbMedian),
-        signedMs(percentile(ttfb('api'), 95) - percentile(ttfb('floor'), 95)),
-        signedMs(median(total('api')) - median(total('floor'))),
-        signedMs(percentile(total('api'), 95) - percentile(total('floor'), 95)),
-        '—',
-      ],
-      [
-        'API / floor (overhead ratio)',
-        `${ratio.toFixed(2)}×`,
-        `${(percentile(ttfb('api'), 95) / percentile(ttfb('floor'), 95)).toFixed(2)}×`,
-        `${(median(total('api')) / median(total('floor'))).toFixed(2)}×`,
-        `${(percentile(total('api'), 95) / percentile(total('floor'), 95)).toFixed(2)}×`,
-        '—',
-      ],
+      ['API − floor (absolute overhead)', ...apiAgainstFloor((api, floor) => signedMs(api - floor)), '—'],
+      ['API / floor (overhead ratio)', ...apiAgainstFloor((api, floor) => `${(api / floor).toFixed(2)}×`), '—'],
       row(
         'API POST /api/ai/icp, cache hit (x-cache: hit)',
         'hit',
-        verdict(hitTotalMedian < cachedTotalTargetMs, `total median < ${cachedTotalTargetMs} ms`),
+        verdict(hitPass, `total median < ${cachedTotalTargetMs} ms`),
       ),
     ],
     notes: [
-      'API: startLocalStack({ localBedrock: { latencyMs: 0 } }) in this process (Function URL shim, middy, auth, ICP cache, ' +
-        'quota, DynamoDB Local in memory); a tenant with a 1,000,000-unit quota. Floor: node:http on 127.0.0.1 running the same ' +
-        'streamText (same model id from cdk.json, Output.object(icpResultSchema), prompts, local Bedrock endpoint) piped with ' +
-        'pipeTextStreamToResponse; no auth, quota or DynamoDB.',
-      "Client: node:http on a worker thread of this process (own event loop: a client on the servers' thread would only " +
-        'read the first chunk after the server code yields, i.e. after the whole instant-model stream), one keep-alive ' +
-        `socket per server. TTFB = request sent → first body chunk ` +
-        `(not the head); total = → end of body. ${warmUpRuns} untimed warm-up requests each; then API and floor ` +
-        'alternate (who goes first alternates too). A new company per generation, so the cache is never hit.',
-      `Before that, DynamoDB Local's JVM is warmed with ${dynamoWarmUp.operations} direct Get/Update/PutItem calls on ` +
-        `items of its own (${(dynamoWarmUp.ms / 1000).toFixed(1)} s): a fresh JVM answers several times slower at first.`,
-      'Model: the local Bedrock-compatible endpoint with latencyMs 0. The benchmark sets TCP_NODELAY on the sockets it ' +
-        "accepts (its raw net.Server bypasses node:http's default), else a frame can wait ~40 ms for a delayed ACK.",
-      `Cache hit: one company generated during the warm-up, requested ${warmUpRuns} + ${runs} times (x-cache: hit checked). ` +
-        'Every response is checked: 200 and a body that parses as an ICPResult.',
-      'p95 is nearest-rank. Ratios and differences of p95 compare the two distributions, not per-request pairs.',
+      `${warmUpRuns} untimed warm-up requests per path, after ${dynamoWarmUp.operations} direct DynamoDB Local calls ` +
+        `(${(dynamoWarmUp.ms / 1000).toFixed(1)} s); the cached company is requested ${warmUpRuns} + ${runs} times.`,
     ],
     headlines: [
       headline(
@@ -322,104 +276,62 @@ function headlineTable(
         tenthsMs(ownTimeMedian),
         `TTFB ${tenthsMs(apiTtfbMedian)}, floor TTFB ${tenthsMs(floorTtfbMedian)} (${ratio.toFixed(2)}×)`,
         `≤ ${apiOwnTimeTargetMs} ms`,
-        ownTimeMedian <= apiOwnTimeTargetMs,
+        ownTimePass,
       ),
       headline(
         'POST /api/ai/icp, cache miss: total median',
-        `${tenthsMs(median(total('api')))} (${(median(total('api')) / median(total('floor'))).toFixed(2)}× floor)`,
-        `floor ${tenthsMs(median(total('floor')))}`,
+        `${tenthsMs(apiTotalMedian)} (${(apiTotalMedian / floorTotalMedian).toFixed(2)}× floor)`,
+        `floor ${tenthsMs(floorTotalMedian)}`,
       ),
       headline(
         'POST /api/ai/icp, cache hit: total median',
         tenthsMs(hitTotalMedian),
-        `cache miss ${tenthsMs(median(total('api')))}`,
+        `cache miss ${tenthsMs(apiTotalMedian)}`,
         `< ${cachedTotalTargetMs} ms`,
-        hitTotalMedian < cachedTotalTargetMs,
+        hitPass,
       ),
     ],
   };
 }
 
-function missBreakdownTable(runs: number, api: Traced[], floor: Traced[]): BenchTable {
-  const apiStats = summariseTraces(api);
-  const floorStats = summariseTraces(floor);
-  const labels = [...apiStats.map((stat) => stat.label)];
-  for (const stat of floorStats) if (!labels.includes(stat.label)) labels.push(stat.label);
-  const cell = (stats: SegmentStats[], label: string, key: 'median' | 'p95') => {
-    const stat = stats.find((entry) => entry.label === label);
-    return stat ? tenthsMs(stat[key]) : '—';
-  };
-  return {
-    title: `Where the ICP time goes: cache miss, API vs floor (${runs} traced requests each)`,
-    columns: [
-      { header: 'Segment (in order)' },
-      { header: 'API median', align: 'right' },
-      { header: 'API p95', align: 'right' },
-      { header: 'Floor median', align: 'right' },
-      { header: 'Floor p95', align: 'right' },
-    ],
-    rows: [
-      ...labels.map((label) => [
-        label,
-        cell(apiStats, label, 'median'),
-        cell(apiStats, label, 'p95'),
-        cell(floorStats, label, 'median'),
-        cell(floorStats, label, 'p95'),
-      ]),
-      summaryRow('Σ DynamoDB calls before the first byte', dynamoBeforeFirstByte(api), undefined),
-      summaryRow('TTFB (per request)', api.map(ttfbOf), floor.map(ttfbOf)),
-      summaryRow('Total (per request)', api.map(totalOf), floor.map(totalOf)),
-    ],
-    notes: breakdownNotes,
-  };
-}
-
-function hitBreakdownTable(runs: number, hit: Traced[]): BenchTable {
-  const stats = summariseTraces(hit);
-  return {
-    title: `Where the ICP time goes: cache hit (${runs} traced requests)`,
-    columns: [
-      { header: 'Segment (in order)' },
-      { header: 'Median', align: 'right' },
-      { header: 'p95', align: 'right' },
-    ],
-    rows: [
-      ...stats.map((stat) => [stat.label, tenthsMs(stat.median), tenthsMs(stat.p95)]),
-      summaryRow('Σ DynamoDB calls before the first byte', dynamoBeforeFirstByte(hit), undefined).slice(0, 3),
-      summaryRow('TTFB (per request)', hit.map(ttfbOf), undefined).slice(0, 3),
-      summaryRow('Total (per request)', hit.map(totalOf), undefined).slice(0, 3),
-    ],
-    notes: breakdownNotes,
-  };
-}
-
-const breakdownNotes = [
-  'Traced in a separate phase after the headline figures: an AWS SDK middleware on the handlers’ shared DynamoDB ' +
-    'document client (whole SDK call, and ↳ its HTTP exchange with DynamoDB Local), a wrapper around globalThis.fetch ' +
-    'for the model endpoint, and the node:http `http.server.request.start` diagnostics channel. The hooks add a little time.',
-  'Each request is cut into consecutive segments from the moment it is sent: "handler work before X" is the time between ' +
-    'the previous event and X starting (CPU in the handler: body read, middy, routing, validation, hashing, marshalling; ' +
-    'after the first byte it also contains the rest of the model stream). ↳ rows are part of the row above.',
-  'Rows are medians of each segment, so they need not add up to the median TTFB; Σ/TTFB/Total rows are medians of per-request sums.',
-];
-
-function summaryRow(label: string, api: number[], floor: number[] | undefined): string[] {
-  return [
+/**
+ * Where the time goes, one pair of columns (median, p95) per side: each request cut into consecutive segments
+ * (support/request-trace.ts), then the per-request sums. A side without DynamoDB calls shows `—` for their sum.
+ */
+function breakdownTable(title: string, sides: Array<{ name: string; traces: Traced[] }>): BenchTable {
+  const stats = sides.map((side) => summariseTraces(side.traces));
+  const labels = [...new Set(stats.flat().map((stat) => stat.label))];
+  const segmentCells = (label: string) =>
+    stats.flatMap((sideStats) => {
+      const stat = sideStats.find((entry) => entry.label === label);
+      return stat ? [tenthsMs(stat.median), tenthsMs(stat.p95)] : ['—', '—'];
+    });
+  const sumRow = (label: string, perRequest: (trace: Traced) => number | undefined) => [
     label,
-    tenthsMs(median(api)),
-    tenthsMs(percentile(api, 95)),
-    floor ? tenthsMs(median(floor)) : '—',
-    floor ? tenthsMs(percentile(floor, 95)) : '—',
+    ...sides.flatMap((side) => {
+      const values = side.traces.map(perRequest).filter((value) => value !== undefined);
+      return values.length > 0 ? [tenthsMs(median(values)), tenthsMs(percentile(values, 95))] : ['—', '—'];
+    }),
   ];
+  return {
+    title,
+    columns: [
+      'Segment (in order)',
+      ...figureColumns(...sides.flatMap(({ name }) => (name ? [`${name} median`, `${name} p95`] : ['Median', 'p95']))),
+    ],
+    rows: [
+      ...labels.map((label) => [label, ...segmentCells(label)]),
+      sumRow('Σ DynamoDB calls before the first byte', dynamoBeforeFirstByte),
+      sumRow('TTFB (per request)', (trace) => trace.firstByteAt - trace.sentAt),
+      sumRow('Total (per request)', (trace) => trace.endAt - trace.sentAt),
+    ],
+  };
 }
 
-function dynamoBeforeFirstByte(traces: Traced[]): number[] {
-  return traces.map((trace) =>
-    trace.events
-      .filter((event) => !event.detail && event.label.startsWith('DynamoDB ') && event.start < trace.firstByteAt)
-      .reduce((sum, event) => sum + (event.end - event.start), 0),
+/** The summed time of the request's DynamoDB calls that started before its first byte; undefined without any. */
+function dynamoBeforeFirstByte(trace: Traced): number | undefined {
+  const calls = trace.events.filter(
+    (event) => !event.detail && event.label.startsWith('DynamoDB ') && event.start < trace.firstByteAt,
   );
+  return calls.length > 0 ? calls.reduce((sum, event) => sum + (event.end - event.start), 0) : undefined;
 }
-
-const ttfbOf = (trace: Traced) => trace.firstByteAt - trace.sentAt;
-const totalOf = (trace: Traced) => trace.endAt - trace.sentAt;

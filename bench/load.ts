@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { itemKeys } from '../functions/stores/item-keys.ts';
-import type { RunningLocalStack } from '../local/local-stack.ts';
 import { mulberry32 } from '../test/fuzz/prng.ts';
 import {
   analyseDelivery,
@@ -22,13 +21,12 @@ import {
   type Write,
 } from './load/run-facts.ts';
 import {
-  defaults,
   deliveryTimeoutMs,
   inFlightSampleMs,
+  loadSettings,
   loopDelayResolutionMs,
   memorySampleMs,
   openConcurrency,
-  type Settings,
   sseHoldMs,
   streamsPerTenant,
   warmUpMs,
@@ -37,20 +35,13 @@ import {
 import { loadTables } from './load/tables.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
-import { type CpuSnapshot, cpuBetween, cpuSnapshot } from './support/cpu-usage.ts';
-import { countDynamoCalls, type DynamoCounter } from './support/dynamo-calls.ts';
+import { cpuOverWindow } from './support/cpu-usage.ts';
+import { countDynamoCalls, type DynamoCounter, type DynamoInput, partitionOf } from './support/dynamo-calls.ts';
 import { type IcpLoadClient, startIcpLoadClient } from './support/load-client.ts';
-import {
-  activeResources,
-  collectGarbage,
-  type MemorySample,
-  memorySample,
-  openFileDescriptors,
-  sampleMemory,
-} from './support/memory-usage.ts';
-import { createRunningReport } from './support/running-report.ts';
-import { integerFromEnv } from './support/runs.ts';
-import { type SseLoadClient, startSseLoadClient } from './support/sse-load-client.ts';
+import { collectGarbage, handlesNow, type MemorySample, memorySample, sampleMemory } from './support/memory-usage.ts';
+import { reportStreamUrl } from './support/report-stream.ts';
+import { createRunningReport, writeCompletedSection } from './support/running-report.ts';
+import { type SseClient, startSseClient } from './support/sse-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
 
 export const loadTest: BenchModule = {
@@ -70,21 +61,12 @@ async function importStores() {
 }
 
 export async function measureLoad(): Promise<BenchTable[]> {
-  const settings: Settings = {
-    seconds: integerFromEnv('BENCH_LOAD_SECONDS', defaults.seconds),
-    sseConnections: integerFromEnv('BENCH_LOAD_SSE_CONNECTIONS', defaults.sseConnections),
-    generations: integerFromEnv('BENCH_LOAD_GENERATIONS', defaults.generations),
-    reports: integerFromEnv('BENCH_LOAD_REPORTS', defaults.reports),
-    tenants: integerFromEnv('BENCH_LOAD_TENANTS', defaults.tenants),
-    firstChunkMs: integerFromEnv('BENCH_LOAD_FIRST_CHUNK_MS', defaults.firstChunkMs, 0),
-    perChunkMs: integerFromEnv('BENCH_LOAD_PER_CHUNK_MS', defaults.perChunkMs, 0),
-    baselineSeconds: integerFromEnv('BENCH_LOAD_BASELINE_SECONDS', defaults.baselineSeconds),
-  };
+  const settings = loadSettings();
   const openFiles = checkOpenFileLimit(settings.sseConnections);
   const startedAt = performance.now();
   let benchStack: BenchStack | undefined;
   let counter: DynamoCounter | undefined;
-  let sse: SseLoadClient | undefined;
+  let sse: SseClient | undefined;
   let icp: IcpLoadClient | undefined;
   try {
     benchStack = await startBenchStack({
@@ -93,7 +75,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
       environment: { SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(streamsPerTenant(settings)) },
       localBedrock: { latencyMs: { firstChunkMs: settings.firstChunkMs, perChunkMs: settings.perChunkMs } },
     });
-    const { stack, bedrock: localBedrock, dynamoWarmUp } = benchStack;
+    const { stack, bedrock: localBedrock } = benchStack;
     const jvmPid = stack.dynamoDbLocalPid;
     const stores = await importStores();
 
@@ -120,43 +102,36 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const followed = new Set(reports.map((report) => itemKeys.report(report.reportId).pk));
     counter = countDynamoCalls(stores.dynamo(), (command, input) => classifyCall(command, input, followed));
     const calls = counter;
-    sse = startSseLoadClient();
+    sse = startSseClient();
     icp = startIcpLoadClient();
     const sseClient = sse;
     const icpClient = icp;
 
+    /** The process's memory, and the heaps of both client threads (read from them, so asynchronously). */
+    const readMemory = async (): Promise<MemoryPoint> => {
+      const sample = memorySample(jvmPid);
+      const [sseHeap, icpHeap] = await Promise.all([sseClient.heapUsed(), icpClient.heapUsed()]);
+      return { sample, sseHeap, icpHeap };
+    };
     const icpUrl = new URL('/api/ai/icp', stack.baseUrl);
     const runId = Date.now().toString(36);
     const generationClients = Array.from(
       { length: settings.generations },
       (_, index) => (tenants[index % tenants.length] as Tenant).headers,
     );
-    const snapshot = () =>
-      cpuSnapshot({
-        ...(jvmPid !== undefined ? { otherPid: jvmPid } : {}),
-        workerLoop: () => sseClient.eventLoopUtilization(),
-      });
-    /** One closed-loop generation phase, with CPU sampled by timers over its window. */
+    /** One closed-loop generation phase, with CPU (both client threads' loops too) sampled over its window. */
     const generate = async (label: string, clients: Array<Record<string, string>>, warmUp: number, ms: number) => {
       localBedrock.reset();
-      const cpuAt: CpuSnapshot[] = [];
-      const icpLoopAt: ReturnType<IcpLoadClient['eventLoopUtilization']>[] = [];
-      const timers = [warmUp, warmUp + ms].map((delay) =>
-        setTimeout(() => {
-          cpuAt.push(snapshot());
-          icpLoopAt.push(icpClient.eventLoopUtilization());
-        }, delay),
-      );
+      const cpu = cpuOverWindow(warmUp, ms, {
+        otherPid: jvmPid,
+        workerLoops: [() => sseClient.eventLoopUtilization(), () => icpClient.eventLoopUtilization()],
+      });
       const result = await icpClient
         .run({ url: icpUrl, clients, companyPrefix: `${runId}${label.slice(0, 1)}`, warmUpMs: warmUp, durationMs: ms })
-        .finally(() => {
-          for (const timer of timers) clearTimeout(timer);
-        });
+        .finally(() => cpu.finish());
       const row: GenerationRow = { label, clients: clients.length, result };
-      const [from, to] = cpuAt;
-      if (from && to) row.cpu = cpuBetween(from, to);
-      const [loopFrom, loopTo] = icpLoopAt;
-      if (loopFrom && loopTo) row.icpLoop = performance.eventLoopUtilization(loopTo, loopFrom).utilization;
+      const use = cpu.finish();
+      if (use) row.cpu = use;
       return row;
     };
 
@@ -169,29 +144,23 @@ export async function measureLoad(): Promise<BenchTable[]> {
     // 2. Idle, collected: the "before" figures.
     localBedrock.reset();
     await collectGarbage();
-    const before = await memoryPoint('Before: stack idle, after baselines (GC)', jvmPid, sseClient, icpClient);
-    const resourcesBefore = activeResources();
-    const fdsBefore = openFileDescriptors();
+    const before = await readMemory();
+    const handlesBefore = handlesNow();
 
     // 3. Open the SSE connections, spread round-robin over the reports, and hold them without other load.
     const memory = sampleMemory(memorySampleMs, jvmPid);
     const connectionTargets = Array.from({ length: settings.sseConnections }, (_, index) => {
       const report = reports[index % reports.length] as FollowedReport;
       return {
-        url: streamUrl(stack as RunningLocalStack, report.reportId),
+        url: reportStreamUrl(stack.baseUrl, report.reportId),
         reportId: report.reportId,
         ...report.tenant,
       };
     });
-    const opened = await sseClient.open(connectionTargets, openConcurrency);
+    const opened = await sseClient.openMany(connectionTargets, openConcurrency);
     await sleep(sseHoldMs);
     await collectGarbage();
-    const sseOnly = await memoryPoint(
-      `${opened.opened} SSE connections open, no other load (+${sseHoldMs / 1000} s, GC)`,
-      jvmPid,
-      sseClient,
-      icpClient,
-    );
+    const sseOnly = await readMemory();
 
     // 4. The loaded window: generations in a closed loop, section writes to every followed report.
     const windowMs = settings.seconds * 1000;
@@ -217,7 +186,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const duringTimer = setTimeout(
       () => {
         // Heaps of the client threads near the end of the window (async, so read here rather than sampled).
-        void memoryPoint('end of window', jvmPid, sseClient, icpClient).then((point) => {
+        void readMemory().then((point) => {
           duringPoint = point;
         });
       },
@@ -233,8 +202,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const lastSectionOfReport: Record<string, string> = {};
     for (const write of writes) lastSectionOfReport[write.reportId] = write.sectionId;
     const missingAtEnd = await sseClient.awaitSections(lastSectionOfReport, deliveryTimeoutMs);
-    const resourcesDuring = activeResources();
-    const fdsDuring = openFileDescriptors();
+    const handlesDuring = handlesNow();
 
     // 5. Close every connection from the client side; the server must stop polling and settle.
     const { closedAt, connections } = await sseClient.closeAll();
@@ -247,11 +215,10 @@ export async function measureLoad(): Promise<BenchTable[]> {
     await sleep(Math.max(0, closedAt + idleWindowMs - performance.now()));
     // The endpoint keeps every request it served; "before" was read after the same reset.
     localBedrock.reset();
-    const after = await memoryPoint(`After: ${idleWindowMs / 1000} s after closing`, jvmPid, sseClient, icpClient);
-    const resourcesAfter = activeResources();
-    const fdsAfter = openFileDescriptors();
+    const after = await readMemory();
+    const handlesAfter = handlesNow();
     await collectGarbage();
-    const afterGc = await memoryPoint('After, GC', jvmPid, sseClient, icpClient);
+    const afterGc = await readMemory();
     const queryStarts = calls.classes.get('sse.query')?.starts ?? [];
     const idle: IdleCheck = {
       closedAt,
@@ -263,17 +230,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
         const from = closedAt + (index - 3) * 1000;
         return { from: from - closedAt, count: calls.countBetween('sse.query', from, from + 1000) };
       }),
-      timeouts: {
-        before: resourcesBefore.get('Timeout') ?? 0,
-        during: resourcesDuring.get('Timeout') ?? 0,
-        after: resourcesAfter.get('Timeout') ?? 0,
-      },
-      fds: { before: fdsBefore, during: fdsDuring, after: fdsAfter },
-      sockets: {
-        before: resourcesBefore.get('TCPSocketWrap') ?? 0,
-        during: resourcesDuring.get('TCPSocketWrap') ?? 0,
-        after: resourcesAfter.get('TCPSocketWrap') ?? 0,
-      },
+      handles: { before: handlesBefore, during: handlesDuring, after: handlesAfter },
     };
     const lastQuery = queryStarts.filter((start) => start >= closedAt).at(-1);
     if (lastQuery !== undefined) idle.lastQueryAfterClose = lastQuery - closedAt;
@@ -311,7 +268,6 @@ export async function measureLoad(): Promise<BenchTable[]> {
       poll: { minMs: pollMinMs, maxMs: pollMaxMs, heartbeatMs },
       memory: { before, sseOnly, during: duringPoint, peak, after, afterGc },
       jvmPid,
-      dynamoWarmUp,
       openFiles,
       elapsedMs: 0,
     };
@@ -319,7 +275,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     return loadTables(run);
   } finally {
     counter?.uninstall();
-    await sse?.terminate();
+    await sse?.close();
     await icp?.close();
     await benchStack?.stop();
   }
@@ -353,20 +309,12 @@ function checkOpenFileLimit(connections: number): number | undefined {
 }
 
 /** Reads on the followed reports' partition: the SSE loops' event-log Query and report GetItem; the rest by command. */
-function classifyCall(command: string, input: Record<string, unknown>, followed: Set<string>): string {
-  if (command === 'QueryCommand') {
-    const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
-    if (followed.has(String(values[':pk']))) return 'sse.query';
-  }
-  if (command === 'GetItemCommand') {
-    const key = (input.Key ?? {}) as Record<string, unknown>;
-    if (followed.has(String(key.pk))) return 'sse.get';
-  }
+function classifyCall(command: string, input: DynamoInput, followed: Set<string>): string {
+  const onFollowedReport = followed.has(partitionOf(input));
+  if (command === 'QueryCommand' && onFollowedReport) return 'sse.query';
+  if (command === 'GetItemCommand' && onFollowedReport) return 'sse.get';
   return command.replace(/Command$/, '');
 }
-
-const streamUrl = (stack: RunningLocalStack, reportId: string) =>
-  new URL(`/api/ai/strategy/executive-summary/stream?reportId=${reportId}`, stack.baseUrl);
 
 /** What the report worker would do while sections stream: one completed section at a time, until the window ends. */
 async function writeSections(
@@ -380,27 +328,7 @@ async function writeSections(
   for (let position = 0; ; position++) {
     await sleep(writeGapMs.min + random() * (writeGapMs.max - writeGapMs.min));
     if (performance.now() >= until) return;
-    const sectionId = `load-${position}`;
-    const startedAt = performance.now();
-    await stores.putReportSection(report.tenant.organisationId, {
-      reportId: report.reportId,
-      sectionId,
-      position,
-      status: 'completed',
-      payload: { title: sectionId, summary: `About ${sectionId}.`, highlights: ['one'], metrics: [] },
-      generatedAt: new Date().toISOString(),
-    });
-    writes.push({ reportId: report.reportId, sectionId, startedAt, writtenAt: performance.now() });
+    const section = { reportId: report.reportId, sectionId: `load-${position}`, position };
+    writes.push({ ...section, ...(await writeCompletedSection(stores, report.tenant.organisationId, section)) });
   }
-}
-
-async function memoryPoint(
-  label: string,
-  jvmPid: number | undefined,
-  sse: SseLoadClient,
-  icp: IcpLoadClient,
-): Promise<MemoryPoint> {
-  const sample = memorySample(jvmPid);
-  const [sseHeap, icpHeap] = await Promise.all([sse.heapUsed(), icp.heapUsed()]);
-  return { label, sample, sseHeap, icpHeap };
 }

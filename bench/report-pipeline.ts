@@ -1,18 +1,11 @@
 /**
- * The report pipeline on the local stack: how fast a section write reaches an SSE client, how long a
- * report takes when its sections are generated concurrently against a model of fixed per-section latency, and
- * what an idle SSE connection costs in DynamoDB reads. Runs in its own process (see child-process-module.ts).
+ * The report pipeline on the local stack: how fast a section write reaches an SSE client, and how long a report
+ * takes when its sections are generated concurrently against a model of fixed per-section latency. What an idle
+ * SSE connection reads is measured once, by the cost model. Runs in its own process (see child-process-module.ts).
  */
 
 import { type DeliveryRow, deliveryTable, measureDelivery } from './report-pipeline/delivery.ts';
-import { idleTable, startIdleConnection } from './report-pipeline/idle-reads.ts';
-import {
-  type Bench,
-  importStores,
-  isPipelineWrite,
-  isWatchedRead,
-  setEnvironment,
-} from './report-pipeline/pipeline-bench.ts';
+import { type Bench, importStores, isPipelineWrite, setEnvironment } from './report-pipeline/pipeline-bench.ts';
 import { measureModelLatency, type ReportRun, runReport } from './report-pipeline/report-runs.ts';
 import { fastPollBounds, readSettings, type Settings } from './report-pipeline/settings.ts';
 import { wallBreakdownTable, wallTable } from './report-pipeline/wall-tables.ts';
@@ -42,11 +35,8 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
     });
     const { stack, tenant, dynamoWarmUp } = benchStack;
     const stores = await importStores();
-    const watchedPartitions = new Set<string>();
     probe = recordDynamoCalls(stores.dynamo(), {
-      select: (command, input) =>
-        isWatchedRead(command, input, watchedPartitions) || isPipelineWrite(command, input) || undefined,
-      capacity: (command, input) => (isWatchedRead(command, input, watchedPartitions) ? 'TOTAL' : undefined),
+      select: (command, input) => isPipelineWrite(command, input) || undefined,
     });
     sse = startSseClient();
     http = startWorkerClient();
@@ -56,7 +46,6 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
       organisationId: tenant.organisationId,
       authorization: tenant.authorization,
       probe,
-      watchedPartitions,
       sse,
       http,
       defaults: {
@@ -68,14 +57,12 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
       sectionTimeoutMs: settings.sectionLatencyMs + 500 * settings.perChunkMs,
     };
 
-    // Phase 1 + 3: the idle connection is counted while the delivery rows run (only its own partition counts).
-    const idle = await startIdleConnection(bench, settings.idleSeconds * 1000);
+    // Phase 1: delivery latency at the cdk.json poll bounds and at faster ones.
     const deliveryRows: DeliveryRow[] = [];
     for (const bounds of [bench.defaults, fastPollBounds]) {
       deliveryRows.push(await measureDelivery(bench, bounds, settings.writes));
     }
     setEnvironment(bench, { SSE_POLL_MIN_MS: bench.defaults.minMs, SSE_POLL_MAX_MS: bench.defaults.maxMs });
-    const idleResult = await idle.finish();
 
     // Phase 2: report wall time against L.
     const latencies = await measureModelLatency(bench);
@@ -94,7 +81,6 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
       deliveryTable(settings, deliveryRows, dynamoWarmUp),
       wallTable(settings, latencies, runs, bench.defaults.concurrency),
       wallBreakdownTable(runs),
-      idleTable(idleResult, bench.defaults),
     ];
   } finally {
     probe?.uninstall();

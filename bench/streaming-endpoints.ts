@@ -3,7 +3,6 @@
  * Nelson's chat — each against its own floor (support/stream-floor.ts). A phase of the icp-ttfb module: it runs
  * on that module's stack, tenant, floor server and worker-thread client, after the ICP figures.
  */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { IcpResult } from '../functions/domain/strategy/icp.ts';
 import { type IppResult, ippResultSchema } from '../functions/domain/strategy/ipp.ts';
@@ -14,10 +13,19 @@ import {
 import { partnerTypeResultSchema, partnerTypesKnowledgeQuery } from '../functions/domain/strategy/partner-types.ts';
 import { signedMs, tenthsMs } from './support/format.ts';
 import type { TimedResponse } from './support/http-timing.ts';
+import { expectationProblem, mustPass, parses } from './support/response-checks.ts';
 import { median, percentile } from './support/stats.ts';
 import type { StreamFloor } from './support/stream-floor.ts';
-import { type BenchTable, headline } from './support/table.ts';
-import { addKnowledgeDocument, benchKnowledgeDocument, benchPartners, createPartner } from './support/tenant-data.ts';
+import { type BenchTable, figureColumns, headline } from './support/table.ts';
+import {
+  addKnowledgeDocument,
+  benchKnowledgeDocument,
+  benchPartners,
+  chatRequest,
+  createPartner,
+  plainChatAnswer,
+  plainChatQuestion,
+} from './support/tenant-data.ts';
 import type { WorkerClient } from './support/worker-client.ts';
 
 export type Side = 'api' | 'floor';
@@ -67,10 +75,6 @@ const prospect = {
   industry: 'Retail analytics',
   painPoints: ['Slow reporting', 'Siloed data'],
 };
-const chatQuestion = 'Hello Nelson, how are you today?';
-
-/** The SSE framing of a UI message stream part (JsonToSseTransformStream). */
-const part = (type: string) => `"type":"${type}"`;
 
 export async function measureStreamingEndpoints(bench: EndpointBench): Promise<EndpointResult[]> {
   const { baseUrl, authorization, floor, organisationId } = bench;
@@ -97,10 +101,7 @@ export async function measureStreamingEndpoints(bench: EndpointBench): Promise<E
         side === 'api'
           ? await bench.http.post(new URL(path, baseUrl), json(), authorization)
           : await bench.http.post(floor.url(path), json());
-      const problem =
-        response.status === 200 ? check(response) : `HTTP ${response.status}: ${response.body.slice(0, 300)}`;
-      if (problem) throw new Error(`POST ${path} (${side}): ${problem}`);
-      return response;
+      return mustPass(response, `POST ${path} (${side})`, check(response));
     };
     return measurePair(bench.runs, bench.warmUpRuns, { api: call('api'), floor: call('floor') });
   };
@@ -136,29 +137,10 @@ export async function measureStreamingEndpoints(bench: EndpointBench): Promise<E
   floor.grounding.chat = { organisationName: bench.organisationName, tools: createChatTools(organisationId) };
   await run(
     '/api/ai/chat',
-    () => ({ messages: [{ id: randomUUID(), role: 'user', parts: [{ type: 'text', text: chatQuestion }] }] }),
-    (response) => {
-      if (!response.body.endsWith('data: [DONE]\n\n')) return 'the UI message stream did not end with [DONE]';
-      if (!response.body.includes(part('text-delta'))) return 'no text-delta part';
-      if (response.body.includes(part('tool-input-start'))) return 'the model called a tool';
-      return undefined;
-    },
+    () => chatRequest(plainChatQuestion),
+    (response) => expectationProblem(response, plainChatAnswer),
   );
   return results;
-}
-
-/** A check that the body is complete, schema-valid JSON. */
-export function parses(schema: z.ZodType): (response: TimedResponse) => string | undefined {
-  return (response) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(response.body);
-    } catch {
-      return `the body is not complete JSON: ${response.body.slice(0, 300)}`;
-    }
-    const parsed = schema.safeParse(value);
-    return parsed.success ? undefined : `the body does not match the schema: ${parsed.error.message.slice(0, 300)}`;
-  };
 }
 
 const ttfb = (samples: TimedResponse[]) => samples.map((sample) => sample.ttfbMs);
@@ -203,41 +185,23 @@ export function streamingEndpointsTable(
   return {
     title: 'Streaming endpoints: time to first byte and total, API vs its bare node:http floor (instant model)',
     columns: [
-      { header: 'Endpoint' },
-      { header: 'Requests', align: 'right' },
-      { header: 'API TTFB median', align: 'right' },
-      { header: 'Floor TTFB median', align: 'right' },
-      { header: 'TTFB API − floor', align: 'right' },
-      { header: 'TTFB API / floor', align: 'right' },
-      { header: 'TTFB p95 API / floor', align: 'right' },
-      { header: 'API total median', align: 'right' },
-      { header: 'Floor total median', align: 'right' },
-      { header: 'Total API − floor', align: 'right' },
+      'Endpoint',
+      ...figureColumns(
+        'Requests',
+        'API TTFB median',
+        'Floor TTFB median',
+        'TTFB API − floor',
+        'TTFB API / floor',
+        'TTFB p95 API / floor',
+        'API total median',
+        'Floor total median',
+        'Total API − floor',
+      ),
     ],
     rows: [icp, ...others].map(row),
     notes: [
-      `Same stack, tenant, client and method as the ICP table: ${runs.others} requests per side and endpoint ` +
-        `(BENCH_RUNS; the ICP row is the ICP table's ${runs.icp}), after untimed warm-ups, API and floor alternating. ` +
-        'TTFB = request sent → first body chunk; total = → end of body. Every response is checked (HTTP 200 and a ' +
-        'complete body that matches the endpoint’s schema: IPPResult, PartnerTypeResult, an array of at least one ' +
-        'partner suggestion; the chat stream ends with `data: [DONE]`, has a text-delta part and no tool call).',
-      'Floors (support/stream-floor.ts, node:http on the API’s own paths): the route’s streamText call with the same ' +
-        'model id, schema, system prompt and prompt against the same local Bedrock endpoint, piped as the same kind of ' +
-        'stream — pipeTextStreamToResponse of the text deltas (ICP, IPP, partner types); of the array elements, each ' +
-        'written once complete as `[`, `,`… `]` (partner suggestions: both first bytes are the first whole element); ' +
-        'for chat convertToModelMessages + streamText (same system prompt, Nelson’s tools offered, 5 steps) + ' +
-        'toUIMessageStream + pipeUIMessageStreamToResponse (JsonToSseTransformStream), holding the start parts until ' +
-        'the model’s first output as the API does (no message metadata). No auth, validation, quota or DynamoDB.',
-      'What the API adds before its first byte: the Function URL shim, middy, the API-key check (credentials ' +
-        'remembered for 30 s), validation and the quota UpdateItem (concurrent with the model call); partner types ' +
-        'also read the current ICP and IPP and retrieve knowledge (a Query of the namespace’s chunks and an ' +
-        'embeddings call to the local endpoint) before the model call; partner suggestions retrieve knowledge and ' +
-        'read the roster (in parallel); chat validates the UI messages and trims the history. The floors get the ' +
-        'same prompt inputs read once, untimed. After the last byte the API also saves the result (ICP, IPP, ' +
-        'partner types) before it ends the response, which is in its total.',
-      `Setup through the API, untimed: ${benchPartners.length} partners, one knowledge document in "${namespace}". ` +
-        `Suggestions: always the prospect ${JSON.stringify(prospect.companyName)}; chat: "${chatQuestion}", which the ` +
-        'offline model answers with text alone. No target is set for these endpoints; each is compared with its floor.',
+      `${runs.others} requests per side and endpoint (BENCH_RUNS; the ICP row is the ICP table's ${runs.icp}). ` +
+        `Suggestions: always the prospect ${JSON.stringify(prospect.companyName)}.`,
     ],
     headlines,
   };

@@ -1,4 +1,4 @@
-/** From the metered operations to the cost model's four tables. */
+/** From the metered operations to the cost model's tables: counts, DynamoDB calls, durations, dollars, idle reads. */
 import type { BenchTable } from '../support/table.ts';
 import { computeTable, dollarsTable } from './cost-tables.ts';
 import {
@@ -11,6 +11,7 @@ import {
   idleFigures,
   scaled,
 } from './figures.ts';
+import { idleTable } from './idle-table.ts';
 import type { Bench, IdleRun, ReportRun } from './operations.ts';
 import { operations, reportType, type Settings } from './settings.ts';
 import { countsTable, dynamoTable } from './usage-tables.ts';
@@ -100,12 +101,17 @@ export function buildTables(
   };
 
   return [
-    countsTable(settings, { icpCold, icpMiss, icpHit, reportInstant, reportPaced }, idle, runs, sections),
+    countsTable(settings, { icpCold, icpMiss, icpHit, reportInstant, reportPaced }, idle, runs),
     dynamoTable(bench, settings),
-    computeTable(settings, [...computeLines, sseHourLine], {
+    computeTable([...computeLines, sseHourLine], {
       pacedWorkerMs: reportPaced.billedMs.reportWorker,
       pacedSseMs: billedMs(pacedSse),
     }),
     dollarsTable(settings, costs, { icpCold, icpMiss }),
+    idleTable(idle, {
+      minMs: Number(process.env.SSE_POLL_MIN_MS),
+      maxMs: Number(process.env.SSE_POLL_MAX_MS),
+      heartbeatMs,
+    }),
   ];
 }

@@ -1,27 +1,20 @@
 /** What the operations cost: Lambda GB-seconds, then dollars per 1,000 ICPs, per report and per idle connection-hour. */
 import { functionDefinitions } from '../../lib/definitions/functions.ts';
-import { type BenchTable, headline } from '../support/table.ts';
+import { type BenchTable, figureColumns, headline } from '../support/table.ts';
 import { type ComputeLine, type Cost, type Figures, gigabytes, scaled, total } from './figures.ts';
 import { ms, units, usd } from './format.ts';
 import { prices, reportType, type Settings } from './settings.ts';
 
-export function computeTable(
-  settings: Settings,
-  lines: ComputeLine[],
-  paced: { pacedWorkerMs: number; pacedSseMs: number },
-): BenchTable {
+export function computeTable(lines: ComputeLine[], paced: { pacedWorkerMs: number; pacedSseMs: number }): BenchTable {
   const worker = lines.find((line) => line.operation === 'Report: worker');
   const sse = lines.find((line) => line.operation === 'Report: SSE connection');
   return {
     title: 'Cost model: Lambda duration and GB-seconds (measured non-model time + assumed model time)',
     columns: [
-      { header: 'Operation' },
-      { header: 'Function (memory)' },
-      { header: 'Measured', align: 'right' },
-      { header: 'Assumed model time', align: 'right' },
-      { header: 'Billed', align: 'right' },
-      { header: 'GB-s', align: 'right' },
-      { header: 'Notes' },
+      'Operation',
+      'Function (memory)',
+      ...figureColumns('Measured', 'Assumed model time', 'Billed', 'GB-s'),
+      'Notes',
     ],
     rows: lines.map((line) => [
       line.operation,
@@ -33,15 +26,9 @@ export function computeTable(
       line.note,
     ]),
     notes: [
-      `Model time is assumed, not measured (the offline model answers instantly): ${settings.icpModelSeconds} s per ICP ` +
-        `(BENCH_COST_ICP_MODEL_S) and ${settings.sectionModelSeconds} s per report section (BENCH_COST_SECTION_MODEL_S). ` +
-        'The HTTP function is billed while it streams the model’s answer; the worker while its sections run.',
-      `Check against the paced report run (local model slowed to the assumed section time): the worker ran ` +
-        `${ms(paced.pacedWorkerMs)} (formula ${worker ? ms(worker.measuredMs + worker.assumedModelMs) : '?'}), the SSE ` +
-        `connection ${ms(paced.pacedSseMs)} (formula ${sse ? ms(sse.measuredMs + sse.assumedModelMs) : '?'}).`,
-      'Not included: init duration of cold starts (billed for managed runtimes; see the cold-start benchmark for the ' +
-        'module-init share), and the HTTP function’s OPTIONS preflights from cross-origin browsers (one per ' +
-        '10 minutes per client and URL: access-control-max-age 600).',
+      `Check against the paced report run: the worker ran ${ms(paced.pacedWorkerMs)} (formula ` +
+        `${worker ? ms(worker.measuredMs + worker.assumedModelMs) : '?'}), the SSE connection ` +
+        `${ms(paced.pacedSseMs)} (formula ${sse ? ms(sse.measuredMs + sse.assumedModelMs) : '?'}).`,
     ],
   };
 }
@@ -64,13 +51,8 @@ export function dollarsTable(
   return {
     title: 'Cost model: dollars excluding model tokens (Bedrock tokens are billed separately and not included)',
     columns: [
-      { header: 'Per' },
-      { header: 'Lambda compute', align: 'right' },
-      { header: 'Lambda requests', align: 'right' },
-      { header: 'DynamoDB', align: 'right' },
-      { header: 'SQS', align: 'right' },
-      { header: 'Streamed bytes', align: 'right' },
-      { header: 'Total', align: 'right' },
+      'Per',
+      ...figureColumns('Lambda compute', 'Lambda requests', 'DynamoDB', 'SQS', 'Streamed bytes', 'Total'),
     ],
     rows: [
       row('1,000 ICPs (cache miss)', costs.icpMiss),
@@ -86,15 +68,7 @@ export function dollarsTable(
         `here is far below 6 MB, so it is $0); DynamoDB on-demand $${prices.perWru * 1e6} per million WRU and ` +
         `$${prices.perRru * 1e6} per million RRU; SQS standard $${prices.perSqsRequest * 1e6} per million requests; ` +
         'DynamoDB Streams reads by Lambda event source mappings are free. Free tiers are ignored.',
-      `Excluded: model tokens (Bedrock), the knowledge-base embedding call of each report, CloudWatch Logs ingestion, ` +
-        'data transfer out, and the fixed costs that do not scale with use: PITR and storage of the table, the SQS ' +
-        'event source mapping’s own long polls of the empty queue, alarms.',
-      `Lambda compute = GB-s from the duration table × price. ICP miss: ${settings.icpModelSeconds} s of model time ` +
-        `dominate; a first request with cold credentials adds ${units(coldExtraRru)} RRU (API key and organisation ` +
-        'reads) and is otherwise the same.',
-      'Report = the paced run’s DynamoDB, SQS and invocation counts, and the duration table’s report rows. SSE ' +
-        'connection-hour = 512 MB for 3600 s, one invocation and one connect (with cold credentials) per ' +
-        'SSE_TIMEOUT_MS, and the idle connection’s reads: the measured window, then the steady state.',
+      `A first ICP request with cold credentials adds ${units(coldExtraRru)} RRU (API key and organisation reads).`,
     ],
     headlines: [
       headline(

@@ -121,7 +121,8 @@ export const gbSecondsOf = (lines: ComputeLine[]) =>
 export interface IdleFigures {
   windowMs: number;
   connect: { reads: number; rru: number };
-  window: { queries: number; gets: number; rru: number };
+  /** The measured window; localUnits: the ConsumedCapacity DynamoDB Local reported for its reads. */
+  window: { queries: number; gets: number; rru: number; localUnits: number };
   perMinute: { queries: number; gets: number; rru: number; bytes: number };
   bytes: number;
   /** One connection of SSE_TIMEOUT_MS, extrapolated from the window with the steady-state rates. */
@@ -172,6 +173,9 @@ export function idleFigures(
       queries: inWindow.filter((call) => call.command === 'QueryCommand').length,
       gets: inWindow.filter((call) => call.command === 'GetItemCommand').length,
       rru: rruOf(inWindow),
+      localUnits: inWindow
+        .filter((call) => isRead(call.command))
+        .reduce((sum, call) => sum + (call.capacityUnits ?? 0), 0),
     },
     perMinute: steadyMinute,
     bytes: invocation.streamedBytes,

@@ -9,6 +9,7 @@ import { createOfflineGenerator } from '../../local/bedrock/offline-generator.ts
 import type { RunningLocalStack } from '../../local/local-stack.ts';
 import type { LambdaMeter } from '../support/lambda-meter.ts';
 import { followReportToEnd, holdIdleConnection, reportStreamUrl, startReport } from '../support/report-stream.ts';
+import { icpProblem, mustPass } from '../support/response-checks.ts';
 import { createRunningReport } from '../support/running-report.ts';
 import type { SqsRequest } from '../support/sqs-requests.ts';
 import type { SseClient } from '../support/sse-client.ts';
@@ -82,23 +83,6 @@ export type Authorization = Record<string, string>;
 
 const url = (bench: Bench, path: string) => new URL(path, bench.stack.baseUrl);
 
-export async function createPartner(bench: Bench, authorization: Authorization, partner: object): Promise<void> {
-  const response = await fetch(url(bench, '/api/partners'), {
-    method: 'POST',
-    headers: { ...authorization, 'content-type': 'application/json' },
-    body: JSON.stringify(partner),
-  });
-  if (response.status !== 201) throw new Error(`POST /api/partners: HTTP ${response.status}: ${await response.text()}`);
-  await bench.meter.settle(0);
-}
-
-export async function getOrganisation(bench: Bench, authorization: Authorization): Promise<void> {
-  const response = await fetch(url(bench, '/api/organisation'), { headers: authorization });
-  if (response.status !== 200) throw new Error(`GET /api/organisation: HTTP ${response.status}`);
-  await response.arrayBuffer();
-  await bench.meter.settle(0);
-}
-
 export async function postIcp(
   bench: Bench,
   authorization: Authorization,
@@ -106,12 +90,7 @@ export async function postIcp(
   expected: 'hit' | 'miss',
 ): Promise<void> {
   const response = await bench.http.post(url(bench, '/api/ai/icp'), { company }, authorization);
-  if (response.status !== 200)
-    throw new Error(`ICP ${company}: HTTP ${response.status}: ${response.body.slice(0, 300)}`);
-  if (response.headers['x-cache'] !== expected) {
-    throw new Error(`ICP ${company}: expected x-cache ${expected}, got ${String(response.headers['x-cache'])}`);
-  }
-  bench.stores.icpResultSchema.parse(JSON.parse(response.body));
+  mustPass(response, `ICP ${company}`, icpProblem(response, expected));
   // The handler's promise settles just after the client has read the end of the body.
   await bench.meter.settle(20);
 }

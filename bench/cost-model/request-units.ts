@@ -11,7 +11,7 @@
  *   the standard rate (DynamoDB Local's own table/index split); a failed conditional write still costs ≥ 1 WRU.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DynamoCall, recordDynamoCalls } from '../support/dynamo-calls.ts';
+import { type DynamoCall, itemOf, keyOf, recordDynamoCalls, valuesOf } from '../support/dynamo-calls.ts';
 import type { InvocationScope } from '../support/lambda-meter.ts';
 
 /** A handler call made inside a metered invocation, with DynamoDB Local's reported capacity (INDEXES). */
@@ -152,12 +152,11 @@ export function entityOf(input: Record<string, unknown>): string {
       })
       .join(' + ');
   }
-  const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+  const values = valuesOf(input);
   if (typeof input.IndexName === 'string') {
     const partition = String(values[':pk'] ?? '');
     return `${input.IndexName} ${partition.replace(/^ORG#[^#]+/, 'ORG#…')}`;
   }
-  const key = (input.Key ?? input.Item ?? {}) as Record<string, unknown>;
-  const sortKey = String(key.sk ?? values[':prefix'] ?? values[':from'] ?? '');
+  const sortKey = String(keyOf(input).sk ?? itemOf(input).sk ?? values[':prefix'] ?? values[':from'] ?? '');
   return sortKeyEntities.find(([prefix]) => sortKey.startsWith(prefix))?.[1] ?? (sortKey || 'unknown');
 }

@@ -1,9 +1,7 @@
 /** What each operation used: Lambda invocations, DynamoDB calls and units, SQS requests, bytes streamed. */
 
 import type { FunctionName } from '../../lib/definitions/functions.ts';
-import { reportQueue } from '../../lib/definitions/queues.ts';
-import type { BenchTable } from '../support/table.ts';
-import { benchPartners } from '../support/tenant-data.ts';
+import { type BenchTable, figureColumns } from '../support/table.ts';
 import type { Figures, IdleFigures } from './figures.ts';
 import { functionNames } from './figures.ts';
 import { bytes, count, ms, units } from './format.ts';
@@ -16,7 +14,6 @@ export function countsTable(
   figures: Record<'icpCold' | 'icpMiss' | 'icpHit' | 'reportInstant' | 'reportPaced', Figures>,
   idle: IdleFigures,
   runs: { instant: ReportRun; paced: ReportRun },
-  sections: number,
 ): BenchTable {
   const row = (label: string, f: Figures, time: string) => [
     label,
@@ -34,15 +31,17 @@ export function countsTable(
   return {
     title: 'Cost model: measured counts per operation (local stack, DynamoDB Local, SQS stand-in)',
     columns: [
-      { header: 'Operation' },
-      { header: 'Lambda invocations (HTTP / worker / projector)', align: 'right' },
-      { header: 'Stream records projected', align: 'right' },
-      { header: 'DynamoDB calls (reads / writes)', align: 'right' },
-      { header: 'RRU', align: 'right' },
-      { header: 'WRU', align: 'right' },
-      { header: 'SQS requests (send / receive / delete)', align: 'right' },
-      { header: 'Bytes streamed', align: 'right' },
-      { header: 'Measured handler time' },
+      'Operation',
+      ...figureColumns(
+        'Lambda invocations (HTTP / worker / projector)',
+        'Stream records projected',
+        'DynamoDB calls (reads / writes)',
+        'RRU',
+        'WRU',
+        'SQS requests (send / receive / delete)',
+        'Bytes streamed',
+      ),
+      'Measured handler time',
     ],
     rows: [
       row(operations.icpCold, figures.icpCold, `HTTP ${ms(figures.icpCold.billedMs.httpApi)} (instant model)`),
@@ -79,26 +78,10 @@ export function countsTable(
       ],
     ],
     notes: [
-      `Local stack, one tenant with ${benchPartners.length} partners, untimed warm-up first; how invocations, ` +
-        'DynamoDB calls, SQS requests, stream records, bytes and handler time are counted: bench/README.md, Cost model.',
-      'ICP misses use unique companies; the first request uses a freshly issued key, so it also reads the API key ' +
-        'and the organisation (credentials are then remembered for 30 s per warm function); the warm rows run ' +
-        'right after a request that refreshed them. ICP hits request the same companies again (x-cache: hit checked).',
-      `Reports: ${reportType} (${sections} sections, REPORT_SECTION_CONCURRENCY ` +
-        `${process.env.REPORT_SECTION_CONCURRENCY}), POST generate → SQS → worker → DynamoDB stream → projector → ` +
-        'event log → one SSE client connected right after the 202, until job.completed. The paced row slows the ' +
-        `local model so each answer streams over ${settings.sectionModelSeconds} s (BENCH_COST_SECTION_MODEL_S): ` +
-        'the worker then writes partial sections (at most every 500 ms), each becoming a stream record, a projector ' +
-        'write and an SSE event, and the SSE loop polls at its minimum while events flow. The dollar figures use it.',
-      'SQS: SendMessage and DeleteMessageBatch are counted at the SQS stand-in (node:http diagnostics channel). ' +
-        'Receive = one ReceiveMessage per worker invocation (the event source mapping’s receive that returned the ' +
-        'batch; the local poller’s empty short polls are a stand-in artefact and not counted). At low volume a batch ' +
-        `holds one job; with ${reportQueue.batchSize} jobs per batch (batchSize) receive and delete are shared by 5.`,
-      `Idle SSE: one connection to a report that never produces anything, counted for ${idle.windowMs / 1000} s ` +
-        `(BENCH_COST_IDLE_SECONDS) from its first poll; steady state = the second half of the window. Connecting ` +
-        `cost ${idle.connect.reads} reads (${units(idle.connect.rru)} RRU: API key, organisation, report); the ` +
-        `window had ${idle.window.queries} event-log Queries and ${idle.window.gets} status GetItems ` +
-        `(${units(idle.window.rru)} RRU) and ${bytes(idle.bytes)} bytes.`,
+      `Idle SSE: counted for ${idle.windowMs / 1000} s; connecting cost ${idle.connect.reads} reads ` +
+        `(${units(idle.connect.rru)} RRU: API key, organisation, report); the window had ${idle.window.queries} ` +
+        `event-log Queries and ${idle.window.gets} status GetItems (${units(idle.window.rru)} RRU) and ` +
+        `${bytes(idle.bytes)} bytes.`,
     ],
   };
 }
@@ -151,25 +134,13 @@ export function dynamoTable(bench: Bench, settings: Settings): BenchTable {
   return {
     title: 'Cost model: DynamoDB calls by function, command and item type (per operation)',
     columns: [
-      { header: 'Operation' },
-      { header: 'Function' },
-      { header: 'Command' },
-      { header: 'Item type (single table) / index' },
-      { header: 'Calls', align: 'right' },
-      { header: 'RRU', align: 'right' },
-      { header: 'WRU', align: 'right' },
-      { header: 'Units from' },
+      'Operation',
+      'Function',
+      'Command',
+      'Item type (single table) / index',
+      ...figureColumns('Calls', 'RRU', 'WRU'),
+      'Units from',
     ],
     rows,
-    notes: [
-      'Every call of the handlers’ shared document client asks for ReturnConsumedCapacity: INDEXES. "DynamoDB Local" = ' +
-        'the CapacityUnits it returned (table + gsi1; it follows the AWS size rules for single-item reads and writes: ' +
-        '4 KB read units, 0.5 for eventually consistent, 1 KB write units, the larger of the old and new item). ' +
-        '"rule: empty page" = a Query that returned nothing, for which DynamoDB Local reports 0 but DynamoDB charges ' +
-        'one read unit (0.5 RRU eventually consistent). "rule: transaction" = TransactWriteItems computed from the item ' +
-        'sizes at 2 WRU per 1 KB per item plus the gsi1 write at the standard rate (DynamoDB Local reports twice that: ' +
-        '4 per KB). Means per request for the ICP rows; the idle row covers its whole connection (connect, the measured ' +
-        'window and the last poll before the close was noticed).',
-    ],
   };
 }

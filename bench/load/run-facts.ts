@@ -2,8 +2,8 @@
 import type { CpuUse } from '../support/cpu-usage.ts';
 import type { DynamoCounter } from '../support/dynamo-calls.ts';
 import type { LoadResult } from '../support/load-client.ts';
-import type { MemorySample } from '../support/memory-usage.ts';
-import type { SseLoadConnection } from '../support/sse-load-client.ts';
+import type { MemorySample, OpenHandles } from '../support/memory-usage.ts';
+import type { SseRecord } from '../support/sse-client.ts';
 import { median } from '../support/stats.ts';
 import type { Settings } from './settings.ts';
 
@@ -28,12 +28,11 @@ export interface GenerationRow {
   label: string;
   clients: number;
   result: LoadResult;
+  /** Worker loops: the SSE client's, then the ICP client's. */
   cpu?: CpuUse;
-  icpLoop?: number;
 }
 
 export interface MemoryPoint {
-  label: string;
   sample: MemorySample;
   sseHeap?: number;
   icpHeap?: number;
@@ -47,10 +46,8 @@ export interface IdleCheck {
   queriesAfterGrace: number;
   lastQueryAfterClose?: number;
   perSecond: Array<{ from: number; count: number }>;
-  timeouts: { before: number; during: number; after: number };
-  sockets: { before: number; during: number; after: number };
-  /** Open file descriptors of the whole process (server and client ends). */
-  fds: { before: number | undefined; during: number | undefined; after: number | undefined };
+  /** Before the connections were opened, at the end of the loaded window, after the idle wait. */
+  handles: Record<'before' | 'during' | 'after', OpenHandles>;
 }
 
 export interface Delivery {
@@ -66,11 +63,7 @@ export interface Delivery {
   expected: number;
 }
 
-export function analyseDelivery(
-  connections: SseLoadConnection[],
-  writes: Write[],
-  reports: FollowedReport[],
-): Delivery {
+export function analyseDelivery(connections: SseRecord[], writes: Write[], reports: FollowedReport[]): Delivery {
   const writesOf = new Map(reports.map((report) => [report.reportId, new Map<string, Write>()]));
   for (const write of writes) writesOf.get(write.reportId)?.set(write.sectionId, write);
   const delivery: Delivery = {
@@ -84,15 +77,15 @@ export function analyseDelivery(
   };
   for (const connection of connections) {
     if (connection.status !== 200) continue;
-    const expected = writesOf.get(connection.reportId) ?? new Map<string, Write>();
+    const expected = writesOf.get(connection.reportId ?? '') ?? new Map<string, Write>();
     delivery.expected += expected.size;
     const seen = new Set<string>();
     const own: number[] = [];
     let lastPosition = -1;
     let lastEventId = '';
     for (const event of connection.events) {
-      if (event.eventId <= lastEventId) delivery.outOfOrder++;
-      lastEventId = event.eventId;
+      if (event.id <= lastEventId) delivery.outOfOrder++;
+      lastEventId = event.id;
       if (event.event !== 'section.completed' || event.sectionId === undefined) {
         delivery.unexpected++;
         continue;
@@ -123,7 +116,7 @@ export interface RunFacts {
   settings: Settings;
   opened: { opened: number; failures: string[]; elapsedMs: number };
   missingAtEnd: number;
-  connections: SseLoadConnection[];
+  connections: SseRecord[];
   writes: Write[];
   delivery: Delivery;
   single: GenerationRow;
@@ -146,7 +139,6 @@ export interface RunFacts {
     afterGc: MemoryPoint;
   };
   jvmPid: number | undefined;
-  dynamoWarmUp: { operations: number; ms: number };
   openFiles: number | undefined;
   elapsedMs: number;
 }

@@ -1,4 +1,5 @@
 /** The load test's targets, defaults and fixed parameters: the run follows them and the tables' notes quote them. */
+import { integerFromEnv } from '../support/runs.ts';
 
 /** The capacity the local stack must show: every connection and generation served, events within a second. */
 export const targets = { sseConnections: 500, generations: 50, eventLatencyMedianMs: 1000 };
@@ -34,6 +35,20 @@ export const offlineJsonChunkChars = 16;
 export const usdPerMillionRru = 0.125;
 
 export type Settings = typeof defaults;
+
+/** The defaults with their BENCH_LOAD_* overrides applied. */
+export function loadSettings(): Settings {
+  return {
+    seconds: integerFromEnv('BENCH_LOAD_SECONDS', defaults.seconds),
+    sseConnections: integerFromEnv('BENCH_LOAD_SSE_CONNECTIONS', defaults.sseConnections),
+    generations: integerFromEnv('BENCH_LOAD_GENERATIONS', defaults.generations),
+    reports: integerFromEnv('BENCH_LOAD_REPORTS', defaults.reports),
+    tenants: integerFromEnv('BENCH_LOAD_TENANTS', defaults.tenants),
+    firstChunkMs: integerFromEnv('BENCH_LOAD_FIRST_CHUNK_MS', defaults.firstChunkMs, 0),
+    perChunkMs: integerFromEnv('BENCH_LOAD_PER_CHUNK_MS', defaults.perChunkMs, 0),
+    baselineSeconds: integerFromEnv('BENCH_LOAD_BASELINE_SECONDS', defaults.baselineSeconds),
+  };
+}
 
 /** Progress streams each tenant holds; the load stack's per-organisation cap is raised to it. */
 export const streamsPerTenant = (settings: Pick<Settings, 'sseConnections' | 'tenants'>) =>

@@ -2,15 +2,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { entityNames } from '../../lib/definitions/table.ts';
 import { mulberry32 } from '../../test/fuzz/prng.ts';
+import { itemOf } from '../support/dynamo-calls.ts';
 import { verdict, wholeMs } from '../support/format.ts';
 import { reportStreamUrl } from '../support/report-stream.ts';
-import { createRunningReport } from '../support/running-report.ts';
+import { createRunningReport, writeCompletedSection } from '../support/running-report.ts';
+import type { ReceivedSseEvent } from '../support/sse-client.ts';
 import { median, percentile } from '../support/stats.ts';
-import { type BenchTable, headline } from '../support/table.ts';
-import { type Bench, benchReport, itemOf, setEnvironment } from './pipeline-bench.ts';
+import { type BenchTable, figureColumns, headline } from '../support/table.ts';
+import { type Bench, benchReport, setEnvironment } from './pipeline-bench.ts';
 import { deliveryMedianTargetMs, type PollBounds, type Settings, writeGapMs, writeGapSeed } from './settings.ts';
-
-const sectionIdOf = (data: string) => (JSON.parse(data) as { sectionId?: string }).sectionId;
 
 export interface DeliveryRow {
   bounds: PollBounds;
@@ -32,30 +32,22 @@ export async function measureDelivery(bench: Bench, bounds: PollBounds, writes: 
   const connection = await bench.sse.open(reportStreamUrl(bench.stack.baseUrl, reportId), bench.authorization);
   const random = mulberry32(writeGapSeed);
   const written: Array<{ sectionId: string; startedAt: number; writtenAt: number }> = [];
+  let events: ReceivedSseEvent[] = [];
   try {
     for (let index = 0; index < writes; index++) {
       await sleep(writeGapMs.min + random() * (writeGapMs.max - writeGapMs.min));
-      const sectionId = `bench-${index}`;
-      const startedAt = performance.now();
-      await bench.stores.putReportSection(bench.organisationId, {
-        reportId,
-        sectionId,
-        position: index,
-        status: 'completed',
-        payload: { title: sectionId, summary: `About ${sectionId}.`, highlights: ['one'], metrics: [] },
-        generatedAt: new Date().toISOString(),
-      });
-      written.push({ sectionId, startedAt, writtenAt: performance.now() });
+      const section = { reportId, sectionId: `bench-${index}`, position: index };
+      written.push({ ...section, ...(await writeCompletedSection(bench.stores, bench.organisationId, section)) });
     }
     await bench.stores.finishReport(reportId, 'completed', new Date().toISOString());
-    await connection.waitFor((event) => event.event === 'job.completed', 15_000);
+    await connection.waitFor('job.completed', 15_000);
   } finally {
-    connection.close();
+    events = await connection.close();
   }
 
   const row: DeliveryRow = { bounds, latencies: [], toProjector: [], projectorPut: [], toClient: [], writeCall: [] };
-  const sectionEvents = connection.events.filter((event) => event.event === 'section.completed');
-  const received = sectionEvents.map((event) => sectionIdOf(event.data));
+  const sectionEvents = events.filter((event) => event.event === 'section.completed');
+  const received = sectionEvents.map((event) => event.sectionId);
   const expected = written.map((write) => write.sectionId);
   if (received.join() !== expected.join()) {
     throw new Error(`SSE delivered ${received.join(', ')}; expected each of ${expected.join(', ')} once, in order`);
@@ -91,14 +83,16 @@ export function deliveryTable(
   return {
     title: `SSE delivery latency: section write → event at the client (${settings.writes} writes per row)`,
     columns: [
-      { header: 'SSE poll bounds (min–max)' },
-      { header: 'Median', align: 'right' },
-      { header: 'p95', align: 'right' },
-      { header: 'Max', align: 'right' },
-      { header: 'Write → projector Put (stream poller)', align: 'right' },
-      { header: 'Projector Put', align: 'right' },
-      { header: 'Event item → client (SSE poll)', align: 'right' },
-      { header: 'Target' },
+      'SSE poll bounds (min–max)',
+      ...figureColumns(
+        'Median',
+        'p95',
+        'Max',
+        'Write → projector Put (stream poller)',
+        'Projector Put',
+        'Event item → client (SSE poll)',
+      ),
+      'Target',
     ],
     rows: rows.map((row) => {
       const label = `${row.bounds.minMs}–${row.bounds.maxMs} ms${row === defaultRow ? ' (cdk.json default)' : ''}`;

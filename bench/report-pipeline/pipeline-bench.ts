@@ -5,7 +5,7 @@
 import { itemKeys } from '../../functions/stores/item-keys.ts';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { RunningLocalStack } from '../../local/local-stack.ts';
-import type { DynamoRecorder } from '../support/dynamo-calls.ts';
+import { type DynamoRecorder, itemOf, keyOf, valuesOf } from '../support/dynamo-calls.ts';
 import type { SseClient } from '../support/sse-client.ts';
 import type { WorkerClient } from '../support/worker-client.ts';
 import type { PollBounds } from './settings.ts';
@@ -17,8 +17,6 @@ export interface Bench {
   organisationId: string;
   authorization: Record<string, string>;
   probe: DynamoRecorder<true>;
-  /** Partition keys whose reads the probe records (the idle connection's report). */
-  watchedPartitions: Set<string>;
   sse: SseClient;
   http: WorkerClient;
   defaults: PollBounds & { heartbeatMs: number; concurrency: number };
@@ -29,16 +27,16 @@ export interface Bench {
 export type Stores = Awaited<ReturnType<typeof importStores>>;
 
 export async function importStores() {
-  const [reportStore, environment, ai, models, context, reportTypes, dynamo] = await Promise.all([
+  const [reportStore, environment, generation, models, context, reportTypes, dynamo] = await Promise.all([
     import('../../functions/stores/report-store.ts'),
     import('../../functions/runtime/environment.ts'),
-    import('ai'),
+    import('../../functions/reports/generate-section.ts'),
     import('../../functions/ai/models.ts'),
     import('../../functions/domain/reports/report-context.ts'),
     import('../../functions/domain/reports/report-types.ts'),
     import('../../functions/stores/dynamo.ts'),
   ]);
-  return { ...reportStore, ...environment, ...ai, ...models, ...context, ...reportTypes, ...dynamo };
+  return { ...reportStore, ...environment, ...generation, ...models, ...context, ...reportTypes, ...dynamo };
 }
 
 /** As the local stack does: set the variables, then drop the handlers' parsed copy. */
@@ -47,18 +45,7 @@ export function setEnvironment(bench: Bench, variables: Record<string, number>):
   bench.stores.resetEnvironmentCache();
 }
 
-export const keyOf = (input: Record<string, unknown>) => (input.Key ?? {}) as Record<string, unknown>;
-export const itemOf = (input: Record<string, unknown>) => (input.Item ?? {}) as Record<string, unknown>;
-export const valuesOf = (input: Record<string, unknown>) =>
-  (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
 export const reportPartition = (reportId: string) => itemKeys.report(reportId).pk;
-
-/** The SSE loop's reads of a watched report: event-log Query and report-status GetItem. */
-export function isWatchedRead(command: string, input: Record<string, unknown>, watched: Set<string>): boolean {
-  if (command === 'QueryCommand') return watched.has(String(valuesOf(input)[':pk']));
-  if (command === 'GetItemCommand') return watched.has(String(keyOf(input).pk));
-  return false;
-}
 
 /** Section writes, the projector's event-log writes and the report's final status update. */
 export function isPipelineWrite(command: string, input: Record<string, unknown>): boolean {

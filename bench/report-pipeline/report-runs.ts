@@ -3,16 +3,17 @@ import { randomUUID } from 'node:crypto';
 import type { ReportType } from '../../functions/domain/reports/report-types.ts';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { DynamoCall } from '../support/dynamo-calls.ts';
+import { itemOf, keyOf, valuesOf } from '../support/dynamo-calls.ts';
 import { followReportToEnd, startReport } from '../support/report-stream.ts';
-import { type Bench, itemOf, keyOf, reportPartition, setEnvironment, valuesOf } from './pipeline-bench.ts';
+import { type Bench, reportPartition, setEnvironment } from './pipeline-bench.ts';
 
 export interface ModelLatency {
   samples: number[];
 }
 
-/** L: one section's model call as the worker makes it (same model, prompts, schema), without the writes. */
+/** L: one section's model call, made by the worker's own generateSection with its writes left out. */
 export async function measureModelLatency(bench: Bench): Promise<ModelLatency> {
-  const { streamText, Output, languageModel, reportSystemPrompt, sectionPrompt, summarisePartners } = bench.stores;
+  const { generateSection, languageModel, summarisePartners } = bench.stores;
   const context = {
     reportType: 'quarterly-review',
     orgName: 'Bench',
@@ -21,21 +22,16 @@ export async function measureModelLatency(bench: Bench): Promise<ModelLatency> {
     icp: undefined,
     ipp: undefined,
     knowledge: '',
+  } as const;
+  const generation = {
+    model: languageModel('reports'),
+    stop: new AbortController().signal,
+    writeSection: async () => {},
   };
   const samples: number[] = [];
-  for (const plan of bench.stores.sectionPlans['quarterly-review']) {
+  for (const [position, plan] of bench.stores.sectionPlans['quarterly-review'].entries()) {
     const started = performance.now();
-    const result = streamText({
-      model: languageModel('reports'),
-      system: reportSystemPrompt,
-      prompt: sectionPrompt(context, plan),
-      output: Output.object({ schema: bench.stores.sectionPayloadSchema }),
-      maxRetries: 0,
-    });
-    for await (const _partial of result.partialOutputStream) {
-      // drained, like generateSection does
-    }
-    await result.output;
+    await generateSection({ organisationId: 'bench', reportId: 'bench', plan, position }, context, generation);
     samples.push(performance.now() - started);
   }
   return { samples };

@@ -9,24 +9,18 @@ export const deliveryMedianTargetMs = 1000;
 export const wallOverLTarget = 1.3;
 
 /**
- * Defaults; BENCH_RUNS, BENCH_REPORT_RUNS, BENCH_SECTION_LATENCY_MS, BENCH_SECTION_PER_CHUNK_MS and
- * BENCH_SSE_IDLE_SECONDS override them.
+ * Defaults; BENCH_RUNS, BENCH_REPORT_RUNS, BENCH_SECTION_LATENCY_MS and BENCH_SECTION_PER_CHUNK_MS override them.
  */
 const defaultWrites = 20;
 const defaultReportRuns = 3;
 const defaultSectionLatencyMs = 1000;
 const defaultPerChunkMs = 0;
-const defaultIdleSeconds = 30;
 /** Gaps between section writes: long enough for the adaptive poll to back off between them. */
 export const writeGapMs = { min: 200, max: 1500 };
 /** A second row next to the cdk.json bounds, to show what the knob buys. */
 export const fastPollBounds = { minMs: 100, maxMs: 500 };
 /** Same gap sequence for every row, so the rows differ only in their poll bounds. */
 export const writeGapSeed = 4;
-/** DynamoDB on-demand, us-east-1 list price per million read request units (after the Nov 2024 price cut). */
-export const usdPerMillionRru = 0.125;
-export const rruPerEventuallyConsistentRead = 0.5;
-export const rruPerStronglyConsistentRead = 1;
 
 export interface Settings {
   writes: number;
@@ -34,7 +28,6 @@ export interface Settings {
   /** The local model endpoint's time to first chunk (L when perChunkMs is 0) and delay before every later chunk. */
   sectionLatencyMs: number;
   perChunkMs: number;
-  idleSeconds: number;
 }
 
 export interface PollBounds {
@@ -48,6 +41,5 @@ export function readSettings(): Settings {
     reportRuns: integerFromEnv('BENCH_REPORT_RUNS', defaultReportRuns),
     sectionLatencyMs: integerFromEnv('BENCH_SECTION_LATENCY_MS', defaultSectionLatencyMs),
     perChunkMs: integerFromEnv('BENCH_SECTION_PER_CHUNK_MS', defaultPerChunkMs, 0),
-    idleSeconds: integerFromEnv('BENCH_SSE_IDLE_SECONDS', defaultIdleSeconds),
   };
 }

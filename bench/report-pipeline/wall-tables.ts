@@ -2,7 +2,7 @@
 import type { ReportType } from '../../functions/domain/reports/report-types.ts';
 import { verdict, wholeMs } from '../support/format.ts';
 import { median } from '../support/stats.ts';
-import { type BenchTable, type HeadlineRow, headline } from '../support/table.ts';
+import { type BenchTable, figureColumns, type HeadlineRow, headline } from '../support/table.ts';
 import { groupRuns, type ModelLatency, type ReportRun, wallOf } from './report-runs.ts';
 import { type Settings, wallOverLTarget } from './settings.ts';
 
@@ -57,15 +57,17 @@ export function wallTable(
   return {
     title: `Report wall time vs sequential: model latency L per section, POST generate → report completed`,
     columns: [
-      { header: 'Report' },
-      { header: 'Runs', align: 'right' },
-      { header: 'Wall median', align: 'right' },
-      { header: 'Wall range', align: 'right' },
-      { header: 'Wall / L', align: 'right' },
-      { header: 'Sequential (c = 1)', align: 'right' },
-      { header: 'Speed-up', align: 'right' },
-      { header: 'POST → job.completed on SSE (÷ L)', align: 'right' },
-      { header: 'Target' },
+      'Report',
+      ...figureColumns(
+        'Runs',
+        'Wall median',
+        'Wall range',
+        'Wall / L',
+        'Sequential (c = 1)',
+        'Speed-up',
+        'POST → job.completed on SSE (÷ L)',
+      ),
+      'Target',
     ],
     rows: [
       [
@@ -81,28 +83,6 @@ export function wallTable(
       ],
       ...rows,
     ],
-    notes: [
-      `Model: the local Bedrock endpoint with latencyMs { firstChunkMs: ${settings.sectionLatencyMs}, ` +
-        `perChunkMs: ${settings.perChunkMs} } (BENCH_SECTION_LATENCY_MS, BENCH_SECTION_PER_CHUNK_MS). With ` +
-        'perChunkMs 0 every section call waits L before its first chunk and the offline generator’s whole ' +
-        'schema-valid JSON follows at once, so every section costs the same L. L itself is measured: the same ' +
-        'streamText call generateSection makes (reports model id from cdk.json, report prompts, ' +
-        'Output.object(sectionPayloadSchema)), timed to the parsed output, once per quarterly-review section.',
-      'Wall = POST /api/ai/strategy/executive-summary/generate sent (worker-thread client) → the worker’s ' +
-        'finishReport(completed) UpdateItem resolved (SDK middleware on the handlers’ DynamoDB client). It covers the ' +
-        '202, the local SQS poller’s pickup (short polls every 100 ms), the worker’s report and context reads, the ' +
-        'sections (partial writes at most every 500 ms, then the completed write) and the final update.',
-      'POST → job.completed on SSE: what a client connected right after the 202 sees; it adds the stream poller, ' +
-        'the projector and the SSE poll. With perChunkMs 0 all of a report’s section events land in one burst about ' +
-        'L after the job starts, when the connection’s poll has already backed off (250 → 375 → 563 → 844 ms …) for ' +
-        'lack of events, so job.completed waits for the next poll. A model that streams for longer than 500 ms ' +
-        'writes partials that keep the poll near its minimum (BENCH_SECTION_PER_CHUNK_MS=10 shows it; sections then ' +
-        'differ in length with their prompts, so wall / L is no longer a clean concurrency figure).',
-      `REPORT_SECTION_CONCURRENCY is changed between runs in the same stack (process.env + resetEnvironmentCache, ` +
-        `as startLocalStack does; the worker reads it per job). Concurrent configurations run ${settings.reportRuns} ` +
-        'times each (BENCH_REPORT_RUNS), interleaved; the sequential baselines once each, after one untimed warm-up ' +
-        'report. Every run must end in job.completed with every planned section completed on the stream.',
-    ],
     headlines,
   };
 }
@@ -112,13 +92,15 @@ export function wallBreakdownTable(runs: ReportRun[]): BenchTable {
   return {
     title: 'Where the report wall time goes (medians per configuration)',
     columns: [
-      { header: 'Report' },
-      { header: 'POST → 202', align: 'right' },
-      { header: '202 → first model request', align: 'right' },
-      { header: 'First model request → last section written', align: 'right' },
-      { header: 'Last section → report completed', align: 'right' },
-      { header: 'Completed → job.completed at client', align: 'right' },
-      { header: 'Section writes / section', align: 'right' },
+      'Report',
+      ...figureColumns(
+        'POST → 202',
+        '202 → first model request',
+        'First model request → last section written',
+        'Last section → report completed',
+        'Completed → job.completed at client',
+        'Section writes / section',
+      ),
     ],
     rows: groupRuns(runs).map((group) => {
       const first = group[0] as ReportRun;
@@ -132,13 +114,6 @@ export function wallBreakdownTable(runs: ReportRun[]): BenchTable {
         (median(group.map((run) => run.sectionWrites)) / first.sections).toFixed(1),
       ];
     }),
-    notes: [
-      '202 → first model request: SQS pickup by the local poller, the worker’s getReport and listReportSections, and ' +
-        'loadContext (partners, ICP, IPP, knowledge retrieval with an embeddings call). The model request time is the ' +
-        'local endpoint’s receivedAt (millisecond resolution).',
-      'Section writes / section: partial writes (at most one per 500 ms while the section streams) plus the ' +
-        'completed write; each one becomes an SSE event.',
-    ],
   };
 }
 

@@ -11,7 +11,7 @@ export interface CpuSnapshot {
   at: number;
   process: NodeJS.CpuUsage;
   mainLoop: EventLoopUtilization;
-  workerLoop?: EventLoopUtilization;
+  workerLoops: EventLoopUtilization[];
   /** utime + stime of the other process, in clock ticks. */
   otherTicks?: number;
   /** All CPUs together, in clock ticks. */
@@ -23,7 +23,8 @@ export interface CpuUse {
   processCores: number;
   /** Event-loop utilisation, 0–1: the fraction of the interval the loop was running code. */
   mainLoop: number;
-  workerLoop?: number;
+  /** The worker threads' event loops, in the order they were given. */
+  workerLoops: number[];
   /** The other process, in cores. */
   otherCores?: number;
   /** The whole machine, in cores busy (out of `cores`). */
@@ -31,14 +32,20 @@ export interface CpuUse {
   cores: number;
 }
 
-export function cpuSnapshot(options: { otherPid?: number; workerLoop?: () => EventLoopUtilization } = {}): CpuSnapshot {
+export interface CpuSources {
+  /** DynamoDB Local's JVM. */
+  otherPid?: number | undefined;
+  workerLoops?: Array<() => EventLoopUtilization>;
+}
+
+export function cpuSnapshot(sources: CpuSources = {}): CpuSnapshot {
   const snapshot: CpuSnapshot = {
     at: performance.now(),
     process: process.cpuUsage(),
     mainLoop: performance.eventLoopUtilization(),
+    workerLoops: (sources.workerLoops ?? []).map((loop) => loop()),
   };
-  if (options.workerLoop) snapshot.workerLoop = options.workerLoop();
-  const otherTicks = options.otherPid === undefined ? undefined : processTicks(options.otherPid);
+  const otherTicks = sources.otherPid === undefined ? undefined : processTicks(sources.otherPid);
   if (otherTicks !== undefined) snapshot.otherTicks = otherTicks;
   const machine = machineTicks();
   if (machine) snapshot.machine = machine;
@@ -51,11 +58,11 @@ export function cpuBetween(from: CpuSnapshot, to: CpuSnapshot): CpuUse {
   const use: CpuUse = {
     processCores: (to.process.user - from.process.user + to.process.system - from.process.system) / wallMicros,
     mainLoop: performance.eventLoopUtilization(to.mainLoop, from.mainLoop).utilization,
+    workerLoops: to.workerLoops.map(
+      (loop, index) => performance.eventLoopUtilization(loop, from.workerLoops[index]).utilization,
+    ),
     cores,
   };
-  if (from.workerLoop && to.workerLoop) {
-    use.workerLoop = performance.eventLoopUtilization(to.workerLoop, from.workerLoop).utilization;
-  }
   if (from.machine && to.machine && to.machine.total > from.machine.total) {
     // Ticks per core over the interval, from the machine's own counter: no need to know the tick rate.
     const ticksPerCore = (to.machine.total - from.machine.total) / cores;
@@ -65,6 +72,42 @@ export function cpuBetween(from: CpuSnapshot, to: CpuSnapshot): CpuUse {
     }
   }
   return use;
+}
+
+/**
+ * CPU use over a window that opens `startMs` from now and lasts `durationMs`, sampled by timers on this (busy)
+ * thread: close to the window, not exactly on it. `finish()` stops the timers and returns the use, if both fired.
+ */
+export function cpuOverWindow(startMs: number, durationMs: number, sources: CpuSources) {
+  const snapshots: CpuSnapshot[] = [];
+  const timers = [startMs, startMs + durationMs].map((delay) =>
+    setTimeout(() => snapshots.push(cpuSnapshot(sources)), delay),
+  );
+  return {
+    finish(): CpuUse | undefined {
+      for (const timer of timers) clearTimeout(timer);
+      const [from, to] = snapshots;
+      return from && to ? cpuBetween(from, to) : undefined;
+    },
+  };
+}
+
+/** The table cells of one window: cores busy to two decimals, event loops in per cent, `—` where unknown. */
+export function cpuCells(cpu: CpuUse | undefined) {
+  const cores = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(2));
+  const percent = (value: number | undefined) => (value === undefined ? '—' : `${Math.round(value * 100)} %`);
+  const others =
+    cpu?.machineCores === undefined || cpu.otherCores === undefined
+      ? undefined
+      : cpu.machineCores - cpu.processCores - cpu.otherCores;
+  return {
+    machine: cpu?.machineCores === undefined ? '—' : `${cores(cpu.machineCores)} of ${cpu.cores}`,
+    process: cores(cpu?.processCores),
+    mainLoop: percent(cpu?.mainLoop),
+    workerLoops: (cpu?.workerLoops ?? []).map(percent),
+    jvm: cores(cpu?.otherCores),
+    others: cores(others),
+  };
 }
 
 /** utime + stime of every thread of a process (fields 14 and 15 of /proc/<pid>/stat). */

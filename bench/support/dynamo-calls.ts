@@ -7,6 +7,14 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export type DynamoInput = Record<string, unknown>;
 
+/** The parts of a document-level input the benchmarks read: its key, its item and its expression values. */
+export const keyOf = (input: DynamoInput) => (input.Key ?? {}) as DynamoInput;
+export const itemOf = (input: DynamoInput) => (input.Item ?? {}) as DynamoInput;
+export const valuesOf = (input: DynamoInput) => (input.ExpressionAttributeValues ?? {}) as DynamoInput;
+/** The partition a single-item call or a Query (`:pk`) addresses. */
+export const partitionOf = (input: DynamoInput) =>
+  String(keyOf(input).pk ?? itemOf(input).pk ?? valuesOf(input)[':pk']);
+
 export interface DynamoCall<Tag = true> {
   /** The low-level command name, e.g. "GetItemCommand" for a document-client GetCommand. */
   command: string;

@@ -2,6 +2,7 @@
  * Cell formats shared by the benchmark tables. The millisecond formats differ on purpose: each suits the range
  * of the figures it is used for, so a module picks the one that keeps its columns readable.
  */
+import { median, percentile } from './stats.ts';
 
 /** `1234 ms`: for figures of hundreds of milliseconds or more, where a decimal is noise. */
 export function wholeMs(value: number): string {
@@ -27,3 +28,11 @@ export function verdict(pass: boolean, target: string): string {
 export function signedMs(value: number): string {
   return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(1)} ms`;
 }
+
+/** Median and nearest-rank p95 of `values` in `format`, or dashes when nothing was measured. */
+export function medianAndP95(values: readonly number[], format: (value: number) => string): [string, string] {
+  return values.length > 0 ? [format(median(values)), format(percentile(values, 95))] : ['—', '—'];
+}
+
+/** The median, or NaN (printed as `—`) when nothing was measured. */
+export const medianOrNaN = (values: readonly number[]) => (values.length > 0 ? median(values) : Number.NaN);

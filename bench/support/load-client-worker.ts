@@ -1,14 +1,17 @@
 /**
- * Worker-thread entry of the closed-loop load clients (see load-client.ts): N clients, each a loop of sequential
- * POSTs on its own keep-alive socket, on this thread's own event loop so that the first body chunk is timed
- * when it reaches the socket and not when the servers' thread next yields. Every response is validated here so
- * that bodies never cross threads.
+ * Worker-thread entry of the benchmark HTTP clients (see load-client.ts and worker-client.ts), on this thread's
+ * own event loop so that the first body chunk is timed when it reaches the socket and not when the servers'
+ * thread next yields: single timed POSTs, one keep-alive socket per server; or closed-loop load, N clients each a
+ * loop of sequential POSTs on its own keep-alive socket, every response validated here so that bodies never
+ * cross threads.
  */
+import type http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { icpResultSchema } from '../../functions/domain/strategy/icp.ts';
 import { keepAliveAgent, type TimedResponse, timedPost } from './http-timing.ts';
-import type { LoadRequest, LoadResult, LoadSample, LoadWorkload, ResponseExpectation } from './load-client.ts';
-import { toEpochMs } from './thread-clock.ts';
+import type { LoadRequest, LoadResult, LoadSample, LoadWorkload } from './load-client.ts';
+import { expectationProblem, icpProblem } from './response-checks.ts';
+import { convertRequestTimes, toEpochMs } from './thread-clock.ts';
+import type { ClientRequest } from './worker-client.ts';
 import { answerRequests } from './worker-rpc.ts';
 
 /** Kept in the result so a failing run can say what went wrong without shipping every body back. */
@@ -16,7 +19,26 @@ const failureExamples = 3;
 /** A client whose request failed outright (connection error) waits this long before its next one. */
 const failureBackoffMs = 50;
 
-answerRequests(runLoad);
+const agents = new Map<string, http.Agent>();
+
+answerRequests<LoadRequest | ClientRequest, LoadResult | TimedResponse>((request) =>
+  'workload' in request ? runLoad(request) : post(request),
+);
+
+/** One timed POST on the keep-alive socket of its server; times as epoch milliseconds. */
+async function post(request: ClientRequest): Promise<TimedResponse> {
+  const url = new URL(request.url);
+  let agent = agents.get(url.origin);
+  if (!agent) {
+    agent = keepAliveAgent();
+    agents.set(url.origin, agent);
+  }
+  const response = await timedPost(url, request.json, {
+    agent,
+    ...(request.headers ? { headers: request.headers } : {}),
+  });
+  return convertRequestTimes(response, toEpochMs);
+}
 
 async function runLoad(request: LoadRequest): Promise<LoadResult> {
   const url = new URL(request.url);
@@ -48,7 +70,8 @@ async function runLoad(request: LoadRequest): Promise<LoadResult> {
           continue;
         }
         completed++;
-        const problem = workload.kind === 'icp' ? checkIcp(response) : checkResponse(response, workload.expect);
+        const problem =
+          workload.kind === 'icp' ? icpProblem(response, 'miss') : expectationProblem(response, workload.expect);
         if (problem) {
           fail(problem);
           continue;
@@ -97,36 +120,4 @@ function loopsOf(workload: LoadWorkload): Loop[] {
       company: `${workload.companyPrefix}-${String(index).padStart(3, '0')}-${sequence.toString(36).padStart(3, '0')}.example.com`,
     }),
   }));
-}
-
-/** Why the response does not count as a complete, valid stream, or undefined when it does. */
-function checkResponse(response: TimedResponse, expect: ResponseExpectation): string | undefined {
-  const head = () => JSON.stringify(response.body.slice(0, 300));
-  if (response.status !== expect.status) return `HTTP ${response.status}: ${head()}`;
-  if (expect.endsWith !== undefined && !response.body.endsWith(expect.endsWith)) {
-    return `the body does not end with ${JSON.stringify(expect.endsWith)}: …${JSON.stringify(response.body.slice(-200))}`;
-  }
-  for (const text of expect.contains ?? []) {
-    if (!response.body.includes(text)) return `the body lacks ${text}: ${head()}`;
-  }
-  for (const text of expect.lacks ?? []) {
-    if (response.body.includes(text)) return `the body contains ${text}: ${head()}`;
-  }
-  return undefined;
-}
-
-/** ICP responses: HTTP 200, a cache miss, and a body that parses as an ICPResult. */
-function checkIcp(response: TimedResponse): string | undefined {
-  const head = () => JSON.stringify(response.body.slice(0, 300));
-  if (response.status !== 200) return `HTTP ${response.status}: ${head()}`;
-  if (response.headers['x-cache'] !== 'miss')
-    return `expected x-cache: miss, got ${String(response.headers['x-cache'])}`;
-  let json: unknown;
-  try {
-    json = JSON.parse(response.body);
-  } catch {
-    return `the body is not JSON (truncated stream?): …${JSON.stringify(response.body.slice(-200))}`;
-  }
-  const parsed = icpResultSchema.safeParse(json);
-  return parsed.success ? undefined : `the body is not an ICPResult: ${head()}`;
 }

@@ -1,17 +1,7 @@
 import type { EventLoopUtilization } from 'node:perf_hooks';
+import type { ResponseExpectation } from './response-checks.ts';
 import { convertRequestTimes, fromEpochMs } from './thread-clock.ts';
 import { startWorkerRpc } from './worker-rpc.ts';
-
-/** What every response must look like to count; checked on the worker, so bodies never cross threads. */
-export interface ResponseExpectation {
-  status: number;
-  /** The body must end with this text (e.g. the SSE terminator of a complete stream). */
-  endsWith?: string;
-  /** Substrings the body must contain. */
-  contains?: string[];
-  /** Substrings the body must not contain. */
-  lacks?: string[];
-}
 
 export interface LoadOptions {
   url: URL;

@@ -69,18 +69,24 @@ export async function collectGarbage(): Promise<void> {
   collect();
 }
 
-/** The active handles and requests of this thread's event loop, counted by type (Timeout, TCPSocketWrap …). */
-export function activeResources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
-  return counts;
+/** What a server keeps open, at one moment: see `handlesNow`. */
+export interface OpenHandles {
+  /** Timers of this thread's event loop. */
+  timeouts: number;
+  /** TCP sockets of this thread's event loop. */
+  sockets: number;
+  /** Open file descriptors of the whole process (Linux: entries of /proc/self/fd); undefined elsewhere. */
+  fds: number | undefined;
 }
 
-/** Open file descriptors of this process (Linux: entries of /proc/self/fd); undefined elsewhere. */
-export function openFileDescriptors(): number | undefined {
+export function handlesNow(): OpenHandles {
+  const types = process.getActiveResourcesInfo();
+  const count = (type: string) => types.filter((each) => each === type).length;
+  let fds: number | undefined;
   try {
-    return readdirSync('/proc/self/fd').length;
+    fds = readdirSync('/proc/self/fd').length;
   } catch {
-    return undefined;
+    fds = undefined;
   }
+  return { timeouts: count('Timeout'), sockets: count('TCPSocketWrap'), fds };
 }

@@ -13,8 +13,6 @@ type Authorization = Record<string, string>;
 export const reportStreamUrl = (baseUrl: string, reportId: string) =>
   new URL(`/api/ai/strategy/executive-summary/stream?reportId=${reportId}`, baseUrl);
 
-const sectionEventData = (data: string) => JSON.parse(data) as { sectionId?: string; status?: string };
-
 /** POST generate for a new report (the fingerprint must be unique, or it joins a running one). */
 export async function startReport(
   http: WorkerClient,
@@ -45,19 +43,23 @@ export async function followReportToEnd(
 ): Promise<{ terminal: ReceivedSseEvent; events: readonly ReceivedSseEvent[] }> {
   const { reportId, sections, timeoutMs } = report;
   const connection = await sse.open(reportStreamUrl(baseUrl, reportId), authorization);
-  const terminal = await connection
-    .waitFor((event) => event.event.startsWith('job.'), timeoutMs)
-    .finally(() => connection.close());
+  await connection.waitFor('job.', timeoutMs).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
+  });
+  const events = await connection.close();
+  const terminal = events.find((event) => event.event.startsWith('job.')) as ReceivedSseEvent;
   if (terminal.event !== 'job.completed') throw new Error(`Report ${reportId}: ${terminal.event} ${terminal.data}`);
+  const isCompleted = (data: string) => (JSON.parse(data) as { status?: string }).status === 'completed';
   const completed = new Set(
-    connection.events
-      .filter((event) => event.event === 'section.completed' && sectionEventData(event.data).status === 'completed')
-      .map((event) => sectionEventData(event.data).sectionId),
+    events
+      .filter((event) => event.event === 'section.completed' && isCompleted(event.data))
+      .map((event) => event.sectionId),
   );
   if (completed.size !== sections) {
     throw new Error(`Report ${reportId}: ${completed.size} of ${sections} sections completed on the stream`);
   }
-  return { terminal, events: connection.events };
+  return { terminal, events };
 }
 
 export interface IdleConnection {
@@ -88,8 +90,8 @@ export async function holdIdleConnection(
     from: start,
     async finish() {
       await sleep(Math.max(0, start + windowMs - performance.now()));
-      connection.close();
-      if (connection.events.length > 0) throw new Error('The idle connection received events');
+      const events = await connection.close();
+      if (events.length > 0) throw new Error('The idle connection received events');
     },
   };
 }

@@ -7,7 +7,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DynamoInput, recordDynamoCalls } from './dynamo-calls.ts';
+import { type DynamoInput, itemOf, keyOf, recordDynamoCalls } from './dynamo-calls.ts';
 import { median, percentile } from './stats.ts';
 
 export interface TraceEvent {
@@ -65,7 +65,7 @@ export function traceDynamoDb(client: DynamoDBDocumentClient, tracer: RequestTra
 
 function dynamoLabel(commandName: string, input: DynamoInput): string {
   const operation = commandName.replace(/Command$/, '');
-  const sk = String(((input.Key ?? input.Item) as DynamoInput | undefined)?.sk ?? '');
+  const sk = String(keyOf(input).sk ?? itemOf(input).sk ?? '');
   const item =
     sk === 'APIKEY'
       ? 'API key'

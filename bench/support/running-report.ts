@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { createReportUnlessRunning } from '../../functions/stores/report-store.ts';
+import type { createReportUnlessRunning, putReportSection } from '../../functions/stores/report-store.ts';
 
 export interface RunningReportOptions {
   organisationId: string;
@@ -38,4 +38,24 @@ export async function createRunningReport(
   );
   if (!outcome.created) throw new Error(`${what} unexpectedly joined a running one`);
   return reportId;
+}
+
+/**
+ * Writes one completed section of a running report, as the report worker does when a section is done, and
+ * returns when the write started and when it resolved (performance.now()).
+ */
+export async function writeCompletedSection(
+  stores: { putReportSection: typeof putReportSection },
+  organisationId: string,
+  section: { reportId: string; sectionId: string; position: number },
+): Promise<{ startedAt: number; writtenAt: number }> {
+  const { sectionId } = section;
+  const startedAt = performance.now();
+  await stores.putReportSection(organisationId, {
+    ...section,
+    status: 'completed',
+    payload: { title: sectionId, summary: `About ${sectionId}.`, highlights: ['one'], metrics: [] },
+    generatedAt: new Date().toISOString(),
+  });
+  return { startedAt, writtenAt: performance.now() };
 }

@@ -1,138 +1,146 @@
-import { Worker } from 'node:worker_threads';
+/**
+ * The one SSE client of the benchmarks: raw node:http readers on their own thread (same process, own event loop),
+ * like worker-client.ts, because on the servers' thread an event would be timed only when the server code next
+ * yields. Events are timed on the worker when their chunk arrives and kept there: they cross threads only when the
+ * caller asks (a wait or a close), so holding hundreds of streams puts no bookkeeping on the thread under load.
+ */
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { SseEvent } from './sse-parse.ts';
 import { fromEpochMs } from './thread-clock.ts';
+import { startWorkerRpc } from './worker-rpc.ts';
 
 export interface ReceivedSseEvent extends SseEvent {
-  /** When the chunk that completed this event reached the client, on this thread's performance.now() clock. */
+  /** The `sectionId` of the event's data, when it has one. */
+  sectionId?: string;
+  /** When the chunk that completed this event reached the client, on the caller's performance.now() clock. */
   receivedAt: number;
 }
 
-export type SseToWorker =
-  | { type: 'open'; id: number; url: string; headers: Record<string, string> }
-  | { type: 'close'; id: number };
+export interface SseTarget {
+  url: URL;
+  headers: Record<string, string>;
+  /** The report the stream follows, for awaitSections. */
+  reportId?: string;
+}
 
-/** Times are epoch milliseconds (performance.timeOrigin + now) on the worker; mapped back on this thread. */
-export type SseToMain =
-  | { type: 'head'; id: number; status: number; at: number }
-  | { type: 'event'; id: number; event: ReceivedSseEvent }
-  | { type: 'end'; id: number; at: number; error?: string };
+/** What one stream received; times on the caller's clock. */
+export interface SseRecord {
+  reportId?: string;
+  /** HTTP status of the response head (0 when none came). */
+  status: number;
+  events: ReceivedSseEvent[];
+  /** Set when the stream ended, failed or never opened before the client closed it. */
+  dropped?: { at: number; reason: string };
+}
 
+export interface SseOpenResult {
+  /** Connection ids, in the order of the targets. */
+  ids: number[];
+  /** Connections with a 200 head. */
+  opened: number;
+  /** Connections that got another status, failed to connect or ended while the others were opening. */
+  failures: string[];
+  /** First request sent → last head received. */
+  elapsedMs: number;
+}
+
+/** One stream opened with `open`. */
 export interface SseConnection {
-  /** Response head received (performance.now() of this thread). */
-  openedAt: number;
-  /** Every event so far, in arrival order. */
-  readonly events: readonly ReceivedSseEvent[];
-  /** The first event (already received or still to come) that matches; rejects on timeout or end of stream. */
-  waitFor(predicate: (event: ReceivedSseEvent) => boolean, timeoutMs: number): Promise<ReceivedSseEvent>;
-  /** Ends the connection from the client side (the server notices and stops its loop). */
-  close(): void;
+  /** Resolves with every event so far once one whose type starts with `prefix` has arrived; rejects on timeout or end. */
+  waitFor(prefix: string, timeoutMs: number): Promise<ReceivedSseEvent[]>;
+  /** Ends the stream from the client side (the server notices and stops its loop); resolves with what it received. */
+  close(): Promise<ReceivedSseEvent[]>;
 }
 
 export interface SseClient {
-  /** Resolves once the response head is in; rejects unless it is a 200. */
+  /** Opens one stream and resolves once its head is in; rejects unless it is a 200. */
   open(url: URL, headers?: Record<string, string>): Promise<SseConnection>;
+  /**
+   * Opens many streams, at most `concurrency` waiting for their head at once; resolves once all heads are in. Only
+   * each event's id, type, sectionId and time are kept, so that hundreds of streams keep the worker's heap small.
+   */
+  openMany(targets: SseTarget[], concurrency: number): Promise<SseOpenResult>;
+  /**
+   * Resolves once every open stream of each report has received the section named for its report (or the timeout
+   * passed) with how many streams were still missing it.
+   */
+  awaitSections(lastSectionOfReport: Record<string, string>, timeoutMs: number): Promise<number>;
+  /** Closes every stream from the client side and returns what each received; `closedAt` on the caller's clock. */
+  closeAll(): Promise<{ closedAt: number; connections: SseRecord[] }>;
+  eventLoopUtilization(previous?: EventLoopUtilization): EventLoopUtilization;
+  heapUsed(): Promise<number>;
   close(): Promise<void>;
 }
 
-interface ConnectionState {
-  events: ReceivedSseEvent[];
-  waiters: Set<{ predicate: (event: ReceivedSseEvent) => boolean; resolve: (event: ReceivedSseEvent) => void }>;
-  ended?: string;
-  onEnd: Set<(reason: string) => void>;
-  onHead?: (status: number, at: number) => void;
+/** What sse-client-worker.ts is asked to do; SseResults says what it answers to each. Targets carry URLs as text. */
+export type SseRequest =
+  | {
+      type: 'open';
+      targets: Array<{ url: string; headers: Record<string, string>; reportId?: string }>;
+      concurrency: number;
+      keepData: boolean;
+    }
+  | { type: 'wait'; id: number; prefix: string; timeoutMs: number }
+  | { type: 'await'; lastSectionOfReport: Record<string, string>; timeoutMs: number }
+  | { type: 'close'; ids?: number[] };
+
+/** The worker's answer to each request type; times are epoch milliseconds. */
+export interface SseResults {
+  open: SseOpenResult;
+  wait: ReceivedSseEvent[];
+  /** Streams still missing their report's last section. */
+  await: number;
+  close: { closedAt: number; connections: SseRecord[] };
 }
 
-/**
- * An EventSource-like reader on its own thread (same process, own event loop), like worker-client.ts: on the
- * servers' thread an event would be timed only when the server code next yields.
- */
 export function startSseClient(): SseClient {
-  const worker = new Worker(new URL('./sse-client-worker.ts', import.meta.url));
-  const connections = new Map<number, ConnectionState>();
-  let nextId = 0;
-
-  const endAll = (reason: string) => {
-    for (const state of connections.values()) finish(state, reason);
+  const rpc = startWorkerRpc<SseRequest, SseResults[keyof SseResults]>(
+    new URL('./sse-client-worker.ts', import.meta.url),
+    'SSE client worker',
+  );
+  const { worker } = rpc;
+  // The worker answers each request type with its own result type, which the generic reply type cannot express.
+  const ask = <Request extends SseRequest>(request: Request) =>
+    rpc.call(request) as Promise<SseResults[Request['type']]>;
+  const onThisClock = (events: ReceivedSseEvent[]) =>
+    events.map((event) => ({ ...event, receivedAt: fromEpochMs(event.receivedAt) }));
+  const closeStreams = async (ids?: number[]) => {
+    const { closedAt, connections } = await ask({ type: 'close', ...(ids ? { ids } : {}) });
+    return {
+      closedAt: fromEpochMs(closedAt),
+      connections: connections.map((record) => ({
+        ...record,
+        events: onThisClock(record.events),
+        ...(record.dropped ? { dropped: { ...record.dropped, at: fromEpochMs(record.dropped.at) } } : {}),
+      })),
+    };
   };
-  const finish = (state: ConnectionState, reason: string) => {
-    if (state.ended !== undefined) return;
-    state.ended = reason;
-    for (const callback of state.onEnd) callback(reason);
-  };
-  worker.on('message', (message: SseToMain) => {
-    const state = connections.get(message.id);
-    if (!state) return;
-    if (message.type === 'head') {
-      state.onHead?.(message.status, fromEpochMs(message.at));
-    } else if (message.type === 'event') {
-      const event = { ...message.event, receivedAt: fromEpochMs(message.event.receivedAt) };
-      state.events.push(event);
-      for (const waiter of state.waiters) {
-        if (waiter.predicate(event)) {
-          state.waiters.delete(waiter);
-          waiter.resolve(event);
-        }
-      }
-    } else {
-      finish(state, message.error ?? 'the stream ended');
-    }
-  });
-  worker.on('error', (error) => endAll(String(error)));
-  worker.on('exit', (code) => endAll(`the SSE client worker exited with code ${code}`));
+  const openStreams = (targets: SseTarget[], concurrency: number, keepData: boolean) =>
+    ask({
+      type: 'open',
+      targets: targets.map((target) => ({ ...target, url: target.url.href })),
+      concurrency,
+      keepData,
+    });
 
   return {
-    open: (url, headers = {}) =>
-      new Promise((resolve, reject) => {
-        const id = nextId++;
-        const state: ConnectionState = { events: [], waiters: new Set(), onEnd: new Set() };
-        connections.set(id, state);
-        const close = () => {
-          worker.postMessage({ type: 'close', id } satisfies SseToWorker);
-          finish(state, 'closed by the client');
-        };
-        const failOpen = (reason: string) => reject(new Error(`SSE ${url.pathname}: ${reason}`));
-        state.onEnd.add(failOpen);
-        state.onHead = (status, at) => {
-          state.onEnd.delete(failOpen);
-          if (status !== 200) {
-            close();
-            failOpen(`HTTP ${status}`);
-            return;
-          }
-          resolve({
-            openedAt: at,
-            events: state.events,
-            close,
-            waitFor: (predicate, timeoutMs) =>
-              new Promise((resolveEvent, rejectEvent) => {
-                const found = state.events.find(predicate);
-                if (found) return resolveEvent(found);
-                if (state.ended !== undefined) return rejectEvent(new Error(`SSE: ${state.ended}`));
-                const timer = setTimeout(() => {
-                  state.waiters.delete(waiter);
-                  state.onEnd.delete(onEnd);
-                  rejectEvent(new Error(`SSE: no matching event within ${timeoutMs} ms`));
-                }, timeoutMs);
-                const waiter = {
-                  predicate,
-                  resolve: (event: ReceivedSseEvent) => {
-                    clearTimeout(timer);
-                    state.onEnd.delete(onEnd);
-                    resolveEvent(event);
-                  },
-                };
-                const onEnd = (reason: string) => {
-                  clearTimeout(timer);
-                  state.waiters.delete(waiter);
-                  rejectEvent(new Error(`SSE: ${reason} before a matching event`));
-                };
-                state.waiters.add(waiter);
-                state.onEnd.add(onEnd);
-              }),
-          });
-        };
-        worker.postMessage({ type: 'open', id, url: url.href, headers } satisfies SseToWorker);
-      }),
+    open: async (url, headers = {}) => {
+      const { ids, failures } = await openStreams([{ url, headers }], 1, true);
+      const id = ids[0] as number;
+      if (failures.length > 0) {
+        await closeStreams([id]);
+        throw new Error(`SSE ${url.pathname}: ${failures.join('; ')}`);
+      }
+      return {
+        waitFor: async (prefix, timeoutMs) => onThisClock(await ask({ type: 'wait', id, prefix, timeoutMs })),
+        close: async () => (await closeStreams([id])).connections[0]?.events ?? [],
+      };
+    },
+    openMany: (targets, concurrency) => openStreams(targets, concurrency, false),
+    awaitSections: (lastSectionOfReport, timeoutMs) => ask({ type: 'await', lastSectionOfReport, timeoutMs }),
+    closeAll: () => closeStreams(),
+    eventLoopUtilization: (previous) => worker.performance.eventLoopUtilization(previous),
+    heapUsed: async () => (await worker.getHeapStatistics()).used_heap_size,
     close: async () => {
       await worker.terminate();
     },

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
 import {
   convertToModelMessages,
   Output,
@@ -13,7 +12,8 @@ import {
   toUIMessageStream,
   type UIMessage,
 } from 'ai';
-import { afterFirstModelOutput } from '../../functions/ai/chat-first-output.ts';
+import type { z } from 'zod';
+import type { languageModel } from '../../functions/ai/models.ts';
 import { chatSystemPrompt } from '../../functions/domain/chat/system-prompt.ts';
 import { type IcpResult, icpPrompt, icpResultSchema, icpSystemPrompt } from '../../functions/domain/strategy/icp.ts';
 import { type IppResult, ippPrompt, ippResultSchema, ippSystemPrompt } from '../../functions/domain/strategy/ipp.ts';
@@ -28,9 +28,6 @@ import {
   partnerTypesPrompt,
   partnerTypesSystemPrompt,
 } from '../../functions/domain/strategy/partner-types.ts';
-
-/** The model purposes of the streaming endpoints (cdk.json `models.*`). */
-export type FloorPurpose = 'icp' | 'ipp' | 'partnerTypes' | 'partnerSuggestions' | 'chat';
 
 /**
  * What an API route reads from DynamoDB (and the embedding model) before its model call. The floor has no
@@ -60,61 +57,52 @@ const chatMaxSteps = 5;
 
 /**
  * The lowest TTFB each streaming endpoint can have on this machine: a bare node:http server that runs the same
- * AI SDK call as the API route (same model id, schema, prompts, Bedrock-compatible endpoint) and pipes the same
- * kind of stream to the response. No Function URL shim, middy, auth, validation, quota, cache or DynamoDB.
+ * AI SDK call as the API route (the product's own model: same id from cdk.json, same local Bedrock endpoint; same
+ * schema and prompts) and pipes the same kind of stream to the response. No Function URL shim, middy, auth,
+ * validation, quota, cache or DynamoDB. Start it after the stack, whose environment names the models.
  */
-export async function startStreamFloor(options: {
-  bedrockEndpoint: string;
-  modelId: (purpose: FloorPurpose) => string;
-}): Promise<StreamFloor> {
-  const bedrock = createAmazonBedrock({
-    region: 'us-east-1',
-    accessKeyId: 'local',
-    secretAccessKey: 'local',
-    baseURL: options.bedrockEndpoint,
-  });
-  const model = (purpose: FloorPurpose) => bedrock(options.modelId(purpose));
+export async function startStreamFloor(): Promise<StreamFloor> {
+  // Imported only now: the handlers' logger, which these load, reads its level from the stack's environment.
+  const [{ languageModel: model }, { afterFirstModelOutput }] = await Promise.all([
+    import('../../functions/ai/models.ts'),
+    import('../../functions/ai/chat-first-output.ts'),
+  ]);
   const grounding: FloorGrounding = {};
   const needs = <Value>(value: Value | undefined, what: string): Value => {
     if (value === undefined) throw new Error(`The floor has no ${what} grounding yet`);
     return value;
   };
 
-  // Text streams of one JSON object (useObject), as functions/ai/stream-structured-output.ts streams them.
-  const objectRoutes: Record<string, FloorRoute> = {
-    '/api/ai/icp': async (body, response) => {
-      const { company } = body as { company: string };
-      const result = streamText({
-        model: model('icp'),
-        output: Output.object({ schema: icpResultSchema }),
-        system: icpSystemPrompt,
-        prompt: icpPrompt(company),
-      });
+  /** A text stream of one JSON object (useObject), as functions/ai/stream-structured-output.ts streams it. */
+  const objectRoute =
+    (
+      purpose: Parameters<typeof languageModel>[0],
+      schema: z.ZodType,
+      system: string,
+      prompt: (body: unknown) => string,
+    ): FloorRoute =>
+    async (body, response) => {
+      const output = Output.object({ schema });
+      const result = streamText({ model: model(purpose), output, system, prompt: prompt(body) });
       await pipeTextStreamToResponse({ response, stream: toTextStream({ stream: result.stream }) });
-    },
-    '/api/ai/ipp': async (body, response) => {
-      const { icp, domain } = body as { icp: IcpResult; domain: string };
-      const result = streamText({
-        model: model('ipp'),
-        output: Output.object({ schema: ippResultSchema }),
-        system: ippSystemPrompt,
-        prompt: ippPrompt(domain, icp),
-      });
-      await pipeTextStreamToResponse({ response, stream: toTextStream({ stream: result.stream }) });
-    },
-    '/api/ai/strategy/partner-types': async (_body, response) => {
-      const { icp, ipp, knowledge } = needs(grounding.partnerTypes, 'partner-types');
-      const result = streamText({
-        model: model('partnerTypes'),
-        output: Output.object({ schema: partnerTypeResultSchema }),
-        system: partnerTypesSystemPrompt,
-        prompt: partnerTypesPrompt(icp, ipp, knowledge),
-      });
-      await pipeTextStreamToResponse({ response, stream: toTextStream({ stream: result.stream }) });
-    },
-  };
+    };
   const routes: Record<string, FloorRoute> = {
-    ...objectRoutes,
+    '/api/ai/icp': objectRoute('icp', icpResultSchema, icpSystemPrompt, (body) =>
+      icpPrompt((body as { company: string }).company),
+    ),
+    '/api/ai/ipp': objectRoute('ipp', ippResultSchema, ippSystemPrompt, (body) => {
+      const { icp, domain } = body as { icp: IcpResult; domain: string };
+      return ippPrompt(domain, icp);
+    }),
+    '/api/ai/strategy/partner-types': objectRoute(
+      'partnerTypes',
+      partnerTypeResultSchema,
+      partnerTypesSystemPrompt,
+      () => {
+        const { icp, ipp, knowledge } = needs(grounding.partnerTypes, 'partner-types');
+        return partnerTypesPrompt(icp, ipp, knowledge);
+      },
+    ),
     // A JSON array written one complete element at a time, the framing of streamStructuredArray.
     '/api/ai/partner-suggestions': async (body, response) => {
       const { roster, knowledge } = needs(grounding.partnerSuggestions, 'partner-suggestions');

@@ -8,7 +8,8 @@ export interface BenchColumn {
 
 export interface BenchTable {
   title: string;
-  columns: BenchColumn[];
+  /** A bare header is a left-aligned column. */
+  columns: Array<BenchColumn | string>;
   rows: string[][];
   /** Footnotes printed under the table: method, caveats, environment. */
   notes?: string[];
@@ -26,6 +27,10 @@ export interface HeadlineRow {
   target: string;
   verdict: 'PASS' | 'MISS' | '—';
 }
+
+/** Right-aligned columns for figures, from their headers. */
+export const figureColumns = (...headers: string[]): BenchColumn[] =>
+  headers.map((header) => ({ header, align: 'right' }));
 
 /** A summary row; without `pass` there is no target to judge against. */
 export function headline(
@@ -48,13 +53,7 @@ export interface BenchModule {
 export function summaryTable(rows: HeadlineRow[], notes: string[]): BenchTable {
   return {
     title: 'Summary',
-    columns: [
-      { header: 'Figure' },
-      { header: 'Measured', align: 'right' },
-      { header: 'In-run baseline', align: 'right' },
-      { header: 'Target' },
-      { header: 'Verdict' },
-    ],
+    columns: ['Figure', ...figureColumns('Measured', 'In-run baseline'), 'Target', 'Verdict'],
     rows: rows.map((row) => [row.figure, row.measured, row.baseline, row.target, row.verdict]),
     notes,
   };
@@ -65,17 +64,18 @@ export function summaryTable(rows: HeadlineRow[], notes: string[]): BenchTable {
  * on screen and pasted into bench/RESULTS.md unchanged.
  */
 export function formatTable(table: BenchTable): string {
-  const widths = table.columns.map((column, index) =>
+  const columns = table.columns.map((column) => (typeof column === 'string' ? { header: column } : column));
+  const widths = columns.map((column, index) =>
     Math.max(3, column.header.length, ...table.rows.map((row) => (row[index] ?? '').length)),
   );
   const line = (cells: string[]) =>
-    `| ${cells.map((cell, index) => pad(cell, widths[index] ?? 0, table.columns[index]?.align)).join(' | ')} |`;
-  const rule = `| ${widths.map((width, index) => alignmentRule(width, table.columns[index]?.align)).join(' | ')} |`;
+    `| ${cells.map((cell, index) => pad(cell, widths[index] ?? 0, columns[index]?.align)).join(' | ')} |`;
+  const rule = `| ${widths.map((width, index) => alignmentRule(width, columns[index]?.align)).join(' | ')} |`;
   const notes = (table.notes ?? []).map((note) => `- ${note}`);
   return [
     `### ${table.title}`,
     '',
-    line(table.columns.map((column) => column.header)),
+    line(columns.map((column) => column.header)),
     rule,
     ...table.rows.map(line),
     ...(notes.length > 0 ? ['', ...notes] : []),

@@ -1,4 +1,6 @@
-/** Data a benchmark tenant is given through the public API before it is measured. */
+/** Data a benchmark tenant is given through the public API before it is measured, and the chat it is asked. */
+import { randomUUID } from 'node:crypto';
+import type { ResponseExpectation } from './response-checks.ts';
 
 /**
  * Limits far above what a run uses: the quota and rate-limit counters are still written on every AI request
@@ -31,6 +33,26 @@ export const benchKnowledgeDocument = {
   ].join('\n\n'),
 };
 
+/** A question the offline model answers with text alone, so no tool runs. */
+export const plainChatQuestion = 'Hello Nelson, how are you today?';
+
+/** A chat request of one user message, shaped as `useChat` sends it. */
+export const chatRequest = (text: string) => ({
+  messages: [{ id: randomUUID(), role: 'user', parts: [{ type: 'text', text }] }],
+});
+
+/** How a UI message stream part of this type appears in its SSE framing (JsonToSseTransformStream). */
+export const uiPart = (type: string) => `"type":"${type}"`;
+export const uiStreamEnd = 'data: [DONE]\n\n';
+
+/** A complete answer to the plain question: a text part and no tool call. */
+export const plainChatAnswer: ResponseExpectation = {
+  status: 200,
+  endsWith: uiStreamEnd,
+  contains: [uiPart('text-delta')],
+  lacks: [uiPart('tool-input-start')],
+};
+
 type Headers = Record<string, string>;
 
 export async function postJson(baseUrl: string, path: string, headers: Headers, body: unknown): Promise<Response> {
@@ -44,6 +66,13 @@ export async function postJson(baseUrl: string, path: string, headers: Headers, 
 export async function createPartner(baseUrl: string, headers: Headers, partner: object): Promise<void> {
   const response = await postJson(baseUrl, '/api/partners', headers, partner);
   if (response.status !== 201) throw new Error(`POST /api/partners: HTTP ${response.status}: ${await response.text()}`);
+}
+
+/** GET /api/organisation: the organisation and its quota, as a client reads them. */
+export async function getOrganisation(baseUrl: string, headers: Headers): Promise<{ quota: { used: number } }> {
+  const response = await fetch(new URL('/api/organisation', baseUrl), { headers });
+  if (response.status !== 200) throw new Error(`GET /api/organisation: HTTP ${response.status}`);
+  return (await response.json()) as { quota: { used: number } };
 }
 
 export async function addKnowledgeDocument(

@@ -2,7 +2,7 @@ import type { TimedResponse } from './http-timing.ts';
 import { convertRequestTimes, fromEpochMs } from './thread-clock.ts';
 import { startWorkerRpc } from './worker-rpc.ts';
 
-/** A POST for http-client-worker.ts, which answers with its TimedResponse, times as epoch milliseconds. */
+/** A POST for load-client-worker.ts, which answers with its TimedResponse, times as epoch milliseconds. */
 export interface ClientRequest {
   url: string;
   json: unknown;
@@ -22,7 +22,7 @@ export interface WorkerClient {
  */
 export function startWorkerClient(): WorkerClient {
   const rpc = startWorkerRpc<ClientRequest, TimedResponse>(
-    new URL('./http-client-worker.ts', import.meta.url),
+    new URL('./load-client-worker.ts', import.meta.url),
     'HTTP client worker',
   );
   return {
