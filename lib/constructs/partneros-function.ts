@@ -12,7 +12,7 @@ const bundlerCli = fileURLToPath(new URL('../bundling/bundle-function-cli.ts', i
 
 export interface PartnerOsFunctionProps {
   definition: FunctionDefinition;
-  /** Directory that holds package-lock.json and the `entry` paths of the definitions. */
+  /** The repository root, which the `entry` paths of the definitions are relative to. */
   projectRoot: string;
   environment: Record<string, string>;
   logRetention: RetentionDays;
@@ -21,8 +21,8 @@ export interface PartnerOsFunctionProps {
 }
 
 /**
- * A Node.js 24 ARM64 function bundled by local esbuild (lib/bundling, never Docker), with its own log group and a role that starts
- * empty: callers grant exactly what the handler needs. The role is created here rather than by Lambda so
+ * A Node.js 24 ARM64 function bundled by local esbuild (lib/bundling, never Docker), with its own log group and a
+ * role that starts empty: callers grant exactly what the handler needs. The role is created here rather than by Lambda so
  * it does not get the AWS managed AWSLambdaBasicExecutionRole (write access to every log group).
  */
 export class PartnerOsFunction extends Construct {

@@ -44,7 +44,8 @@ export const functionNodeOptions = '--enable-source-maps';
 
 /**
  * esbuild options shared by CDK bundling and the cold-start benchmark (both through lib/bundling). The AWS SDK v3
- * is provided by the Node.js 24 Lambda runtime, so it stays external and out of the bundle.
+ * is provided by the Node.js 24 Lambda runtime, so it stays external and out of the bundle (measured against a
+ * bundled SDK in docs/deploy.md, "The AWS SDK").
  */
 export const bundlingOptions = {
   format: 'esm',
