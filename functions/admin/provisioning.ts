@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { generateApiKey } from '../domain/access/api-key.ts';
 import { isoNow } from '../runtime/clock.ts';
 import { putApiKey } from '../stores/api-key-store.ts';

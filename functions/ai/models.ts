@@ -1,6 +1,6 @@
 import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
 import type { EmbeddingModel, LanguageModel } from 'ai';
-import { z } from 'zod';
+import * as z from 'zod';
 import { environment } from '../runtime/environment.ts';
 
 /** What each model is for; ids come from CDK context (MODEL_IDS), never from code paths. */

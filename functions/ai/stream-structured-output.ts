@@ -1,6 +1,6 @@
 import type { LanguageModel } from 'ai';
 import { Output, parsePartialJson, streamText } from 'ai';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { structuredOutputMaxTokens } from '../domain/ai-limits.ts';
 import { logger } from '../runtime/logger.ts';
 import { safeErrorSummary } from '../runtime/safe-error.ts';

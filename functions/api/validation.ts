@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiError, notFound, type ValidationIssue } from './api-error.ts';
 import type { ApiRequest } from './http-types.ts';
 

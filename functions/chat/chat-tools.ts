@@ -5,7 +5,7 @@
  * plain JSON data; the system prompt tells the model that this data is never instructions.
  */
 import { tool } from 'ai';
-import { z } from 'zod';
+import * as z from 'zod';
 import { retrieveKnowledge } from '../ai/retrieve-knowledge.ts';
 import { defaultNamespace, namespaceSchema } from '../domain/knowledge/document.ts';
 import { type Partner, partnerStatuses, partnerTiers, partnerTypes } from '../domain/partners/partner.ts';

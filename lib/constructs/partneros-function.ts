@@ -1,15 +1,18 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { fileURLToPath } from 'node:url';
+import { AssetHashType, Duration, type ILocalBundling } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { bundlingOptions, type FunctionDefinition } from '../definitions/functions.ts';
+import type { FunctionDefinition } from '../definitions/functions.ts';
+
+const bundlerCli = fileURLToPath(new URL('../bundling/bundle-function-cli.ts', import.meta.url));
 
 export interface PartnerOsFunctionProps {
   definition: FunctionDefinition;
-  /** Directory that holds package-lock.json and the `entry` paths of the definitions. */
+  /** The repository root, which the `entry` paths of the definitions are relative to. */
   projectRoot: string;
   environment: Record<string, string>;
   logRetention: RetentionDays;
@@ -18,12 +21,12 @@ export interface PartnerOsFunctionProps {
 }
 
 /**
- * A Node.js 24 ARM64 function bundled by local esbuild, with its own log group and a role that starts
- * empty: callers grant exactly what the handler needs. The role is created here rather than by Lambda so
+ * A Node.js 24 ARM64 function bundled by local esbuild (lib/bundling, never Docker), with its own log group and a
+ * role that starts empty: callers grant exactly what the handler needs. The role is created here rather than by Lambda so
  * it does not get the AWS managed AWSLambdaBasicExecutionRole (write access to every log group).
  */
 export class PartnerOsFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -35,10 +38,9 @@ export class PartnerOsFunction extends Construct {
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(projectRoot, definition.entry),
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+    this.function = new LambdaFunction(this, 'Function', {
+      code: bundledCode(projectRoot, definition.entry),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: definition.memoryMiB,
@@ -48,18 +50,47 @@ export class PartnerOsFunction extends Construct {
       logGroup: this.logGroup,
       environment: props.environment,
       ...(props.reservedConcurrency !== undefined && { reservedConcurrentExecutions: props.reservedConcurrency }),
-      bundling: {
-        format: bundlingOptions.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
-        target: bundlingOptions.target,
-        minify: bundlingOptions.minify,
-        sourceMap: bundlingOptions.sourcemap,
-        sourcesContent: bundlingOptions.sourcesContent,
-        mainFields: [...bundlingOptions.mainFields],
-        externalModules: [...bundlingOptions.externalModules],
-        banner: bundlingOptions.banner,
-        // esbuild's size table per function only adds noise to every synth.
-        logLevel: LogLevel.WARNING,
-      },
     });
+  }
+}
+
+/**
+ * The function's code as lib/bundling builds it. NodejsFunction cannot be used: it runs the esbuild CLI with
+ * one output file, which allows neither code splitting (chunks loaded on first use) nor the plugins that drop
+ * zod's unused locales and the AI Gateway. The asset is hashed on the output, as NodejsFunction does.
+ */
+function bundledCode(projectRoot: string, entry: string): Code {
+  return Code.fromAsset(projectRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Only used if local bundling declined, which it never does: a failed build throws instead.
+      image: Runtime.NODEJS_24_X.bundlingImage,
+      local: new LocalFunctionBundler(projectRoot, entry),
+    },
+  });
+}
+
+/**
+ * Runs the bundler in a process of its own, as CDK's local bundling hook is synchronous. A class with the entry as
+ * a property, not a closure: CDK keys its cache of bundled assets on the serialised options, and a closure would
+ * serialise to the same key for every function, giving all of them the first one's bundle.
+ */
+class LocalFunctionBundler implements ILocalBundling {
+  constructor(
+    readonly projectRoot: string,
+    readonly entry: string,
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', bundlerCli, join(this.projectRoot, this.entry), outputDir],
+      {
+        cwd: this.projectRoot,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    if (run.status !== 0) throw new Error(`Bundling ${this.entry} failed (exit ${run.status ?? run.signal})`);
+    return true;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The Lambda functions and how they are bundled, as plain data. The CDK stack builds NodejsFunctions from
+ * The Lambda functions and how they are bundled, as plain data. The CDK stack builds its functions from
  * it and `npm run bench` bundles the same entries with the same esbuild options to measure cold start.
  */
 import { reportWorkerTimeoutSeconds } from './queues.ts';
@@ -43,8 +43,9 @@ export type FunctionName = keyof typeof functionDefinitions;
 export const functionNodeOptions = '--enable-source-maps';
 
 /**
- * esbuild options shared by CDK bundling and the cold-start benchmark. The AWS SDK v3 is provided by the
- * Node.js 24 Lambda runtime, so it stays external and out of the bundle.
+ * esbuild options shared by CDK bundling and the cold-start benchmark (both through lib/bundling). The AWS SDK v3
+ * is provided by the Node.js 24 Lambda runtime, so it stays external and out of the bundle (measured against a
+ * bundled SDK in docs/deploy.md, "The AWS SDK").
  */
 export const bundlingOptions = {
   format: 'esm',
@@ -55,6 +56,9 @@ export const bundlingOptions = {
   // Stack traces only need the mappings and file names; the embedded sources made the map ~6 MB and Node.js
   // parses the whole map at import when source maps are on, which cost ~120 ms of every cold start.
   sourcesContent: false,
+  // Modules behind a dynamic import() become chunks of their own, loaded (and their maps parsed) on first use.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   mainFields: ['module', 'main'],
   externalModules: ['@aws-sdk/*'],
   // Some CommonJS dependencies call require(); ESM bundles need it defined.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventIdPattern } from '../../domain/reports/sse.ts';
 import { defaultTerminalGraceMs, reportEventStream } from '../../reports/report-event-stream.ts';
 import { environment } from '../../runtime/environment.ts';

@@ -3,7 +3,7 @@
  * organisation for 24 hours; the request it names is identified by its fingerprint.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Lower-case, as the API's request headers are. */
 export const idempotencyKeyHeader = 'idempotency-key';

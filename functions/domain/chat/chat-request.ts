@@ -1,5 +1,5 @@
 import { safeValidateUIMessages, type ToolSet, type UIMessage } from 'ai';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The body `useChat`'s DefaultChatTransport posts: its own `id`, `messages`, `trigger` and `messageId`, plus

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Knowledge-base documents: the organisation's own reference material that grounds AI answers. */
 export const defaultNamespace = 'default';

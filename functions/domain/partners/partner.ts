@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Partner records: the organisation's own roster, used to ground AI answers, reports and Nelson. */
 export const partnerTypes = [

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The report queue's message: one report to generate for one organisation. */
 export const reportJobMessageSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { partnerListQuerySchema } from '../partners/partner.ts';
 
 export const reportTypes = ['executive-summary', 'annual-review', 'quarterly-review'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Bounds on an ICP that a client sends back (the IPP's input). The model's own ICP is bounded by its output

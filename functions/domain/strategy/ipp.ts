@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type IcpResult, icpInputSchema } from './icp.ts';
 
 const phrases = (description: string) => z.array(z.string().min(1)).min(1).describe(description);

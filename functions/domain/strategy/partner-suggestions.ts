@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultNamespace, namespaceSchema } from '../knowledge/document.ts';
 
 /** One element of the partner-suggestions array the client receives. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultNamespace, namespaceSchema } from '../knowledge/document.ts';
 import type { IcpResult } from './icp.ts';
 import type { IppResult } from './ipp.ts';
