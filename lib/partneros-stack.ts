@@ -8,6 +8,7 @@ import { type Environment, environmentSchema } from '../functions/runtime/enviro
 import { bedrockModelArnsFor } from './bedrock-model-arns.ts';
 import type { ModelPurpose, StackConfig } from './config.ts';
 import { OperationalAlarms } from './constructs/operational-alarms.ts';
+import { OperationalDashboard } from './constructs/operational-dashboard.ts';
 import { PartnerOsFunction } from './constructs/partneros-function.ts';
 import { PartnerOsTable } from './constructs/partneros-table.ts';
 import { ReportQueues } from './constructs/report-queues.ts';
@@ -162,6 +163,8 @@ export class PartnerOsStack extends Stack {
       alarmThresholds.reportQueueOldestMessageSeconds,
     );
 
+    const dashboard = new OperationalDashboard(this, 'Operations');
+
     new CfnOutput(this, 'ApiBaseUrl', { value: apiUrl.url, description: 'Base URL of the PartnerOS AI API' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'ReportQueueUrl', { value: this.reportQueues.queue.queueUrl });
@@ -169,6 +172,7 @@ export class PartnerOsStack extends Stack {
       value: alarms.topic.topicArn,
       description: 'SNS topic every alarm notifies; subscribe to it (or set alarmEmail)',
     });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
   }
 
   /**
