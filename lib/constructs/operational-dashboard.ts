@@ -12,25 +12,40 @@ const { service, route, statusClass } = metricDimensions;
 const fiveMinutes = Duration.minutes(5);
 const oneHour = Duration.hours(1);
 
+/** HTTP request metrics carry `route` and `statusClass`; token and report metrics carry `route` alone. */
+const requestMetrics = new Set<MetricName>([
+  metricNames.requests,
+  metricNames.quotaExceeded,
+  metricNames.rateLimited,
+  metricNames.modelUnavailable,
+  metricNames.timeToFirstByte,
+  metricNames.responseDuration,
+]);
+
+/** The CloudWatch SEARCH term of a metric, optionally narrowed to one status class. */
+function searchTerm(metric: MetricName, status?: string): string {
+  const schema = requestMetrics.has(metric) ? `${service},${route},${statusClass}` : `${service},${route}`;
+  const filter = status ? ` ${statusClass}="${status}"` : '';
+  return `{${metricNamespace},${schema}} MetricName="${metric}"${filter}`;
+}
+
 /**
- * Every series of a metric by route, found with a CloudWatch SEARCH so that a new route shows up without a
- * deployment. Routes are the only per-request dimension: organisations are not, so a graph never grows per tenant.
+ * Every series of a metric by route (and status class), found with a CloudWatch SEARCH so that a new route shows up
+ * without a deployment. Organisations are not a dimension, so a graph never grows per tenant.
  */
-function byRoute(metric: MetricName, statistic: string, period: Duration, label = ''): IMetric {
+function byRoute(metric: MetricName, statistic: string, period: Duration, { label = '', status = '' } = {}): IMetric {
   return new MathExpression({
-    expression: `SEARCH('{${metricNamespace},${service},${route}} MetricName="${metric}"', '${statistic}', ${period.toSeconds()})`,
+    expression: `SEARCH('${searchTerm(metric, status || undefined)}', '${statistic}', ${period.toSeconds()})`,
     usingMetrics: {},
     label,
     period,
   });
 }
 
-/** One series: the metric summed over every route (and status class, when given). */
+/** One series: the metric summed over every route (of one status class, when given). */
 function total(metric: MetricName, label: string, period: Duration, status?: string): IMetric {
-  const dimensions = status ? `${service},${route},${statusClass}` : `${service},${route}`;
-  const filter = status ? ` ${statusClass}="${status}"` : '';
   return new MathExpression({
-    expression: `SUM(SEARCH('{${metricNamespace},${dimensions}} MetricName="${metric}"${filter}', 'Sum', ${period.toSeconds()}))`,
+    expression: `SUM(SEARCH('${searchTerm(metric, status)}', 'Sum', ${period.toSeconds()}))`,
     usingMetrics: {},
     label,
     period,
@@ -63,7 +78,11 @@ export class OperationalDashboard extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      graph('Requests by route', [byRoute(metricNames.requests, 'Sum', fiveMinutes)], 'requests / 5 min'),
+      graph(
+        'Requests by route and status class',
+        [byRoute(metricNames.requests, 'Sum', fiveMinutes)],
+        'requests / 5 min',
+      ),
       graph(
         'Responses by status class',
         ['2xx', '4xx', '5xx'].map((status) => total(metricNames.requests, status, fiveMinutes, status)),
@@ -80,7 +99,11 @@ export class OperationalDashboard extends Construct {
         ],
         'responses / 5 min',
       ),
-      graph('Time to first byte (p95) by route', [byRoute(metricNames.timeToFirstByte, 'p95', fiveMinutes)], 'ms'),
+      graph(
+        'Time to first byte (p95) of 2xx responses by route',
+        [byRoute(metricNames.timeToFirstByte, 'p95', fiveMinutes, { status: '2xx' })],
+        'ms',
+      ),
     );
     this.dashboard.addWidgets(
       graph('Input tokens by route', [byRoute(metricNames.inputTokens, 'Sum', oneHour)], 'tokens / hour'),
@@ -95,14 +118,18 @@ export class OperationalDashboard extends Construct {
         ],
         'tokens / hour',
       ),
-      graph('Response duration (p95) by route', [byRoute(metricNames.responseDuration, 'p95', fiveMinutes)], 'ms'),
+      graph(
+        'Response duration (p95) of 2xx responses by route',
+        [byRoute(metricNames.responseDuration, 'p95', fiveMinutes, { status: '2xx' })],
+        'ms',
+      ),
     );
     this.dashboard.addWidgets(
       graph(
         'Report duration, request to completion',
         [
-          byRoute(metricNames.reportDuration, 'p50', fiveMinutes, 'p50'),
-          byRoute(metricNames.reportDuration, 'p95', fiveMinutes, 'p95'),
+          byRoute(metricNames.reportDuration, 'p50', fiveMinutes, { label: 'p50' }),
+          byRoute(metricNames.reportDuration, 'p95', fiveMinutes, { label: 'p95' }),
         ],
         'ms',
       ),

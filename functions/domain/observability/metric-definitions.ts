@@ -11,12 +11,12 @@ export const metricDimensions = {
   service: 'service',
   /** The HTTP route pattern (`POST /api/ai/icp`), or the usage route for tokens and reports (`icp`, `reports`). */
   route: 'route',
-  /** `2xx`, `4xx`, `5xx` on request counts. */
+  /** `2xx`, `4xx`, `5xx`: every HTTP request metric carries it beside `route`. */
   statusClass: 'statusClass',
 } as const;
 
 export const metricNames = {
-  /** One per HTTP response, by route, and by route and status class. */
+  /** One per HTTP response, by route and status class. */
   requests: 'Requests',
   /** 402 `quota_exceeded` answers. */
   quotaExceeded: 'QuotaExceeded',
