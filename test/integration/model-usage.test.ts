@@ -3,9 +3,14 @@
  * local Bedrock endpoint, which reports usage like Bedrock. Counts are read back the way a client reads them,
  * from GET /api/organisation, and by the admin CLI's function.
  */
-import { describe, expect, test } from '@jest/globals';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, jest, test } from '@jest/globals';
 import { showUsage } from '../../functions/admin/usage-report.ts';
 import { organisationResponseSchema } from '../../functions/domain/access/organisation-response.ts';
+import { icpResultSchema } from '../../functions/domain/strategy/icp.ts';
+import { logger } from '../../functions/runtime/logger.ts';
+import { dynamo, tableName } from '../../functions/stores/dynamo.ts';
+import { itemKeys } from '../../functions/stores/item-keys.ts';
 import { chatTurn, userMessage } from '../support/chat-client.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 import { postJsonTo, readObjectStream } from '../support/object-stream.ts';
@@ -88,6 +93,31 @@ describe('model usage per organisation', () => {
       outputTokens: sum('outputTokens'),
       modelCalls: questions.length,
     });
+  });
+
+  test('a count that cannot be written is logged without content, and the answer is whole all the same', async () => {
+    const tenant = await createTenant();
+    const period = new Date().toISOString().slice(0, 7);
+    // A number attribute holding text: DynamoDB refuses the ADD, as it would refuse any broken write.
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...itemKeys.usagePeriod(tenant.organisationId, period), inputTokens: 'not a number' },
+      }),
+    );
+    // Watched at the logger itself: the level the tests run at (ERROR) would hide the warning from the output.
+    const warn = jest.spyOn(logger, 'warn');
+    try {
+      const response = await post('/api/ai/icp', bearer(tenant), { company: 'Sirius Cybernetics' });
+      expect(response.status).toBe(200);
+      icpResultSchema.parse(JSON.parse((await readObjectStream(response)).text));
+      const failures = warn.mock.calls.filter(([message]) => message === 'Could not record model usage');
+      expect(failures).toHaveLength(1);
+      expect(failures[0]?.[1]).toMatchObject({ route: 'icp', error: { name: 'ValidationException' } });
+      expect(JSON.stringify(failures)).not.toContain('Sirius');
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('the admin CLI reads a past month, and refuses a malformed one', async () => {
