@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { metricNames, metricNamespace } from '../../functions/domain/observability/metric-definitions.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 import { postJsonTo, readObjectStream } from '../support/object-stream.ts';
+import { createRunningReport } from '../support/running-report.ts';
 import { bearer, createTenant } from '../support/tenants.ts';
 
 // The test setup turns metrics off for every other file; this one reads them.
@@ -73,6 +74,32 @@ describe('embedded metric format', () => {
     expect(tokens).toMatchObject({ organisationId: tenant.organisationId, service: 'partneros-ai' });
     expect(tokens?.InputTokens as number).toBeGreaterThan(0);
     expect(tokens?.OutputTokens as number).toBeGreaterThan(0);
+  });
+
+  test('a progress stream is measured when it ends, not when the handler hands it over', async () => {
+    const tenant = await createTenant();
+    const reportId = await createRunningReport(tenant);
+    const client = new AbortController();
+    const response = await fetch(
+      `${local.stack.baseUrl}/api/ai/strategy/executive-summary/stream?reportId=${reportId}`,
+      {
+        headers: bearer(tenant),
+        signal: client.signal,
+      },
+    );
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    expect((await reader.read()).done).toBe(false);
+    // The head and the first bytes are out, so the handler has returned; the stream is still open.
+    const route = 'GET /api/ai/strategy/executive-summary/stream';
+    const ofTenant = () =>
+      linesWith(metricNames.requests, route).filter((line) => line.organisationId === tenant.organisationId);
+    expect(ofTenant()).toEqual([]);
+
+    client.abort();
+    const line = await lineEventually(metricNames.requests, route, tenant.organisationId);
+    expect(line).toMatchObject({ statusClass: '2xx', Requests: 1 });
+    expect(ofTenant()).toHaveLength(1);
   });
 
   test('refusals are counted by route, and unknown paths share one route value', async () => {
