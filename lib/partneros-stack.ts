@@ -4,6 +4,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FunctionUrlAuthType, InvokeMode, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
+import { metricServiceName } from '../functions/domain/observability/metric-definitions.ts';
 import { type Environment, environmentSchema } from '../functions/runtime/environment.ts';
 import { bedrockModelArnsFor } from './bedrock-model-arns.ts';
 import type { ModelPurpose, StackConfig } from './config.ts';
@@ -87,7 +88,7 @@ export class PartnerOsStack extends Stack {
         environment: {
           ...functionEnvironment,
           NODE_OPTIONS: functionNodeOptions,
-          POWERTOOLS_SERVICE_NAME: 'partneros-ai',
+          POWERTOOLS_SERVICE_NAME: metricServiceName,
           LOG_LEVEL: config.logLevel,
         },
       });
@@ -162,6 +163,7 @@ export class PartnerOsStack extends Stack {
       this.reportQueues.queue,
       alarmThresholds.reportQueueOldestMessageSeconds,
     );
+    alarms.alarmOnReportSectionFailures('ReportSectionFailures', alarmThresholds.reportSectionFailures);
 
     const dashboard = new OperationalDashboard(this, 'Operations');
 

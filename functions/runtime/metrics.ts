@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type MetricName, metricNamespace } from '../domain/observability/metric-definitions.ts';
+import { type MetricName, metricNamespace, metricServiceName } from '../domain/observability/metric-definitions.ts';
 
 export type MetricValues = Partial<Record<MetricName, { value: number; unit: 'Count' | 'Milliseconds' }>>;
 
@@ -9,7 +9,7 @@ let metrics: Metrics | undefined;
 function emitter(): Metrics {
   metrics ??= new Metrics({
     namespace: metricNamespace,
-    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'partneros-ai',
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? metricServiceName,
   });
   return metrics;
 }

@@ -1,5 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { metricNames, metricNamespace } from '../../functions/domain/observability/metric-definitions.ts';
+import {
+  metricNames,
+  metricNamespace,
+  metricServiceName,
+  reportRoute,
+} from '../../functions/domain/observability/metric-definitions.ts';
+import { alarmThresholds } from '../../lib/definitions/alarm-thresholds.ts';
 import { synthesizeStack } from './stack-fixture.ts';
 
 const { template } = synthesizeStack();
@@ -30,6 +36,30 @@ describe('operational dashboard', () => {
     for (const expression of expressions) {
       expect(expression).toContain(`{${metricNamespace},service,route`);
       expect(expression).not.toMatch(/organisation/i);
+    }
+  });
+
+  test('repeated report section failures raise an alarm on the metric the worker writes', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((resource) => resource.Properties)
+      .filter((alarm) => alarm.MetricName === metricNames.sectionFailures);
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatchObject({
+      Namespace: metricNamespace,
+      Dimensions: expect.arrayContaining([
+        { Name: 'service', Value: metricServiceName },
+        { Name: 'route', Value: reportRoute },
+      ]),
+      Threshold: alarmThresholds.reportSectionFailures.count,
+      EvaluationPeriods: alarmThresholds.reportSectionFailures.periods,
+    });
+  });
+
+  test('the functions run under the service name the alarm and dashboard expect', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(metricServiceName);
     }
   });
 

@@ -42,3 +42,6 @@ export type MetricName = (typeof metricNames)[keyof typeof metricNames];
 
 /** The `route` dimension of the report worker's metrics. */
 export const reportRoute = 'reports';
+
+/** The `service` dimension's value: every function's POWERTOOLS_SERVICE_NAME. */
+export const metricServiceName = 'partneros-ai';
