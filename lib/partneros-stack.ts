@@ -4,10 +4,12 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FunctionUrlAuthType, InvokeMode, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
+import { metricServiceName } from '../functions/domain/observability/metric-definitions.ts';
 import { type Environment, environmentSchema } from '../functions/runtime/environment.ts';
 import { bedrockModelArnsFor } from './bedrock-model-arns.ts';
 import type { ModelPurpose, StackConfig } from './config.ts';
 import { OperationalAlarms } from './constructs/operational-alarms.ts';
+import { OperationalDashboard } from './constructs/operational-dashboard.ts';
 import { PartnerOsFunction } from './constructs/partneros-function.ts';
 import { PartnerOsTable } from './constructs/partneros-table.ts';
 import { ReportQueues } from './constructs/report-queues.ts';
@@ -86,7 +88,7 @@ export class PartnerOsStack extends Stack {
         environment: {
           ...functionEnvironment,
           NODE_OPTIONS: functionNodeOptions,
-          POWERTOOLS_SERVICE_NAME: 'partneros-ai',
+          POWERTOOLS_SERVICE_NAME: metricServiceName,
           LOG_LEVEL: config.logLevel,
         },
       });
@@ -161,6 +163,9 @@ export class PartnerOsStack extends Stack {
       this.reportQueues.queue,
       alarmThresholds.reportQueueOldestMessageSeconds,
     );
+    alarms.alarmOnReportSectionFailures('ReportSectionFailures', alarmThresholds.reportSectionFailures);
+
+    const dashboard = new OperationalDashboard(this, 'Operations');
 
     new CfnOutput(this, 'ApiBaseUrl', { value: apiUrl.url, description: 'Base URL of the PartnerOS AI API' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
@@ -169,6 +174,7 @@ export class PartnerOsStack extends Stack {
       value: alarms.topic.topicArn,
       description: 'SNS topic every alarm notifies; subscribe to it (or set alarmEmail)',
     });
+    new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
   }
 
   /**

@@ -11,6 +11,7 @@
  *   npm run admin -- key list --org <organisationId>
  *   npm run admin -- key revoke --key <keyId>
  *   npm run admin -- quota show --org <organisationId>
+ *   npm run admin -- usage show --org <organisationId> [--month YYYY-MM]   model tokens by route
  * Global options: --table <name> (or TABLE_NAME), --local
  */
 import { readFile } from 'node:fs/promises';
@@ -23,6 +24,7 @@ import {
   monthlyQuotaSchema,
   userEmailSchema,
 } from '../functions/admin/provisioning.ts';
+import { showUsage } from '../functions/admin/usage-report.ts';
 import { currentQuotaStatus } from '../functions/api/quota-gate.ts';
 import { isoNow } from '../functions/runtime/clock.ts';
 import { listApiKeys, revokeApiKey } from '../functions/stores/api-key-store.ts';
@@ -47,6 +49,7 @@ const optionSpecs = {
     key: { type: 'string' },
     table: { type: 'string' },
     local: { type: 'boolean' },
+    month: { type: 'string' },
   },
 } as const satisfies ParseArgsConfig;
 
@@ -114,6 +117,7 @@ const commands: Record<string, () => Promise<unknown>> = {
     const organisation = await organisationOrFail(required('org'));
     return { organisationId: organisation.organisationId, ...(await currentQuotaStatus(organisation)) };
   },
+  'usage show': () => showUsage(required('org'), values.month),
 };
 
 async function main(): Promise<void> {

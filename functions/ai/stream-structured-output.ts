@@ -1,4 +1,4 @@
-import type { LanguageModel } from 'ai';
+import type { LanguageModel, LanguageModelUsage } from 'ai';
 import { Output, parsePartialJson, streamText } from 'ai';
 import type * as z from 'zod';
 import { structuredOutputMaxTokens } from '../domain/ai-limits.ts';
@@ -14,6 +14,8 @@ export interface StructuredOutputRequest<Schema extends z.ZodType, Result> {
   prompt: string;
   /** Runs with the validated final result before the response ends, so Lambda cannot freeze it half-done. */
   onResult?: (result: Result) => Promise<void>;
+  /** Given the call's usage once the text is complete, before the response ends (the first byte never waits for it). */
+  onUsage?: (usage: PromiseLike<LanguageModelUsage>) => Promise<void>;
   /** Cancels the model call, e.g. when the quota charge running beside it fails. */
   abortSignal?: AbortSignal;
 }
@@ -102,7 +104,10 @@ export async function streamStructuredObject<Schema extends z.ZodType>(
   };
   return streamAfterFirstChunk(
     nextText,
-    async () => request.onResult?.((await result.output) as z.output<Schema>),
+    async () => {
+      await request.onResult?.((await result.output) as z.output<Schema>);
+      await request.onUsage?.(result.usage);
+    },
     (reason) => reader.cancel(reason),
     request.abortSignal,
   );
@@ -177,7 +182,10 @@ export async function streamStructuredArray<ElementSchema extends z.ZodType>(
   };
   return streamAfterFirstChunk(
     nextElementText,
-    async () => request.onResult?.((await result.output) as z.output<ElementSchema>[]),
+    async () => {
+      await request.onResult?.((await result.output) as z.output<ElementSchema>[]);
+      await request.onUsage?.(result.usage);
+    },
     (reason) => reader.cancel(reason),
     request.abortSignal,
   );

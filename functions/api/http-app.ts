@@ -7,15 +7,16 @@ import { corsHeaders, parseAllowedOrigins, preflightHeaders } from './cors.ts';
 import { apiErrorFor } from './domain-errors.ts';
 import { requestFromFunctionUrlEvent } from './function-url-event.ts';
 import type { ApiRequest, ApiResponse } from './http-types.ts';
+import { measuredResponse } from './request-metrics.ts';
 import { errorResponse, noContent } from './responses.ts';
-import { createRouter } from './router.ts';
+import { createRouter, type RouteObservation } from './router.ts';
 import { apiRoutes } from './routes/index.ts';
 
 const route = createRouter(apiRoutes);
 
-async function respond(request: ApiRequest): Promise<ApiResponse> {
+async function respond(request: ApiRequest, observation: RouteObservation): Promise<ApiResponse> {
   try {
-    return await route(request);
+    return await route(request, observation);
   } catch (error) {
     const apiError = apiErrorFor(error);
     if (apiError) return errorResponse(apiError);
@@ -32,11 +33,13 @@ export async function serveFunctionUrlEvent(event: LambdaFunctionURLEvent, reque
   const origin = event.headers?.origin ?? event.headers?.Origin;
   const method = event.requestContext.http.method.toUpperCase();
   let response: ApiResponse;
+  const observation: RouteObservation = {};
   if (method === 'OPTIONS') {
+    observation.route = 'OPTIONS';
     response = noContent(preflightHeaders(origin, allowedOrigins));
   } else {
     try {
-      response = await respond(requestFromFunctionUrlEvent(event, requestId, settings.MAX_BODY_BYTES));
+      response = await respond(requestFromFunctionUrlEvent(event, requestId, settings.MAX_BODY_BYTES), observation);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       response = errorResponse(error);
@@ -50,5 +53,5 @@ export async function serveFunctionUrlEvent(event: LambdaFunctionURLEvent, reque
     streamed: typeof response.body !== 'string',
     durationMs: Math.round(performance.now() - startedAt),
   });
-  return response;
+  return measuredResponse(response, { startedAt, requestId, observation });
 }

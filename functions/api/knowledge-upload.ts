@@ -8,8 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { embedTexts } from '../ai/embeddings.ts';
 import { modelId } from '../ai/models.ts';
+import { recordUsage } from '../ai/record-usage.ts';
 import { chunkDocument, embeddingInput, type TextChunk } from '../domain/knowledge/chunking.ts';
 import { type DocumentInput, embeddingQuotaUnits, type KnowledgeDocument } from '../domain/knowledge/document.ts';
+import { usageOfEmbedding } from '../domain/usage/model-usage.ts';
 import { isoNow } from '../runtime/clock.ts';
 import { environment } from '../runtime/environment.ts';
 import { logger } from '../runtime/logger.ts';
@@ -53,7 +55,8 @@ export async function addKnowledgeDocument(
   try {
     const units = embeddingQuotaUnits(chunks.length, settings.KB_CHUNKS_PER_QUOTA_UNIT);
     charge = await admitAiRequest(caller.organisation, units);
-    const embeddings = await embedTexts(chunks.map((chunk) => embeddingInput(title, chunk)));
+    const embedded = await embedTexts(chunks.map((chunk) => embeddingInput(title, chunk)));
+    const embeddings = embedded?.embeddings;
     // Stored for lexical retrieval all the same, but nothing was embedded, so nothing is owed.
     if (!embeddings) await charge.refund();
     const document: KnowledgeDocument = {
@@ -66,12 +69,16 @@ export async function addKnowledgeDocument(
       createdAt: isoNow(),
       content,
     };
-    await putKnowledgeDocument(
-      organisationId,
-      document,
-      withEmbeddings(chunks, embeddings),
-      embeddings ? modelId('embeddings') : undefined,
-    );
+    // The tokens are counted beside the document's write, not after it, so the answer does not wait for them.
+    await Promise.all([
+      putKnowledgeDocument(
+        organisationId,
+        document,
+        withEmbeddings(chunks, embeddings),
+        embeddings ? modelId('embeddings') : undefined,
+      ),
+      embedded && recordUsage(organisationId, 'embeddings', usageOfEmbedding(embedded.tokens)),
+    ]);
     const { content: _content, ...metadata } = document;
     const quotaRemaining = charge.status.remaining + (embeddings ? 0 : units);
     return jsonResponse(201, metadata, { ...charge.headers, 'x-quota-remaining': String(quotaRemaining) });

@@ -16,6 +16,14 @@ export interface Route {
   handle(context: RouteContext): Promise<ApiResponse>;
 }
 
+/** What the router learned about a request, for its metrics: filled in as far as the request got. */
+export interface RouteObservation {
+  /** `METHOD /pattern` of the matched route: bounded, so it can be a metric dimension. */
+  route?: string;
+  /** Once the key is accepted; a property of metrics and logs, never a dimension. */
+  organisationId?: string;
+}
+
 interface CompiledRoute extends Route {
   matcher: RegExp;
   paramNames: string[];
@@ -46,9 +54,11 @@ function safeDecode(segment: string): string {
  * Resolves the route first (404/405 need no key), then authenticates, then runs the route. Every route
  * requires an API key, because every one reads or changes an organisation's data; quota is charged by the routes that do AI work.
  */
-export function createRouter(routes: Route[]): (request: ApiRequest) => Promise<ApiResponse> {
+export function createRouter(
+  routes: Route[],
+): (request: ApiRequest, observation?: RouteObservation) => Promise<ApiResponse> {
   const compiled = routes.map(compile);
-  return async (request) => {
+  return async (request, observation = {}) => {
     const candidates = compiled
       .map((route) => ({ route, match: route.matcher.exec(request.path) }))
       .filter((candidate) => candidate.match !== null);
@@ -59,10 +69,12 @@ export function createRouter(routes: Route[]): (request: ApiRequest) => Promise<
       throw new ApiError('method_not_allowed', `Use ${allowed} on this endpoint.`, undefined, { allow: allowed });
     }
     const { route, match } = chosen;
+    observation.route = `${route.method} ${route.pattern}`;
     const params = Object.fromEntries(
       route.paramNames.map((name, index) => [name, safeDecode(match[index + 1] ?? '')]),
     );
     const caller = await authenticate(request);
+    observation.organisationId = caller.organisation.organisationId;
     return route.handle({ request, caller, params });
   };
 }

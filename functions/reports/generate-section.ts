@@ -1,4 +1,5 @@
-import { type LanguageModel, Output, streamText } from 'ai';
+import { type LanguageModel, type LanguageModelUsage, Output, streamText } from 'ai';
+import { usageRecorder } from '../ai/record-usage.ts';
 import { reportSectionMaxOutputTokens } from '../domain/ai-limits.ts';
 import { type ReportContext, reportSystemPrompt, sectionPrompt } from '../domain/reports/report-context.ts';
 import { type SectionPayload, type SectionPlan, sectionPayloadSchema } from '../domain/reports/report-types.ts';
@@ -25,6 +26,8 @@ export interface SectionGeneration {
   /** Cancels the model call; the section is then never written as completed. */
   stop: AbortSignal;
   writeSection?: SectionWriter;
+  /** Counts the call's tokens for the organisation; the usage store's recorder unless a test watches it. */
+  recordUsage?: (usage: PromiseLike<LanguageModelUsage>) => Promise<void>;
 }
 
 /**
@@ -35,7 +38,12 @@ export interface SectionGeneration {
 export async function generateSection(
   target: SectionTarget,
   context: ReportContext,
-  { model, stop, writeSection = putReportSection }: SectionGeneration,
+  {
+    model,
+    stop,
+    writeSection = putReportSection,
+    recordUsage = usageRecorder(target.organisationId, 'reports'),
+  }: SectionGeneration,
 ): Promise<void> {
   const write = (payload: Partial<SectionPayload>, status: 'partial' | 'completed') =>
     writeSection(target.organisationId, {
@@ -79,6 +87,8 @@ export async function generateSection(
       lastWrite = Date.now();
     }
   }
+  // Counted once the model has finished, whether or not its object turns out valid: the tokens were spent.
+  await recordUsage(result.usage);
   // Rejects when the stream failed or the object does not match the schema.
   const payload = await Promise.resolve(result.output).catch((error: unknown) => {
     throw modelError ?? error;

@@ -1,5 +1,6 @@
 import type { LanguageModel } from 'ai';
 import { formatKnowledgeForPrompt, retrieveKnowledge } from '../ai/retrieve-knowledge.ts';
+import { metricNames, reportRoute } from '../domain/observability/metric-definitions.ts';
 import type { ReportContext } from '../domain/reports/report-context.ts';
 import { summarisePartners } from '../domain/reports/report-context.ts';
 import type { ReportJobMessage } from '../domain/reports/report-job.ts';
@@ -8,6 +9,7 @@ import { isoNow } from '../runtime/clock.ts';
 import { forEachWithConcurrency } from '../runtime/concurrency.ts';
 import { environment } from '../runtime/environment.ts';
 import { logger } from '../runtime/logger.ts';
+import { count, milliseconds, publishMetrics } from '../runtime/metrics.ts';
 import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { listAllPartners } from '../stores/partner-store.ts';
 import { finishReport, getReport, listReportSections, type Report, releaseReportLock } from '../stores/report-store.ts';
@@ -54,13 +56,24 @@ async function generateMissingSections(report: Report, model: LanguageModel, sto
   const context = await loadContext(report);
   await forEachWithConcurrency(missing, environment().REPORT_SECTION_CONCURRENCY, async ({ plan, position }) => {
     stop.throwIfAborted();
-    await generateSection(
-      { organisationId: report.organisationId, reportId: report.reportId, plan, position },
-      context,
-      { model, stop },
-    );
+    try {
+      await generateSection(
+        { organisationId: report.organisationId, reportId: report.reportId, plan, position },
+        context,
+        { model, stop },
+      );
+    } catch (error) {
+      publishMetrics([{ route: reportRoute }], { [metricNames.sectionFailures]: count() }, reportProperties(report));
+      throw error;
+    }
   });
 }
+
+const reportProperties = (report: Report) => ({
+  organisationId: report.organisationId,
+  reportId: report.reportId,
+  reportType: report.reportType,
+});
 
 /**
  * The reason the organisation sees on a failed report: the error's kind and, where it cannot quote the prompt or
@@ -120,6 +133,12 @@ export async function runReportJob(
     // not join the finished one. The reverse order left a window in which it joined.
     await releaseReportLock(report);
     await finishReport(report.reportId, 'completed', isoNow());
+    // From the request that started the report to its completion: queue wait and earlier deliveries included.
+    publishMetrics(
+      [{ route: reportRoute }],
+      { [metricNames.reportDuration]: milliseconds(Date.now() - Date.parse(report.createdAt)) },
+      reportProperties(report),
+    );
   } catch (error) {
     // Cancelled model calls fail in their own words; the reason worth recording is the time limit.
     const reason = outOfTime.signal.aborted ? outOfTime.signal.reason : error;

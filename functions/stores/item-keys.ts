@@ -37,6 +37,8 @@ export const itemKeys = {
     sk: `IDEMPOTENCY#${keyHash}`,
   }),
   quotaPeriod: (organisationId: string, period: string) => ({ pk: `ORG#${organisationId}`, sk: `QUOTA#${period}` }),
+  /** Model tokens per organisation and UTC month, apart from the quota item so that counting never slows admission. */
+  usagePeriod: (organisationId: string, period: string) => ({ pk: `ORG#${organisationId}`, sk: `USAGE#${period}` }),
   /**
    * One partition per organisation and knowledge-base namespace: retrieval reads a namespace's chunks with
    * one query, and the organisation id in the key keeps tenants apart. Documents, their content parts and

@@ -8,6 +8,13 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  metricDimensions,
+  metricNames,
+  metricNamespace,
+  metricServiceName,
+  reportRoute,
+} from '../../functions/domain/observability/metric-definitions.ts';
 
 interface Breach {
   metric: IMetric;
@@ -121,6 +128,22 @@ export class OperationalAlarms extends Construct {
         periods: 1,
       },
       `Oldest message in ${queue.node.path} is older than ${maxAgeSeconds} s`,
+    );
+  }
+
+  /** Report sections failing again and again: the API's own `SectionFailures` metric of the report worker. */
+  alarmOnReportSectionFailures(id: string, { count, periods }: { count: number; periods: number }): Alarm {
+    const metric = new Metric({
+      namespace: metricNamespace,
+      metricName: metricNames.sectionFailures,
+      dimensionsMap: { [metricDimensions.service]: metricServiceName, [metricDimensions.route]: reportRoute },
+      period: fiveMinutes,
+      statistic: 'Sum',
+    });
+    return this.alarmAbove(
+      id,
+      { metric, threshold: count, periods },
+      `More than ${count} report sections failed in each of ${periods} periods of 5 minutes`,
     );
   }
 

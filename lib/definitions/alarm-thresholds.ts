@@ -18,4 +18,10 @@ export const alarmThresholds = {
    * minutes in a row is no retry blip: progress streams stall, and the table stream keeps records for 24 h only.
    */
   projectorIteratorAge: { maxAgeSeconds: 60, minutes: 5 },
+  /**
+   * A failed section is retried with its delivery, so one failure is no news; several in each of two 5-minute
+   * periods mean the report model keeps failing (throttled or unavailable) before any report reaches the
+   * dead-letter queue. Partial batch failures are not invocation errors, so no other alarm sees them.
+   */
+  reportSectionFailures: { count: 3, periods: 2 },
 } as const;

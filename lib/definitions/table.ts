@@ -19,6 +19,7 @@ export const entityNames = {
   apiKey: 'ApiKey',
   partner: 'Partner',
   quotaPeriod: 'QuotaPeriod',
+  usagePeriod: 'UsagePeriod',
   report: 'Report',
   reportSection: 'ReportSection',
   reportEvent: 'ReportEvent',

@@ -14,6 +14,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   // Request logs would bury test output; failures still log.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  // So would a metrics line per request; the metrics tests turn them on for themselves.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   if (process.env.TEST_DYNAMODB_ENDPOINT) return; // provided from outside (an already running instance)
   const dynamoDbLocal = await startDynamoDbLocal();
   globalThis.__testDynamoDbLocal = dynamoDbLocal;

@@ -32,6 +32,7 @@ const pieces = piecesOf(JSON.stringify(payload), 12);
 /** Runs the section against a scripted model and returns every write it made. */
 async function writesOf(script: ScriptedStream | ReturnType<typeof failingModel>, stop = new AbortController().signal) {
   const writes: ReportSection[] = [];
+  const usages: unknown[] = [];
   const model = 'pieces' in script ? scriptedModel(script) : script;
   const run = generateSection(target, context, {
     model,
@@ -39,11 +40,21 @@ async function writesOf(script: ScriptedStream | ReturnType<typeof failingModel>
     writeSection: async (_organisationId, section) => {
       writes.push(section);
     },
+    recordUsage: async (usage) => {
+      usages.push(await Promise.resolve(usage).catch(() => 'no usage'));
+    },
   });
-  return { run, writes };
+  return { run, writes, usages };
 }
 
 describe('generateSection', () => {
+  test("counts the model call's usage once, as the model reported it", async () => {
+    const { run, writes, usages } = await writesOf({ pieces });
+    await run;
+    expect(usages).toEqual([expect.objectContaining({ inputTokens: 10, outputTokens: 10 })]);
+    expect(writes.at(-1)?.status).toBe('completed');
+  });
+
   test('writes partials at most every interval while the model writes, then the completed payload', async () => {
     // Slow enough that the partial interval passes a few times during the stream.
     const delayMs = Math.ceil((partialWriteIntervalMs * 3) / pieces.length);

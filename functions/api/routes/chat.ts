@@ -10,11 +10,13 @@ import {
 } from 'ai';
 import { afterFirstModelOutput, chatErrorText } from '../../ai/chat-first-output.ts';
 import { languageModel, modelId } from '../../ai/models.ts';
+import { recordModelUsage } from '../../ai/record-usage.ts';
 import { type ChatTools, createChatTools } from '../../chat/chat-tools.ts';
 import { chatStepMaxOutputTokens } from '../../domain/ai-limits.ts';
 import { type ChatMessage, chatRequestSchema, validateChatMessages } from '../../domain/chat/chat-request.ts';
 import { chatSystemPrompt } from '../../domain/chat/system-prompt.ts';
 import { chatTokenBudget, estimateTokens, trimToTokenBudget } from '../../domain/chat/token-budget.ts';
+import { beforeStreamEnd } from '../../runtime/before-stream-end.ts';
 import { isoNow } from '../../runtime/clock.ts';
 import { logger } from '../../runtime/logger.ts';
 import { safeErrorSummary } from '../../runtime/safe-error.ts';
@@ -45,6 +47,7 @@ function chatMessageMetadata(model: string) {
 }
 
 async function answerStream(
+  organisationId: string,
   messages: ChatMessage[],
   system: string,
   tools: ChatTools,
@@ -72,6 +75,7 @@ async function answerStream(
     messageMetadata: chatMessageMetadata(model),
   });
   return (await afterFirstModelOutput(chunks, abortSignal))
+    .pipeThrough(beforeStreamEnd(() => recordModelUsage(organisationId, 'chat', result.usage)))
     .pipeThrough(new JsonToSseTransformStream())
     .pipeThrough(new TextEncoderStream());
 }
@@ -105,7 +109,8 @@ async function chatWithNelson({ request, caller }: RouteContext) {
   }
   return chargedStream(
     caller,
-    (abortSignal) => answerStream(conversation.messages, system, tools, abortSignal),
+    (abortSignal) =>
+      answerStream(caller.organisation.organisationId, conversation.messages, system, tools, abortSignal),
     chatStreamHeaders,
   );
 }

@@ -1,4 +1,5 @@
 import { languageModel } from '../../ai/models.ts';
+import { usageRecorder } from '../../ai/record-usage.ts';
 import { streamStructuredObject } from '../../ai/stream-structured-output.ts';
 import {
   type IcpResult,
@@ -53,6 +54,7 @@ async function generateIcp({ request, caller }: RouteContext) {
             saveAsCurrent(result),
           ]);
         },
+        onUsage: usageRecorder(organisationId, 'icp'),
       }),
     { 'x-cache': 'miss' },
   );

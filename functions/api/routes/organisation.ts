@@ -1,18 +1,27 @@
+import type { OrganisationResponse } from '../../domain/access/organisation-response.ts';
+import { quotaPeriod } from '../../domain/access/quota.ts';
+import { readUsage } from '../../stores/usage-store.ts';
 import { currentQuotaStatus, requestsPerMinuteLimit } from '../quota-gate.ts';
 import { jsonResponse } from '../responses.ts';
 import type { Route, RouteContext } from '../router.ts';
 
-/** Who the key belongs to, how much AI quota is left this month and the organisation's AI rate limit. */
+/** Who the key belongs to, this month's AI quota and model token usage, and the organisation's AI rate limit. */
 async function describeOrganisation({ caller }: RouteContext) {
   const { organisationId, name } = caller.organisation;
+  const now = new Date();
+  const [quota, usage] = await Promise.all([
+    currentQuotaStatus(caller.organisation, now),
+    readUsage(organisationId, quotaPeriod(now)),
+  ]);
   return jsonResponse(200, {
     organisationId,
     name,
     userEmail: caller.userEmail,
     keyId: caller.keyId,
-    quota: await currentQuotaStatus(caller.organisation),
+    quota,
+    usage,
     rateLimit: { aiRequestsPerMinute: requestsPerMinuteLimit(caller.organisation) },
-  });
+  } satisfies OrganisationResponse);
 }
 
 export const organisationRoutes: Route[] = [

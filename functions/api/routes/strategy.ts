@@ -1,4 +1,5 @@
 import { languageModel } from '../../ai/models.ts';
+import { usageRecorder } from '../../ai/record-usage.ts';
 import { formatKnowledgeForPrompt, retrieveKnowledge } from '../../ai/retrieve-knowledge.ts';
 import { streamOrderedList, streamStructuredArray, streamStructuredObject } from '../../ai/stream-structured-output.ts';
 import { formatRosterForPrompt } from '../../domain/partners/roster.ts';
@@ -57,6 +58,7 @@ async function generateIpp({ request, caller }: RouteContext) {
       system: ippSystemPrompt,
       prompt: ippPrompt(domain, icp),
       onResult: (result) => saveStrategy(organisationId, 'ipp', { result, subject: domain, updatedAt: isoNow() }),
+      onUsage: usageRecorder(organisationId, 'ipp'),
     }),
   );
 }
@@ -96,6 +98,7 @@ async function generatePartnerTypes({ request, caller }: RouteContext) {
           subject: namespace,
           updatedAt: isoNow(),
         }),
+      onUsage: usageRecorder(organisationId, 'partnerTypes'),
     });
   });
 }
@@ -114,6 +117,7 @@ async function suggestPartners({ request, caller }: RouteContext) {
       schema: partnerSuggestionSchema,
       system: partnerSuggestionsSystemPrompt,
       prompt: partnerSuggestionsPrompt(prospect, formatRosterForPrompt(roster), formatKnowledgeForPrompt(knowledge)),
+      onUsage: usageRecorder(organisationId, 'partnerSuggestions'),
     });
   });
 }
