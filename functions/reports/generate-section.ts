@@ -1,6 +1,12 @@
-import { type LanguageModel, Output, streamText } from 'ai';
+import { type LanguageModel, type ModelMessage, Output, streamText } from 'ai';
+import { cachePointOptions } from '../ai/prompt-cache.ts';
 import { reportSectionMaxOutputTokens } from '../domain/ai-limits.ts';
-import { type ReportContext, reportSystemPrompt, sectionPrompt } from '../domain/reports/report-context.ts';
+import {
+  type ReportContext,
+  reportSystemPrompt,
+  sectionInstruction,
+  sharedReportContext,
+} from '../domain/reports/report-context.ts';
 import { type SectionPayload, type SectionPlan, sectionPayloadSchema } from '../domain/reports/report-types.ts';
 import { isoNow } from '../runtime/clock.ts';
 import { logger } from '../runtime/logger.ts';
@@ -25,6 +31,26 @@ export interface SectionGeneration {
   /** Cancels the model call; the section is then never written as completed. */
   stop: AbortSignal;
   writeSection?: SectionWriter;
+  /** Called once, when the model's first output arrives: its prompt, and so the cached context, is written. */
+  onFirstOutput?: () => void;
+  /** Ends the report's context with a cache point (default true; the worker follows PROMPT_CACHING). */
+  promptCaching?: boolean;
+}
+
+/**
+ * The report's context first, ending in a cache point, then the section's instruction: every section of a report
+ * sends the same prefix, which Bedrock then bills in full once and at the cache-read price for the others.
+ */
+export function sectionMessages(context: ReportContext, plan: SectionPlan, promptCaching = true): ModelMessage[] {
+  return [
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: sharedReportContext(context), providerOptions: cachePointOptions(promptCaching) },
+        { type: 'text', text: sectionInstruction(plan) },
+      ],
+    },
+  ];
 }
 
 /**
@@ -35,7 +61,7 @@ export interface SectionGeneration {
 export async function generateSection(
   target: SectionTarget,
   context: ReportContext,
-  { model, stop, writeSection = putReportSection }: SectionGeneration,
+  { model, stop, writeSection = putReportSection, onFirstOutput: firstOutput, promptCaching }: SectionGeneration,
 ): Promise<void> {
   const write = (payload: Partial<SectionPayload>, status: 'partial' | 'completed') =>
     writeSection(target.organisationId, {
@@ -47,16 +73,21 @@ export async function generateSection(
       generatedAt: isoNow(),
     });
 
+  let onFirstOutput = firstOutput;
   // The SDK ends a failed stream with a generic "no output" error; the model's own error says why.
   let modelError: unknown;
   const result = streamText({
     model,
-    system: reportSystemPrompt,
-    prompt: sectionPrompt(context, target.plan),
+    instructions: reportSystemPrompt,
+    messages: sectionMessages(context, target.plan, promptCaching),
     output: Output.object({ schema: sectionPayloadSchema }),
     maxRetries: 3,
     maxOutputTokens: reportSectionMaxOutputTokens,
     abortSignal: stop,
+    onChunk: () => {
+      onFirstOutput?.();
+      onFirstOutput = undefined;
+    },
     // The SDK's default prints the whole error, whose request body holds the prompt (tenant content). The
     // error itself still fails the section, below.
     onError: ({ error }) => {

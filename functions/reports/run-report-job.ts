@@ -1,11 +1,12 @@
 import type { LanguageModel } from 'ai';
+import { promptCachingEnabled } from '../ai/prompt-cache.ts';
 import { formatKnowledgeForPrompt, retrieveKnowledge } from '../ai/retrieve-knowledge.ts';
 import type { ReportContext } from '../domain/reports/report-context.ts';
 import { summarisePartners } from '../domain/reports/report-context.ts';
 import type { ReportJobMessage } from '../domain/reports/report-job.ts';
 import { sectionPlans } from '../domain/reports/report-types.ts';
 import { isoNow } from '../runtime/clock.ts';
-import { forEachWithConcurrency } from '../runtime/concurrency.ts';
+import { forEachAfterFirstIsReady, forEachWithConcurrency } from '../runtime/concurrency.ts';
 import { environment } from '../runtime/environment.ts';
 import { logger } from '../runtime/logger.ts';
 import { safeErrorSummary } from '../runtime/safe-error.ts';
@@ -52,14 +53,20 @@ async function generateMissingSections(report: Report, model: LanguageModel, sto
     .filter(({ plan }) => !completed.has(plan.sectionId));
   if (missing.length === 0) return;
   const context = await loadContext(report);
-  await forEachWithConcurrency(missing, environment().REPORT_SECTION_CONCURRENCY, async ({ plan, position }) => {
+  const promptCaching = promptCachingEnabled();
+  const generate = async ({ plan, position }: (typeof missing)[number], onFirstOutput?: () => void) => {
     stop.throwIfAborted();
     await generateSection(
       { organisationId: report.organisationId, reportId: report.reportId, plan, position },
       context,
-      { model, stop },
+      { model, stop, onFirstOutput, promptCaching },
     );
-  });
+  };
+  const concurrency = environment().REPORT_SECTION_CONCURRENCY;
+  // Sections that start together would all miss the cache and each write the shared context. The first section
+  // runs alone until its first output, by when Bedrock has processed (and cached) its prompt; the others then read.
+  if (promptCaching) await forEachAfterFirstIsReady(missing, concurrency, generate);
+  else await forEachWithConcurrency(missing, concurrency, (section) => generate(section));
 }
 
 /**

@@ -16,6 +16,7 @@ import { type ActiveFault, type BedrockOperation, FaultQueue, type FaultSpec, is
 import { type HttpRequest, type HttpResponse, listenHttp1AndH2c } from './listener.ts';
 import { createOfflineGenerator } from './offline-generator.ts';
 import { createOpenAIForwarder } from './openai-forwarder.ts';
+import { type CacheAccount, PromptCache, TooManyCachePointsError } from './prompt-cache.ts';
 
 export type { ModelEvent, ModelGenerator } from './converse-types.ts';
 export type { BedrockOperation, FaultKind, FaultSpec } from './faults.ts';
@@ -29,6 +30,8 @@ export interface LocalBedrockOptions {
   latencyMs?: number | Partial<Latency>;
   /** Where LOCAL_MODEL_OPENAI_* settings are read from (default process.env). */
   env?: Record<string, string | undefined>;
+  /** The prompt cache simulation (prompt-cache.ts); a fresh one per endpoint unless a test injects its own. */
+  promptCache?: PromptCache;
 }
 
 export interface RecordedRequest {
@@ -66,6 +69,7 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
   const latency = toLatency(options.latencyMs);
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
+  const promptCache = options.promptCache ?? new PromptCache();
 
   const onRequest = (req: HttpRequest, res: HttpResponse) => {
     handle(req, res).catch((error: unknown) => {
@@ -160,6 +164,16 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
       writeBedrockError(res, requestId, { ...BEDROCK_ERRORS.validation, message: 'messages is required.' });
       return;
     }
+    const estimatedInputTokens = Math.ceil(JSON.stringify(request).length / 4);
+    let account: CacheAccount;
+    try {
+      account = promptCache.account(modelId, request, estimatedInputTokens);
+    } catch (error) {
+      if (!(error instanceof TooManyCachePointsError)) throw error;
+      writeBedrockError(res, requestId, { ...BEDROCK_ERRORS.validation, message: error.message });
+      return;
+    }
+    const cache = account.cachePoints > 0 ? account : undefined;
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     const events = generator.generate(request, { modelId, signal: abort.signal })[Symbol.asyncIterator]();
@@ -173,9 +187,10 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
         writeBedrockError(res, requestId, errorResponseFor(error));
         return;
       }
-      const estimatedInputTokens = Math.ceil(JSON.stringify(request).length / 4);
+      const uncachedInputTokens = account.usage.inputTokens;
       if (operation === 'converse') {
-        const body = JSON.stringify(await collectConverse(first, events, estimatedInputTokens));
+        cache?.commit();
+        const body = JSON.stringify(await collectConverse(first, events, uncachedInputTokens, cache));
         res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId });
         res.end(body);
         return;
@@ -185,9 +200,10 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
       res.flushHeaders?.();
       await writeConverseStream(res, first, events, {
         latency,
-        estimatedInputTokens,
+        estimatedInputTokens: uncachedInputTokens,
         fault: streamFault,
         signal: abort.signal,
+        cache,
       });
     } finally {
       // Lets the generator release resources (e.g. the forwarder's upstream request) when we stop early.
