@@ -16,6 +16,15 @@ import { putReportSection, type ReportSection } from '../stores/report-store.ts'
 /** Partials are written at most this often: enough for live progress, bounded in write units per section. */
 export const partialWriteIntervalMs = 500;
 
+/** Chunks that the model wrote (the SDK also passes step and metadata chunks to onChunk). */
+const modelOutputChunks = new Set([
+  'text-delta',
+  'reasoning-delta',
+  'tool-input-start',
+  'tool-input-delta',
+  'tool-call',
+]);
+
 export interface SectionTarget {
   organisationId: string;
   reportId: string;
@@ -84,7 +93,8 @@ export async function generateSection(
     maxRetries: 3,
     maxOutputTokens: reportSectionMaxOutputTokens,
     abortSignal: stop,
-    onChunk: () => {
+    onChunk: ({ chunk }) => {
+      if (!modelOutputChunks.has(chunk.type)) return;
       onFirstOutput?.();
       onFirstOutput = undefined;
     },

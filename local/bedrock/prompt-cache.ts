@@ -4,7 +4,8 @@
  * The contract it follows (Bedrock user guide, "Prompt caching for faster model inference"; Anthropic's prompt
  * caching documentation for the Claude 4.5 minimums; local/bedrock/README.md has the figures):
  * - A request is read as one prefix in the order tools → system → messages; a `cachePoint` block in any of them
- *   ends a cacheable prefix (a cache point in `system` therefore also covers the tools).
+ *   ends a cacheable prefix (a cache point in `system` therefore also covers the tools). A structured-output
+ *   schema (`output_config.format`) comes first: Anthropic documents that changing it invalidates the cache.
  * - A cache point counts only when the tokens since the previous counted one (or the start) reach the model's
  *   minimum; below it the prefix is simply not cached. Models without a known minimum cache nothing.
  * - At most 4 cache points per request (more is a validation error, as on Bedrock).
@@ -71,6 +72,9 @@ const isCachePoint = (block: unknown) =>
 function prefixPieces(request: ConverseRequest): Array<string | undefined> {
   const pieces: Array<string | undefined> = [];
   const add = (block: unknown) => pieces.push(isCachePoint(block) ? undefined : JSON.stringify(block));
+  const outputFormat = (request.additionalModelRequestFields?.output_config as { format?: unknown } | undefined)
+    ?.format;
+  if (outputFormat !== undefined) add({ outputFormat });
   for (const tool of (request.toolConfig?.tools ?? []) as unknown[]) add(tool);
   for (const block of request.system ?? []) add(block);
   for (const message of request.messages ?? []) {

@@ -98,6 +98,18 @@ describe('generateSection', () => {
     expect(instructionA?.providerOptions).toBeUndefined();
   });
 
+  test('a model that fails before writing anything never reports a first output', async () => {
+    let firstOutputs = 0;
+    const run = generateSection(target, context, {
+      model: failingModel(new Error('ThrottlingException')),
+      stop: new AbortController().signal,
+      writeSection: async () => {},
+      onFirstOutput: () => firstOutputs++,
+    });
+    await expect(run).rejects.toThrow('ThrottlingException');
+    expect(firstOutputs).toBe(0);
+  });
+
   test('without prompt caching the context carries no cache point', async () => {
     const model = scriptedModel({ pieces });
     await generateSection(target, context, {

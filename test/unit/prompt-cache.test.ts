@@ -148,6 +148,19 @@ describe('prompt cache simulation', () => {
     expect(cache.account(sonnet, changed, total(changed)).usage.cacheReadInputTokens).toBe(0);
   });
 
+  test('a structured-output schema is part of the prefix: another schema misses', () => {
+    const cache = new PromptCache();
+    const withSchema = (schema: object): ConverseRequest => ({
+      ...request(2_000, 'q'),
+      additionalModelRequestFields: { output_config: { format: { type: 'json_schema', schema } } },
+    });
+    const first = withSchema({ type: 'object', properties: { title: { type: 'string' } } });
+    cache.account(sonnet, first, total(first)).commit();
+    expect(cache.account(sonnet, first, total(first)).usage.cacheReadInputTokens).toBeGreaterThan(0);
+    const other = withSchema({ type: 'object', properties: { summary: { type: 'string' } } });
+    expect(cache.account(sonnet, other, total(other)).usage.cacheReadInputTokens).toBe(0);
+  });
+
   test('the longest cached prefix is read and only the rest is written', () => {
     const cache = new PromptCache();
     const turn1: ConverseRequest = {
