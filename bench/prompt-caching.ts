@@ -236,7 +236,7 @@ function reportFigures(run: ModeRun) {
   const starts = run.sections.map((request) => Date.parse(request.receivedAt));
   const ends = run.sections.map((request) => request.answeredAt ?? Number.NaN);
   const sectionsWallMs = Math.max(...ends) - Math.min(...starts);
-  const longestSectionMs = Math.max(...run.sections.map((request, index) => (ends[index] ?? 0) - (starts[index] ?? 0)));
+  const longestSectionMs = Math.max(...ends.map((end, index) => end - (starts[index] ?? 0)));
   return {
     oneSectionContext,
     uncached,
