@@ -1,4 +1,4 @@
-import { type LanguageModel, type ModelMessage, Output, streamText } from 'ai';
+import { type LanguageModel, type ModelMessage, Output, streamText, wrapLanguageModel } from 'ai';
 import { cachePointOptions } from '../ai/prompt-cache.ts';
 import { reportSectionMaxOutputTokens } from '../domain/ai-limits.ts';
 import {
@@ -40,8 +40,11 @@ export interface SectionGeneration {
   /** Cancels the model call; the section is then never written as completed. */
   stop: AbortSignal;
   writeSection?: SectionWriter;
-  /** Called once, when the model's first output arrives: its prompt, and so the cached context, is written. */
-  onFirstOutput?: () => void;
+  /**
+   * Called once, when the model's first output arrives (its prompt, and so the cached context, is then written), or
+   * when a model attempt fails before any: the SDK's retries back off for seconds, too long to hold others for.
+   */
+  onFirstOutputOrFailure?: () => void;
   /** Ends the report's context with a cache point (default true; the worker follows PROMPT_CACHING). */
   promptCaching?: boolean;
 }
@@ -62,6 +65,25 @@ export function sectionMessages(context: ReportContext, plan: SectionPlan, promp
   ];
 }
 
+/** The model, calling `onFailure` whenever one attempt (the SDK retries) fails before its stream starts. */
+function noticingFailedAttempts(model: LanguageModel, onFailure: () => void): LanguageModel {
+  if (typeof model === 'string') return model;
+  return wrapLanguageModel({
+    model,
+    middleware: {
+      specificationVersion: 'v4',
+      wrapStream: async ({ doStream }) => {
+        try {
+          return await doStream();
+        } catch (error) {
+          onFailure();
+          throw error;
+        }
+      },
+    },
+  });
+}
+
 /**
  * Streams one section from the model, writing partial payloads as it grows and then the completed one.
  * Throws when the model fails, so the job is retried; sections completed before stay as they are. When `stop`
@@ -70,7 +92,7 @@ export function sectionMessages(context: ReportContext, plan: SectionPlan, promp
 export async function generateSection(
   target: SectionTarget,
   context: ReportContext,
-  { model, stop, writeSection = putReportSection, onFirstOutput: firstOutput, promptCaching }: SectionGeneration,
+  { model, stop, writeSection = putReportSection, onFirstOutputOrFailure, promptCaching }: SectionGeneration,
 ): Promise<void> {
   const write = (payload: Partial<SectionPayload>, status: 'partial' | 'completed') =>
     writeSection(target.organisationId, {
@@ -82,11 +104,15 @@ export async function generateSection(
       generatedAt: isoNow(),
     });
 
-  let onFirstOutput = firstOutput;
+  let notify = onFirstOutputOrFailure;
+  const firstOutputOrFailure = () => {
+    notify?.();
+    notify = undefined;
+  };
   // The SDK ends a failed stream with a generic "no output" error; the model's own error says why.
   let modelError: unknown;
   const result = streamText({
-    model,
+    model: notify ? noticingFailedAttempts(model, firstOutputOrFailure) : model,
     instructions: reportSystemPrompt,
     messages: sectionMessages(context, target.plan, promptCaching),
     output: Output.object({ schema: sectionPayloadSchema }),
@@ -94,9 +120,7 @@ export async function generateSection(
     maxOutputTokens: reportSectionMaxOutputTokens,
     abortSignal: stop,
     onChunk: ({ chunk }) => {
-      if (!modelOutputChunks.has(chunk.type)) return;
-      onFirstOutput?.();
-      onFirstOutput = undefined;
+      if (modelOutputChunks.has(chunk.type)) firstOutputOrFailure();
     },
     // The SDK's default prints the whole error, whose request body holds the prompt (tenant content). The
     // error itself still fails the section, below.

@@ -54,17 +54,18 @@ async function generateMissingSections(report: Report, model: LanguageModel, sto
   if (missing.length === 0) return;
   const context = await loadContext(report);
   const promptCaching = promptCachingEnabled();
-  const generate = async ({ plan, position }: (typeof missing)[number], onFirstOutput?: () => void) => {
+  const generate = async ({ plan, position }: (typeof missing)[number], onFirstOutputOrFailure?: () => void) => {
     stop.throwIfAborted();
     await generateSection(
       { organisationId: report.organisationId, reportId: report.reportId, plan, position },
       context,
-      { model, stop, onFirstOutput, promptCaching },
+      { model, stop, onFirstOutputOrFailure, promptCaching },
     );
   };
   const concurrency = environment().REPORT_SECTION_CONCURRENCY;
   // Sections that start together would all miss the cache and each write the shared context. The first section
   // runs alone until its first output, by when Bedrock has processed (and cached) its prompt; the others then read.
+  // A first attempt that fails (throttled) releases them at once rather than after the SDK's back-off.
   if (promptCaching) await forEachAfterFirstIsReady(missing, concurrency, generate);
   else await forEachWithConcurrency(missing, concurrency, (section) => generate(section));
 }

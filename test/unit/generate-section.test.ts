@@ -79,7 +79,7 @@ describe('generateSection', () => {
         model,
         stop: new AbortController().signal,
         writeSection: async () => {},
-        onFirstOutput: () => firstOutputs++,
+        onFirstOutputOrFailure: () => firstOutputs++,
       });
       expect(firstOutputs).toBe(1);
       prompts.push(model.doStreamCalls[0]?.prompt);
@@ -98,16 +98,24 @@ describe('generateSection', () => {
     expect(instructionA?.providerOptions).toBeUndefined();
   });
 
-  test('a model that fails before writing anything never reports a first output', async () => {
-    let firstOutputs = 0;
-    const run = generateSection(target, context, {
-      model: failingModel(new Error('ThrottlingException')),
-      stop: new AbortController().signal,
-      writeSection: async () => {},
-      onFirstOutput: () => firstOutputs++,
-    });
-    await expect(run).rejects.toThrow('ThrottlingException');
-    expect(firstOutputs).toBe(0);
+  test('a stream that fails before any output reports nothing; a failed model attempt reports at once', async () => {
+    const notices = async (model: Parameters<typeof generateSection>[2]['model']) => {
+      let count = 0;
+      const run = generateSection(target, context, {
+        model,
+        stop: new AbortController().signal,
+        writeSection: async () => {},
+        onFirstOutputOrFailure: () => count++,
+      });
+      await expect(run).rejects.toThrow('ThrottlingException');
+      return count;
+    };
+    // Step and metadata chunks arrive before the error: none of them is the model's output.
+    expect(
+      await notices(scriptedModel({ pieces, failAfter: { pieces: 0, error: new Error('ThrottlingException') } })),
+    ).toBe(0);
+    // A call that fails outright releases the other sections instead of holding them through the retries.
+    expect(await notices(failingModel(new Error('ThrottlingException')))).toBe(1);
   });
 
   test('without prompt caching the context carries no cache point', async () => {
