@@ -13,6 +13,20 @@ type ProviderOptions = NonNullable<SystemModelMessage['providerOptions']>;
 
 const cachePoint: ProviderOptions = { bedrock: { cachePoint: { type: 'default' } } };
 
+/**
+ * Bedrock's minimum tokens per cache point by model family (ids carry a region or inference-profile prefix); a
+ * prefix below it is not cached. Unknown models are taken as not caching.
+ */
+const cacheMinimumTokens: ReadonlyArray<readonly [pattern: RegExp, tokens: number]> = [
+  [/claude-(opus-4-[5-9]|haiku-4-5)/, 4_096],
+  [/claude-(sonnet-4|opus-4|3-7-sonnet)/, 1_024],
+  [/claude-3-5-haiku/, 2_048],
+];
+
+export function minimumCacheTokens(modelId: string): number | undefined {
+  return cacheMinimumTokens.find(([pattern]) => pattern.test(modelId))?.[1];
+}
+
 /** `PROMPT_CACHING=off` turns cache points off everywhere (the benchmark's uncached baseline). */
 export function promptCachingEnabled(): boolean {
   return environment().PROMPT_CACHING === 'on';

@@ -1,8 +1,8 @@
 import type { LanguageModel } from 'ai';
-import { promptCachingEnabled } from '../ai/prompt-cache.ts';
+import { minimumCacheTokens, promptCachingEnabled } from '../ai/prompt-cache.ts';
 import { formatKnowledgeForPrompt, retrieveKnowledge } from '../ai/retrieve-knowledge.ts';
-import type { ReportContext } from '../domain/reports/report-context.ts';
-import { summarisePartners } from '../domain/reports/report-context.ts';
+import { estimateTokens } from '../domain/chat/token-budget.ts';
+import { type ReportContext, sharedReportContext, summarisePartners } from '../domain/reports/report-context.ts';
 import type { ReportJobMessage } from '../domain/reports/report-job.ts';
 import { sectionPlans } from '../domain/reports/report-types.ts';
 import { isoNow } from '../runtime/clock.ts';
@@ -65,9 +65,16 @@ async function generateMissingSections(report: Report, model: LanguageModel, sto
   const concurrency = environment().REPORT_SECTION_CONCURRENCY;
   // Sections that start together would all miss the cache and each write the shared context. The first section
   // runs alone until its first output, by when Bedrock has processed (and cached) its prompt; the others then read.
-  // A first attempt that fails (throttled) releases them at once rather than after the SDK's back-off.
-  if (promptCaching) await forEachAfterFirstIsReady(missing, concurrency, generate);
+  // A first attempt that fails (throttled) releases them at once rather than after the SDK's back-off. A context
+  // under the model's cache minimum is not cached, so there is nothing to wait for.
+  if (promptCaching && contextIsCached(context, model)) await forEachAfterFirstIsReady(missing, concurrency, generate);
   else await forEachWithConcurrency(missing, concurrency, (section) => generate(section));
+}
+
+/** Whether Bedrock caches the report's shared context for this model (estimated at four characters a token). */
+function contextIsCached(context: ReportContext, model: LanguageModel): boolean {
+  const minimum = minimumCacheTokens(typeof model === 'string' ? model : model.modelId);
+  return minimum !== undefined && estimateTokens(sharedReportContext(context)) >= minimum;
 }
 
 /**
