@@ -9,10 +9,11 @@ import { coldStart } from './cold-start.ts';
 import { costModel } from './cost-model.ts';
 import { icpTtfb } from './icp-ttfb.ts';
 import { loadTest } from './load.ts';
+import { promptCaching } from './prompt-caching.ts';
 import { reportPipeline } from './report-pipeline.ts';
 import { type BenchModule, formatTable, type HeadlineRow, headline, summaryTable } from './support/table.ts';
 
-const modules: BenchModule[] = [coldStart, icpTtfb, reportPipeline, chatThroughput, loadTest, costModel];
+const modules: BenchModule[] = [coldStart, icpTtfb, reportPipeline, chatThroughput, loadTest, costModel, promptCaching];
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !modules.some((module) => module.name === name));

@@ -76,6 +76,8 @@ export const stackConfigSchema = z
         chunksPerQuotaUnit: z.number().int().min(1).default(100),
       })
       .prefault({}),
+    /** Bedrock prompt caching of shared prompt prefixes (report context, Nelson's instructions and history). */
+    promptCaching: z.boolean().default(true),
     /** Report sections generated at once by the worker. */
     reportSectionConcurrency: z.number().int().min(1).max(16).default(4),
     /**

@@ -74,6 +74,7 @@ export class PartnerOsStack extends Stack {
       KB_MAX_CHUNKS_PER_NAMESPACE: String(config.knowledgeBase.maxChunksPerNamespace),
       KB_CHUNKS_PER_QUOTA_UNIT: String(config.knowledgeBase.chunksPerQuotaUnit),
       REPORT_SECTION_CONCURRENCY: String(config.reportSectionConcurrency),
+      PROMPT_CACHING: config.promptCaching ? 'on' : 'off',
       DEPLOYMENT_MODE: 'aws',
     } satisfies Record<keyof Environment, string>;
     // Fail the synth, not the first cold start, if a value breaks the functions' contract.

@@ -22,6 +22,8 @@ export function deploymentDefaults(): Partial<Record<keyof Environment, string>>
     ...sseSettings(settings.sse as Record<string, number>),
     ...knowledgeBaseSettings(settings.knowledgeBase as Record<string, number>),
     REPORT_SECTION_CONCURRENCY: String(settings.reportSectionConcurrency),
+    // Unset in cdk.json means the stack's default, on.
+    PROMPT_CACHING: settings.promptCaching === false ? 'off' : 'on',
   };
 }
 

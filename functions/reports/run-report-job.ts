@@ -1,12 +1,13 @@
 import type { LanguageModel } from 'ai';
+import { minimumCacheTokens, promptCachingEnabled } from '../ai/prompt-cache.ts';
 import { formatKnowledgeForPrompt, retrieveKnowledge } from '../ai/retrieve-knowledge.ts';
+import { estimateTokens } from '../domain/chat/token-budget.ts';
 import { metricNames, reportRoute } from '../domain/observability/metric-definitions.ts';
-import type { ReportContext } from '../domain/reports/report-context.ts';
-import { summarisePartners } from '../domain/reports/report-context.ts';
+import { type ReportContext, sharedReportContext, summarisePartners } from '../domain/reports/report-context.ts';
 import type { ReportJobMessage } from '../domain/reports/report-job.ts';
 import { sectionPlans } from '../domain/reports/report-types.ts';
 import { isoNow } from '../runtime/clock.ts';
-import { forEachWithConcurrency } from '../runtime/concurrency.ts';
+import { forEachAfterFirstIsReady, forEachWithConcurrency } from '../runtime/concurrency.ts';
 import { environment } from '../runtime/environment.ts';
 import { logger } from '../runtime/logger.ts';
 import { count, milliseconds, publishMetrics } from '../runtime/metrics.ts';
@@ -54,19 +55,33 @@ async function generateMissingSections(report: Report, model: LanguageModel, sto
     .filter(({ plan }) => !completed.has(plan.sectionId));
   if (missing.length === 0) return;
   const context = await loadContext(report);
-  await forEachWithConcurrency(missing, environment().REPORT_SECTION_CONCURRENCY, async ({ plan, position }) => {
+  const promptCaching = promptCachingEnabled();
+  const generate = async ({ plan, position }: (typeof missing)[number], onFirstOutputOrFailure?: () => void) => {
     stop.throwIfAborted();
     try {
       await generateSection(
         { organisationId: report.organisationId, reportId: report.reportId, plan, position },
         context,
-        { model, stop },
+        { model, stop, onFirstOutputOrFailure, promptCaching },
       );
     } catch (error) {
       publishMetrics([{ route: reportRoute }], { [metricNames.sectionFailures]: count() }, reportProperties(report));
       throw error;
     }
-  });
+  };
+  const concurrency = environment().REPORT_SECTION_CONCURRENCY;
+  // Sections that start together would all miss the cache and each write the shared context. The first section
+  // runs alone until its first output, by when Bedrock has processed (and cached) its prompt; the others then read.
+  // A first attempt that fails (throttled) releases them at once rather than after the SDK's back-off. A context
+  // under the model's cache minimum is not cached, so there is nothing to wait for.
+  if (promptCaching && contextIsCached(context, model)) await forEachAfterFirstIsReady(missing, concurrency, generate);
+  else await forEachWithConcurrency(missing, concurrency, (section) => generate(section));
+}
+
+/** Whether Bedrock caches the report's shared context for this model (estimated at four characters a token). */
+function contextIsCached(context: ReportContext, model: LanguageModel): boolean {
+  const minimum = minimumCacheTokens(typeof model === 'string' ? model : model.modelId);
+  return minimum !== undefined && estimateTokens(sharedReportContext(context)) >= minimum;
 }
 
 const reportProperties = (report: Report) => ({

@@ -33,6 +33,8 @@ export const environmentSchema = z.object({
   KB_CHUNKS_PER_QUOTA_UNIT: z.coerce.number().int().min(1).default(100),
   /** How many report sections the worker generates at once. */
   REPORT_SECTION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  /** `off` sends no Bedrock cache points, so every prompt is billed in full (the benchmark's baseline). */
+  PROMPT_CACHING: z.enum(['on', 'off']).default('on'),
   /** JSON object of model ids by purpose; see lib/config.ts for the keys. */
   MODEL_IDS: z.string().default('{}'),
   /** `local` marks the offline stack (local model endpoint, demo data); `aws` is a deployment. */

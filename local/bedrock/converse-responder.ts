@@ -9,6 +9,7 @@ import { type ModelEvent, ModelGeneratorError, type StopReason } from './convers
 import { encodeEvent, encodeException, type StreamExceptionType } from './event-stream.ts';
 import type { ActiveFault } from './faults.ts';
 import type { HttpResponse } from './listener.ts';
+import type { CacheAccount } from './prompt-cache.ts';
 
 export interface Latency {
   /** Delay before the first content delta (time to first token). */
@@ -19,12 +20,36 @@ export interface Latency {
 
 type Usage = { inputTokens: number; outputTokens: number };
 
+/**
+ * Bedrock's usage with the prompt cache's share: inputTokens counts only the uncached tokens and totalTokens all of
+ * them. A generator's own input count (a forwarded model's) covers the whole prompt, so the cached share comes off it.
+ */
+function usageWithCache(usage: Usage, cache: CacheAccount | undefined, ownCount: boolean) {
+  const read = cache?.usage.cacheReadInputTokens ?? 0;
+  const write = cache?.usage.cacheWriteInputTokens ?? 0;
+  const inputTokens = ownCount ? Math.max(0, usage.inputTokens - read - write) : usage.inputTokens;
+  const cacheFields = cache ? { cacheReadInputTokens: read, cacheWriteInputTokens: write } : {};
+  return {
+    inputTokens,
+    outputTokens: usage.outputTokens,
+    ...cacheFields,
+    totalTokens: inputTokens + usage.outputTokens + read + write,
+  };
+}
+
 /** Writes the rest of a ConverseStream answer; the caller has already pulled `first` (to map early errors to HTTP). */
 export async function writeConverseStream(
   res: HttpResponse,
   first: IteratorResult<ModelEvent>,
   events: AsyncIterator<ModelEvent>,
-  options: { latency: Latency; estimatedInputTokens: number; fault?: ActiveFault; signal: AbortSignal },
+  options: {
+    latency: Latency;
+    estimatedInputTokens: number;
+    fault?: ActiveFault;
+    signal: AbortSignal;
+    /** The prompt cache's reads and writes; committed when the first output is written. */
+    cache?: CacheAccount;
+  },
 ): Promise<void> {
   const startedAt = Date.now();
   const write = async (frame: Uint8Array) => {
@@ -73,6 +98,7 @@ export async function writeConverseStream(
         openBlock = 'tool';
         const toolUse = { toolUseId: event.toolUseId, name: event.name };
         await write(encodeEvent('contentBlockStart', { contentBlockIndex: blockIndex, start: { toolUse } }));
+        options.cache?.commit();
         continue;
       }
       if (!(await beforeDelta())) return;
@@ -88,6 +114,7 @@ export async function writeConverseStream(
         const delta = { toolUse: { input: event.delta } };
         await write(encodeEvent('contentBlockDelta', { contentBlockIndex: blockIndex, delta }));
       }
+      options.cache?.commit();
       deltasWritten += 1;
       outputChars += event.delta.length;
     }
@@ -106,7 +133,7 @@ export async function writeConverseStream(
   await write(encodeEvent('messageStop', { stopReason: finish?.stopReason ?? 'end_turn' }));
   await write(
     encodeEvent('metadata', {
-      usage: { ...usage, totalTokens: usage.inputTokens + usage.outputTokens },
+      usage: usageWithCache(usage, options.cache, finish?.usage !== undefined),
       metrics: { latencyMs: Date.now() - startedAt },
     }),
   );
@@ -118,6 +145,7 @@ export async function collectConverse(
   first: IteratorResult<ModelEvent>,
   events: AsyncIterator<ModelEvent>,
   estimatedInputTokens: number,
+  cache?: CacheAccount,
 ): Promise<Record<string, unknown>> {
   const startedAt = Date.now();
   const content: Array<{ text: string } | { toolUse: { toolUseId: string; name: string; inputJson: string } }> = [];
@@ -161,7 +189,7 @@ export async function collectConverse(
       },
     },
     stopReason,
-    usage: { ...finalUsage, totalTokens: finalUsage.inputTokens + finalUsage.outputTokens },
+    usage: usageWithCache(finalUsage, cache, usage !== undefined),
     metrics: { latencyMs: Date.now() - startedAt },
   };
 }

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BEDROCK_ERRORS, errorResponseFor, writeBedrockError } from './bedrock-errors.ts';
-import { collectConverse, type Latency, writeConverseStream } from './converse-responder.ts';
+import { collectConverse, estimateUsage, type Latency, writeConverseStream } from './converse-responder.ts';
 import type { ConverseRequest, ModelEvent, ModelGenerator } from './converse-types.ts';
 import { invokeEmbeddingModel } from './embeddings.ts';
 import { EVENT_STREAM_CONTENT_TYPE } from './event-stream.ts';
@@ -16,6 +16,7 @@ import { type ActiveFault, type BedrockOperation, FaultQueue, type FaultSpec, is
 import { type HttpRequest, type HttpResponse, listenHttp1AndH2c } from './listener.ts';
 import { createOfflineGenerator } from './offline-generator.ts';
 import { createOpenAIForwarder } from './openai-forwarder.ts';
+import { type CacheAccount, PromptCache, TooManyCachePointsError } from './prompt-cache.ts';
 
 export type { ModelEvent, ModelGenerator } from './converse-types.ts';
 export type { BedrockOperation, FaultKind, FaultSpec } from './faults.ts';
@@ -29,6 +30,8 @@ export interface LocalBedrockOptions {
   latencyMs?: number | Partial<Latency>;
   /** Where LOCAL_MODEL_OPENAI_* settings are read from (default process.env). */
   env?: Record<string, string | undefined>;
+  /** The prompt cache simulation (prompt-cache.ts); a fresh one per endpoint unless a test injects its own. */
+  promptCache?: PromptCache;
 }
 
 export interface RecordedRequest {
@@ -42,6 +45,13 @@ export interface RecordedRequest {
   receivedAt: string;
   /** Set when an injected fault answered this request. */
   fault?: FaultSpec['kind'];
+  /**
+   * Converse: the tokens the answer reports, input split by the prompt cache as Bedrock bills it (estimates, like
+   * the usage itself); set when the answer has been written.
+   */
+  usage?: { inputTokens: number; cacheReadInputTokens: number; cacheWriteInputTokens: number; outputTokens: number };
+  /** Epoch ms at which the answer ended (Converse). */
+  answeredAt?: number;
 }
 
 export interface LocalBedrock {
@@ -66,6 +76,7 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
   const latency = toLatency(options.latencyMs);
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
+  const promptCache = options.promptCache ?? new PromptCache();
 
   const onRequest = (req: HttpRequest, res: HttpResponse) => {
     handle(req, res).catch((error: unknown) => {
@@ -145,6 +156,7 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
       operation,
       body as ConverseRequest,
       isStreamFault(fault) ? fault : undefined,
+      record,
     );
   }
 
@@ -155,14 +167,28 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
     operation: BedrockOperation,
     request: ConverseRequest,
     streamFault: ActiveFault | undefined,
+    record: RecordedRequest,
   ): Promise<void> {
     if (!Array.isArray(request?.messages)) {
       writeBedrockError(res, requestId, { ...BEDROCK_ERRORS.validation, message: 'messages is required.' });
       return;
     }
+    const estimatedInputTokens = Math.ceil(JSON.stringify(request).length / 4);
+    let account: CacheAccount;
+    try {
+      account = promptCache.account(modelId, request, estimatedInputTokens);
+    } catch (error) {
+      if (!(error instanceof TooManyCachePointsError)) throw error;
+      writeBedrockError(res, requestId, { ...BEDROCK_ERRORS.validation, message: error.message });
+      return;
+    }
+    const cache = account.cachePoints > 0 ? account : undefined;
     const abort = new AbortController();
     res.on('close', () => abort.abort());
-    const events = generator.generate(request, { modelId, signal: abort.signal })[Symbol.asyncIterator]();
+    let outputChars = 0;
+    const events = countOutput(generator.generate(request, { modelId, signal: abort.signal }), (chars) => {
+      outputChars += chars;
+    })[Symbol.asyncIterator]();
     try {
       // Pull the first event before answering, so a generator that fails up front (e.g. the forwarded model
       // is throttled) gets Bedrock's HTTP error instead of a 200 with a broken stream.
@@ -173,11 +199,17 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
         writeBedrockError(res, requestId, errorResponseFor(error));
         return;
       }
-      const estimatedInputTokens = Math.ceil(JSON.stringify(request).length / 4);
+      const uncachedInputTokens = account.usage.inputTokens;
+      const recordUsage = () => {
+        record.usage = { ...account.usage, outputTokens: estimateUsage(0, outputChars).outputTokens };
+        record.answeredAt = Date.now();
+      };
       if (operation === 'converse') {
-        const body = JSON.stringify(await collectConverse(first, events, estimatedInputTokens));
+        cache?.commit();
+        const body = JSON.stringify(await collectConverse(first, events, uncachedInputTokens, cache));
         res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId });
         res.end(body);
+        recordUsage();
         return;
       }
       res.writeHead(200, { 'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-requestid': requestId });
@@ -185,10 +217,12 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
       res.flushHeaders?.();
       await writeConverseStream(res, first, events, {
         latency,
-        estimatedInputTokens,
+        estimatedInputTokens: uncachedInputTokens,
         fault: streamFault,
         signal: abort.signal,
+        cache,
       });
+      recordUsage();
     } finally {
       // Lets the generator release resources (e.g. the forwarder's upstream request) when we stop early.
       await events.return?.().catch(() => {});
@@ -210,6 +244,14 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
     },
     stop: () => listener.close(),
   };
+}
+
+/** The generator's events, passing the length of every output delta to `count` (for the recorded usage). */
+async function* countOutput(events: AsyncIterable<ModelEvent>, count: (chars: number) => void) {
+  for await (const event of events) {
+    if (event.type === 'text' || event.type === 'tool-input') count(event.delta.length);
+    yield event;
+  }
 }
 
 /** `generator` option > LOCAL_MODEL_OPENAI_BASE_URL forwarder > deterministic offline generator. */

@@ -140,6 +140,7 @@ describe('functions', () => {
       KB_MAX_CHUNKS_PER_NAMESPACE: String(config.knowledgeBase.maxChunksPerNamespace),
       KB_CHUNKS_PER_QUOTA_UNIT: String(config.knowledgeBase.chunksPerQuotaUnit),
       REPORT_SECTION_CONCURRENCY: String(config.reportSectionConcurrency),
+      PROMPT_CACHING: config.promptCaching ? 'on' : 'off',
       DEPLOYMENT_MODE: 'aws',
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'partneros-ai',

@@ -81,6 +81,66 @@ describe('generateSection', () => {
     expect(writes).toEqual([]);
   });
 
+  test('sends the report context first, ending in a cache point, and the section instruction after it', async () => {
+    const prompts = [];
+    for (const sectionPlan of sectionPlans['executive-summary'].slice(0, 2)) {
+      const model = scriptedModel({ pieces });
+      let firstOutputs = 0;
+      await generateSection({ ...target, plan: sectionPlan }, context, {
+        model,
+        stop: new AbortController().signal,
+        writeSection: async () => {},
+        onFirstOutputOrFailure: () => firstOutputs++,
+      });
+      expect(firstOutputs).toBe(1);
+      prompts.push(model.doStreamCalls[0]?.prompt);
+    }
+    const [first, second] = prompts as Array<Array<{ role: string; content: unknown }>>;
+    const userParts = (prompt: typeof first) =>
+      prompt?.find((message) => message.role === 'user')?.content as Array<{ text: string; providerOptions?: unknown }>;
+    const [sharedA, instructionA] = userParts(first);
+    const [sharedB, instructionB] = userParts(second);
+    // The same prefix for every section, with Bedrock's cache point on it; the section's own words only after it.
+    expect(sharedA).toEqual(sharedB);
+    expect(sharedA?.providerOptions).toEqual({ bedrock: { cachePoint: { type: 'default' } } });
+    expect(sharedA?.text).not.toContain(sectionPlans['executive-summary'][0]?.title);
+    expect(instructionA?.text).toContain(sectionPlans['executive-summary'][0]?.title);
+    expect(instructionB?.text).toContain(sectionPlans['executive-summary'][1]?.title);
+    expect(instructionA?.providerOptions).toBeUndefined();
+  });
+
+  test('a stream that fails before any output reports nothing; a failed model attempt reports at once', async () => {
+    const notices = async (model: Parameters<typeof generateSection>[2]['model']) => {
+      let count = 0;
+      const run = generateSection(target, context, {
+        model,
+        stop: new AbortController().signal,
+        writeSection: async () => {},
+        onFirstOutputOrFailure: () => count++,
+      });
+      await expect(run).rejects.toThrow('ThrottlingException');
+      return count;
+    };
+    // Step and metadata chunks arrive before the error: none of them is the model's output.
+    expect(
+      await notices(scriptedModel({ pieces, failAfter: { pieces: 0, error: new Error('ThrottlingException') } })),
+    ).toBe(0);
+    // A call that fails outright releases the other sections instead of holding them through the retries.
+    expect(await notices(failingModel(new Error('ThrottlingException')))).toBe(1);
+  });
+
+  test('without prompt caching the context carries no cache point', async () => {
+    const model = scriptedModel({ pieces });
+    await generateSection(target, context, {
+      model,
+      stop: new AbortController().signal,
+      writeSection: async () => {},
+      promptCaching: false,
+    });
+    const user = model.doStreamCalls[0]?.prompt.find((message) => message.role === 'user');
+    expect(JSON.stringify(user)).not.toContain('cachePoint');
+  });
+
   test('a stop mid-stream cancels the call and never writes a cut-off section as completed', async () => {
     const stop = new AbortController();
     const { run, writes } = await writesOf({ pieces, delayMs: 30 }, stop.signal);

@@ -1,6 +1,7 @@
 import {
   convertToModelMessages,
   JsonToSseTransformStream,
+  type SystemModelMessage,
   stepCountIs,
   streamText,
   type TextStreamPart,
@@ -10,11 +11,12 @@ import {
 } from 'ai';
 import { afterFirstModelOutput, chatErrorText } from '../../ai/chat-first-output.ts';
 import { languageModel, modelId } from '../../ai/models.ts';
+import { cachePointOptions, promptCachingEnabled, withConversationCachePoints } from '../../ai/prompt-cache.ts';
 import { recordModelUsage } from '../../ai/record-usage.ts';
 import { type ChatTools, createChatTools } from '../../chat/chat-tools.ts';
 import { chatStepMaxOutputTokens } from '../../domain/ai-limits.ts';
 import { type ChatMessage, chatRequestSchema, validateChatMessages } from '../../domain/chat/chat-request.ts';
-import { chatSystemPrompt } from '../../domain/chat/system-prompt.ts';
+import { chatSystemPromptParts } from '../../domain/chat/system-prompt.ts';
 import { chatTokenBudget, estimateTokens, trimToTokenBudget } from '../../domain/chat/token-budget.ts';
 import { beforeStreamEnd } from '../../runtime/before-stream-end.ts';
 import { isoNow } from '../../runtime/clock.ts';
@@ -34,13 +36,18 @@ const chatStreamHeaders = {
   'x-content-type-options': 'nosniff',
 };
 
-/** `createdAt` when the answer starts; the model, finish reason and token usage when it ends. */
+/**
+ * `createdAt` when the answer starts; the model, finish reason and token usage when it ends. `inputTokens` counts
+ * every prompt token; the cache's share of them is in `cacheReadTokens` / `cacheWriteTokens`.
+ */
 function chatMessageMetadata(model: string) {
   return ({ part }: { part: TextStreamPart<ToolSet> }): ChatMessage['metadata'] => {
     if (part.type === 'start') return { createdAt: isoNow(), model };
     if (part.type === 'finish') {
-      const { inputTokens, outputTokens, totalTokens } = part.totalUsage;
-      return { model, finishReason: part.finishReason, usage: { inputTokens, outputTokens, totalTokens } };
+      const { inputTokens, outputTokens, totalTokens, inputTokenDetails } = part.totalUsage;
+      const { cacheReadTokens, cacheWriteTokens } = inputTokenDetails;
+      const usage = { inputTokens, outputTokens, totalTokens, cacheReadTokens, cacheWriteTokens };
+      return { model, finishReason: part.finishReason, usage };
     }
     return undefined;
   };
@@ -49,7 +56,7 @@ function chatMessageMetadata(model: string) {
 async function answerStream(
   organisationId: string,
   messages: ChatMessage[],
-  system: string,
+  system: SystemModelMessage[],
   tools: ChatTools,
   abortSignal: AbortSignal,
 ): Promise<ReadableStream<Uint8Array>> {
@@ -57,7 +64,8 @@ async function answerStream(
   const result = streamText({
     model: languageModel('chat'),
     instructions: system,
-    messages: await convertToModelMessages(messages, { tools }),
+    // Cache points: the shared instructions (and the tools before them), and the conversation (prompt-cache.ts).
+    messages: withConversationCachePoints(await convertToModelMessages(messages, { tools }), promptCachingEnabled()),
     tools,
     stopWhen: stepCountIs(maxSteps),
     maxRetries: 3,
@@ -87,12 +95,16 @@ async function chatWithNelson({ request, caller }: RouteContext) {
   if (!validated.success) {
     throw new ApiError('invalid_request', 'The chat messages are invalid.', validated.issues);
   }
-  const system = chatSystemPrompt({
+  const { shared, perRequest } = chatSystemPromptParts({
     organisationName: caller.organisation.name,
     currentRoute: body.currentRoute,
     now: isoNow(),
   });
-  const historyBudget = chatTokenBudget - estimateTokens(system);
+  const system: SystemModelMessage[] = [
+    { role: 'system', content: shared, providerOptions: cachePointOptions(promptCachingEnabled()) },
+    { role: 'system', content: perRequest },
+  ];
+  const historyBudget = chatTokenBudget - estimateTokens(`${shared}\n\n${perRequest}`);
   const conversation = trimToTokenBudget(validated.messages, historyBudget);
   if (conversation.estimatedTokens > historyBudget) {
     const last = validated.messages.length - 1;

@@ -26,6 +26,9 @@ export const chatMessageMetadataSchema = z
         inputTokens: z.number().optional(),
         outputTokens: z.number().optional(),
         totalTokens: z.number().optional(),
+        /** Of inputTokens, those read from and written to Bedrock's prompt cache. */
+        cacheReadTokens: z.number().optional(),
+        cacheWriteTokens: z.number().optional(),
       })
       .optional(),
     finishReason: z.string().optional(),
