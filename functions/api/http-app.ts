@@ -9,9 +9,9 @@ import { requestFromFunctionUrlEvent } from './function-url-event.ts';
 import type { ApiRequest, ApiResponse } from './http-types.ts';
 import { errorResponse, noContent } from './responses.ts';
 import { createRouter } from './router.ts';
-import { apiRoutes } from './routes/index.ts';
+import { routerTable } from './routes/index.ts';
 
-const route = createRouter(apiRoutes);
+const route = createRouter(routerTable);
 
 async function respond(request: ApiRequest): Promise<ApiResponse> {
   try {

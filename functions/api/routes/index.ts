@@ -2,6 +2,7 @@ import type { Route } from '../router.ts';
 import { chatRoutes } from './chat.ts';
 import { icpRoutes } from './icp.ts';
 import { knowledgeBaseRoutes } from './knowledge-base.ts';
+import { openApiRoutes } from './openapi.ts';
 import { organisationRoutes } from './organisation.ts';
 import { partnerRoutes } from './partners.ts';
 import { reportProgressRoutes } from './report-progress.ts';
@@ -18,3 +19,6 @@ export const apiRoutes: Route[] = [
   ...reportRoutes,
   ...chatRoutes,
 ];
+
+/** Every route the HTTP function answers: the keyed API and the public routes that describe it. */
+export const routerTable: Route[] = [...apiRoutes, ...openApiRoutes];

@@ -1,3 +1,4 @@
+import type { OrganisationSummary } from '../../domain/access/organisation-summary.ts';
 import { currentQuotaStatus, requestsPerMinuteLimit } from '../quota-gate.ts';
 import { jsonResponse } from '../responses.ts';
 import type { Route, RouteContext } from '../router.ts';
@@ -12,7 +13,7 @@ async function describeOrganisation({ caller }: RouteContext) {
     keyId: caller.keyId,
     quota: await currentQuotaStatus(caller.organisation),
     rateLimit: { aiRequestsPerMinute: requestsPerMinuteLimit(caller.organisation) },
-  });
+  } satisfies OrganisationSummary);
 }
 
 export const organisationRoutes: Route[] = [
