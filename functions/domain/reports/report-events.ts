@@ -35,6 +35,9 @@ export type ReportEvent =
 
 export type ReportEventType = ReportEvent['type'];
 
+/** The JSON on the `data:` line of one kind of event, as a client parses it. */
+export type ReportEventData<Type extends ReportEventType> = Extract<ReportEvent, { type: Type }>['data'];
+
 /** The events after which a job is over: it completed, or it failed. */
 export type TerminalReportEvent = Extract<ReportEvent, { type: 'job.completed' | 'job.failed' }>;
 
