@@ -2,11 +2,20 @@
  * The API describes itself over real HTTP on the local stack: GET /openapi.json through the HTTP function's
  * router without a key, and the local server's reference page at /docs with every file it loads.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
+import { z } from 'zod';
+import { organisationSummarySchema } from '../../functions/domain/access/organisation-summary.ts';
+import { knowledgeDocumentMetadataSchema, knowledgeDocumentSchema } from '../../functions/domain/knowledge/document.ts';
+import { partnerPageSchema, partnerSchema } from '../../functions/domain/partners/partner.ts';
+import { reportSchema, reportSectionSchema } from '../../functions/domain/reports/report-types.ts';
+import { strategyViewSchema } from '../../functions/domain/strategy/strategy-view.ts';
+import { createReportUnlessRunning, putReportSection } from '../../functions/stores/report-store.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
+import { bearer, createTenant } from '../support/tenants.ts';
 
 const local = useLocalStack({ pollers: false });
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -37,6 +46,71 @@ describe('GET /openapi.json', () => {
   test('the API routes still need a key', async () => {
     const response = await fetch(`${local.stack.baseUrl}/api/organisation`);
     expect(response.status).toBe(401);
+  });
+});
+
+/**
+ * The schemas the document gives for JSON answers are the answers: parsing with them drops no field (zod strips
+ * unknown keys, so an answer with a field the schema lacks would not come back equal) and changes no value.
+ */
+describe('JSON answers match the schemas of the document', () => {
+  test('organisation, partners, strategy, knowledge documents and reports', async () => {
+    const tenant = await createTenant();
+    const call = async (path: string, init: RequestInit = {}) => {
+      const response = await fetch(`${local.stack.baseUrl}${path}`, {
+        ...init,
+        headers: { ...bearer(tenant), 'content-type': 'application/json', ...init.headers },
+      });
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    const expectShape = (answer: { status: number; body: unknown }, status: number, schema: z.ZodType) => {
+      expect(answer.status).toBe(status);
+      expect(schema.parse(answer.body)).toEqual(answer.body);
+    };
+    expectShape(await call('/api/organisation'), 200, organisationSummarySchema);
+    const partner = { name: 'Globex', type: 'technology', tier: 'gold', region: 'EMEA', revenue: 1000, tags: ['x'] };
+    const created = await call('/api/partners', { method: 'POST', body: JSON.stringify(partner) });
+    expectShape(created, 201, partnerSchema);
+    expectShape(await call('/api/partners?limit=1'), 200, partnerPageSchema);
+    expectShape(await call('/api/strategy'), 200, strategyViewSchema);
+    const document = { title: 'Playbook', content: '# Co-sell\n\nWork with partners.', source: 'wiki' };
+    const uploaded = await call('/api/knowledge-base/docs/documents', {
+      method: 'POST',
+      body: JSON.stringify(document),
+    });
+    expectShape(uploaded, 201, knowledgeDocumentMetadataSchema);
+    const { documentId } = uploaded.body as { documentId: string };
+    expectShape(await call(`/api/knowledge-base/docs/documents/${documentId}`), 200, knowledgeDocumentSchema);
+
+    const now = new Date().toISOString();
+    const reportId = randomUUID();
+    await createReportUnlessRunning(
+      {
+        reportId,
+        jobId: randomUUID(),
+        organisationId: tenant.organisationId,
+        reportType: 'executive-summary',
+        orgName: 'Acme',
+        domain: 'acme.example',
+        filters: { status: 'active' },
+        filterFingerprint: `shape-${reportId}`,
+        status: 'running',
+        createdAt: now,
+        updatedAt: now,
+      },
+      0,
+    );
+    await putReportSection(tenant.organisationId, {
+      reportId,
+      sectionId: 'overview',
+      position: 0,
+      status: 'partial',
+      payload: { title: 'Overview', highlights: ['Growing'] },
+      generatedAt: now,
+    });
+    expectShape(await call('/api/reports'), 200, z.object({ reports: z.array(reportSchema) }));
+    const withSections = reportSchema.extend({ sections: z.array(reportSectionSchema) });
+    expectShape(await call(`/api/reports/${reportId}`), 200, withSections);
   });
 });
 
