@@ -191,7 +191,8 @@ export const operations: Record<string, OperationSpec> = {
     body: icpRequestSchema,
     responses: {
       200: objectStreamResponse(icpResultSchema, 'The Ideal Customer Profile', {
-        ...chargeHeaders,
+        // A cache hit is not charged, so it has no quota or rate-limit headers.
+        ...Object.fromEntries(Object.entries(chargeHeaders).map(([name, schema]) => [name, schema.optional()])),
         'x-cache': z.enum(['hit', 'miss']).describe('`hit`: served from the ICP cache, no quota charged'),
       }),
     },
