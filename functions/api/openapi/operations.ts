@@ -186,7 +186,7 @@ export const operations: Record<string, OperationSpec> = {
     operationId: 'generateIcp',
     summary: 'Ideal Customer Profile, streamed',
     description:
-      'Cached per organisation and normalised company (`https://www.Acme.com/x` is `acme.com`): a hit streams the cached profile with no model call and no quota. The result becomes the organisation’s current ICP.',
+      'Cached per organisation and normalised company (scheme, `www.`, path, case and extra spaces do not matter): a hit streams the cached profile with no model call and no quota. The result becomes the organisation’s current ICP.',
     tag: 'Strategy',
     body: icpRequestSchema,
     responses: {
