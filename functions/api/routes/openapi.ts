@@ -5,7 +5,8 @@ let documentText: Promise<string> | undefined;
 
 /**
  * The document generated at build time (docs/openapi.json, `npm run openapi`), imported on the first request
- * to this route only: the other routes' cold start neither parses it nor loads a generator.
+ * to this route only: esbuild bundles it as a lazily evaluated module, so the other routes' cold start does not
+ * build it, and no generator is bundled at all.
  */
 function openApiText(): Promise<string> {
   documentText ??= import('../../../docs/openapi.json', { with: { type: 'json' } }).then((module) =>
