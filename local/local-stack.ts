@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resetEnvironmentCache } from '../functions/runtime/environment.ts';
 import { type FunctionName, functionDefinitions } from '../lib/definitions/functions.ts';
 import { projectorFilterPattern, projectorRetryAttempts } from '../lib/definitions/table.ts';
+import { apiReferencePage, firstAnswering } from './api-reference.ts';
 import { localClientConfig, localCredentials, localRegion, repositoryRoot } from './aws-local.ts';
 import { type LocalBedrock, type LocalBedrockOptions, startLocalBedrock } from './bedrock/server.ts';
 import { exportCallerCredentials } from './caller-credentials.ts';
@@ -157,7 +158,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functionName: 'httpApi',
       definition: functionDefinitions.httpApi,
       ...(options.port !== undefined ? { port: options.port } : {}),
-      ...(options.playground ? { localRoutes: staticFiles(await buildPlaygroundBundle()) } : {}),
+      // The API reference at /docs always; the playground when asked for.
+      localRoutes: firstAnswering(
+        apiReferencePage(),
+        options.playground ? staticFiles(await buildPlaygroundBundle()) : undefined,
+      ),
     });
     cleanup.push(() => server.stop());
 

@@ -1,3 +1,5 @@
+import * as z from 'zod';
+
 /**
  * The public error contract: every failure leaves the API as `{ error, code }` with a fixed
  * status per code, so clients can branch on `code` without parsing sentences.
@@ -26,17 +28,24 @@ export const statusByErrorCode = {
 
 export type ErrorCode = keyof typeof statusByErrorCode;
 
-export interface ValidationIssue {
-  path: string;
-  message: string;
-  code: string;
-}
+const errorCodes = Object.keys(statusByErrorCode) as [ErrorCode, ...ErrorCode[]];
 
-export interface ErrorBody {
-  error: string;
-  code: ErrorCode;
-  details?: ValidationIssue[];
-}
+export const validationIssueSchema = z.object({
+  path: z.string().describe('Dotted path of the field, e.g. `messages.0.parts.1.text`; empty for the whole body'),
+  message: z.string(),
+  code: z.string().describe("The zod issue code, or the API's own such as `invalid_json`"),
+});
+
+export type ValidationIssue = z.output<typeof validationIssueSchema>;
+
+/** The body of every failure. */
+export const errorBodySchema = z.object({
+  error: z.string().describe('A sentence for people; branch on `code` instead'),
+  code: z.enum(errorCodes),
+  details: z.array(validationIssueSchema).optional().describe('The failed checks of a validation error'),
+});
+
+export type ErrorBody = z.output<typeof errorBodySchema>;
 
 export class ApiError extends Error {
   readonly status: number;

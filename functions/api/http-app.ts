@@ -10,9 +10,9 @@ import type { ApiRequest, ApiResponse } from './http-types.ts';
 import { measuredResponse } from './request-metrics.ts';
 import { errorResponse, noContent } from './responses.ts';
 import { createRouter, type RouteObservation } from './router.ts';
-import { apiRoutes } from './routes/index.ts';
+import { routerTable } from './routes/index.ts';
 
-const route = createRouter(apiRoutes);
+const route = createRouter(routerTable);
 
 async function respond(request: ApiRequest, observation: RouteObservation): Promise<ApiResponse> {
   try {

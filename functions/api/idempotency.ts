@@ -23,7 +23,7 @@ import {
 } from '../stores/idempotency-store.ts';
 import { ApiError } from './api-error.ts';
 import type { ApiResponse } from './http-types.ts';
-import type { Route, RouteContext } from './router.ts';
+import type { KeyedRoute, RouteContext } from './router.ts';
 
 export const replayedHeader = 'idempotent-replayed';
 
@@ -61,7 +61,7 @@ function answerFromRecord(record: IdempotencyRecord, fingerprint: string): ApiRe
 }
 
 /** Wraps a create route so that it honours `Idempotency-Key`; without the header the route runs as before. */
-export function idempotent(handle: Route['handle']): Route['handle'] {
+export function idempotent(handle: KeyedRoute['handle']): KeyedRoute['handle'] {
   return async (context) => {
     const key = keyOf(context);
     if (key === undefined) return handle(context);

@@ -9,10 +9,15 @@ export interface RouteContext {
   params: Record<string, string>;
 }
 
-export interface Route {
+interface RouteAddress {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** e.g. `/api/partners/:partnerId` */
   pattern: string;
+}
+
+/** A route that needs an API key: it reads or changes an organisation's data. */
+export interface KeyedRoute extends RouteAddress {
+  public?: false;
   handle(context: RouteContext): Promise<ApiResponse>;
 }
 
@@ -24,10 +29,18 @@ export interface RouteObservation {
   organisationId?: string;
 }
 
-interface CompiledRoute extends Route {
+/** A route answered without a key (the API's own description); it must not touch any organisation's data. */
+export interface PublicRoute extends RouteAddress {
+  public: true;
+  handle(context: Omit<RouteContext, 'caller'>): Promise<ApiResponse>;
+}
+
+export type Route = KeyedRoute | PublicRoute;
+
+type CompiledRoute = Route & {
   matcher: RegExp;
   paramNames: string[];
-}
+};
 
 function compile(route: Route): CompiledRoute {
   const paramNames: string[] = [];
@@ -52,7 +65,8 @@ function safeDecode(segment: string): string {
 
 /**
  * Resolves the route first (404/405 need no key), then authenticates, then runs the route. Every route
- * requires an API key, because every one reads or changes an organisation's data; quota is charged by the routes that do AI work.
+ * requires an API key, because every one reads or changes an organisation's data, except the public ones that
+ * describe the API itself; quota is charged by the routes that do AI work.
  */
 export function createRouter(
   routes: Route[],
@@ -73,6 +87,7 @@ export function createRouter(
     const params = Object.fromEntries(
       route.paramNames.map((name, index) => [name, safeDecode(match[index + 1] ?? '')]),
     );
+    if (route.public) return route.handle({ request, params });
     const caller = await authenticate(request);
     observation.organisationId = caller.organisation.organisationId;
     return route.handle({ request, caller, params });

@@ -77,14 +77,14 @@ export function parseQuery<Schema extends z.ZodType>(request: ApiRequest, schema
   return validate(schema, request.query, 'query string');
 }
 
-const resourceId = z.uuid();
+export const resourceIdSchema = z.uuid();
 
 /**
  * A path id that is not a UUID cannot name a resource: 404 like any unknown resource, never a lookup (a long
  * path segment would not even fit a DynamoDB key). Ids are compared lower-case.
  */
 export function resourceIdParam(params: Record<string, string>, name: string, what: string): string {
-  const parsed = resourceId.safeParse(params[name]);
+  const parsed = resourceIdSchema.safeParse(params[name]);
   if (!parsed.success) throw notFound(what);
   return parsed.data.toLowerCase();
 }

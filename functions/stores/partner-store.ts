@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
-import type { Partner, PartnerFilters, PartnerUpdate } from '../domain/partners/partner.ts';
+import type { Partner, PartnerFilters, PartnerPage, PartnerUpdate } from '../domain/partners/partner.ts';
 import { conditionalWrite, dynamo, tableName } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 import { decodeCursor, encodeCursor } from './pagination.ts';
@@ -86,11 +86,6 @@ function filterExpression(filters: PartnerFilters) {
     values[':tag'] = filters.tag;
   }
   return { conditions, names, values };
-}
-
-export interface PartnerPage {
-  partners: Partner[];
-  nextCursor?: string;
 }
 
 export async function listPartners(

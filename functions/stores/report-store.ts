@@ -6,37 +6,17 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import { entityNames } from '../../lib/definitions/table.ts';
-import type { PartnerFilters } from '../domain/partners/partner.ts';
-import type { ReportStatus, ReportType, SectionPayload } from '../domain/reports/report-types.ts';
+import type { ReportStatus, reportSchema, reportSectionSchema } from '../domain/reports/report-types.ts';
 import { dynamo, isTransactionCanceled, queryIndexPartition, tableName, writeIfConditionHolds } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 
-export interface Report {
-  reportId: string;
-  jobId: string;
-  organisationId: string;
-  reportType: ReportType;
-  orgName: string;
-  domain: string;
-  filters: PartnerFilters;
-  filterFingerprint: string;
-  status: ReportStatus;
-  errorMessage?: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Report = z.output<typeof reportSchema>;
 
-export type SectionStatus = 'partial' | 'completed';
+export type SectionStatus = ReportSection['status'];
 
-export interface ReportSection {
-  reportId: string;
-  sectionId: string;
-  position: number;
-  status: SectionStatus;
-  payload: Partial<SectionPayload>;
-  generatedAt: string;
-}
+export type ReportSection = z.output<typeof reportSectionSchema>;
 
 export interface ReportLock {
   reportId: string;

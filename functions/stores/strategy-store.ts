@@ -1,16 +1,17 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { IcpResult } from '../domain/strategy/icp.ts';
+import type { savedStrategySchema } from '../domain/strategy/strategy-view.ts';
 import { dynamo, tableName } from './dynamo.ts';
 import { itemKeys } from './item-keys.ts';
 
 export type StrategyKind = 'icp' | 'ipp' | 'partnerTypes';
 
-export interface SavedStrategy<Result> {
+/** A saved result as `GET /api/strategy` answers it (savedStrategySchema), typed by the kind's result. */
+export type SavedStrategy<Result> = Omit<z.output<ReturnType<typeof savedStrategySchema>>, 'result'> & {
   result: Result;
-  subject: string;
-  updatedAt: string;
-}
+};
 
 /** The organisation's current ICP or IPP; the newest generation replaces the previous one. */
 export async function saveStrategy<Result>(

@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { IcpResult } from '../../functions/domain/strategy/icp.ts';
+import type { StrategyView } from '../../functions/domain/strategy/strategy-view.ts';
 import { ChatPanel } from './ChatPanel.tsx';
 import {
   authorization,
@@ -15,10 +16,6 @@ import {
 import { IcpPanel } from './IcpPanel.tsx';
 import { IppPanel } from './IppPanel.tsx';
 import { ReportPanel } from './ReportPanel.tsx';
-
-interface StoredStrategy {
-  icp: { result: IcpResult } | null;
-}
 
 export function App() {
   const [connection, setConnection] = useState<Connection>(loadConnection);
@@ -47,7 +44,7 @@ export function App() {
     if (!connection.apiKey) return;
     void refreshOrganisation();
     // The organisation's current ICP, so the IPP panel works without generating one first.
-    getJson<StoredStrategy>(connection, '/api/strategy')
+    getJson<StrategyView>(connection, '/api/strategy')
       .then((strategy) => setIcp((current) => current ?? strategy.icp?.result))
       .catch(() => undefined);
   }, [connection, refreshOrganisation]);

@@ -1,8 +1,10 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { ReportStarted, ReportStatus, ReportType } from '../../functions/domain/reports/report-types.ts';
 import { type Connection, describeError, postJson } from './connection.ts';
 import { followReport, type SectionEvent } from './report-events.ts';
 
-const reportTypes = ['executive-summary', 'annual-review', 'quarterly-review'] as const;
+// Listed here because the domain module (node:crypto) is not for browsers; the type refuses a name the API lacks.
+const reportTypes = ['executive-summary', 'annual-review', 'quarterly-review'] as const satisfies readonly ReportType[];
 
 interface Section extends SectionEvent {
   /** Seconds since the report started, when this state arrived. */
@@ -11,7 +13,7 @@ interface Section extends SectionEvent {
 
 interface ReportState {
   reportId: string;
-  status: 'running' | 'completed' | 'failed';
+  status: ReportStatus;
   connection: 'connecting' | 'open' | 'reconnecting' | 'closed';
   sections: Section[];
   errorMessage?: string;
@@ -49,15 +51,11 @@ export function ReportPanel(props: {
     setReport(undefined);
     let reportId: string;
     try {
-      ({ reportId } = await postJson<{ reportId: string }>(
-        props.connection,
-        '/api/ai/strategy/executive-summary/generate',
-        {
-          orgName: orgName.trim() || props.defaultOrgName,
-          domain: domain.trim() || props.defaultDomain,
-          reportType,
-        },
-      ));
+      ({ reportId } = await postJson<ReportStarted>(props.connection, '/api/ai/strategy/executive-summary/generate', {
+        orgName: orgName.trim() || props.defaultOrgName,
+        domain: domain.trim() || props.defaultDomain,
+        reportType,
+      }));
     } catch (failure) {
       setError(describeError(failure));
       return;
@@ -151,14 +149,14 @@ export function ReportPanel(props: {
               <h3>
                 <span>
                   <code className="section-id">{section.sectionId}</code>{' '}
-                  <span data-testid="section-title">{section.payload.title ?? '…'}</span>
+                  <span data-testid="section-title">{section.payload?.title ?? '…'}</span>
                 </span>
                 <span className="section-status" data-status={section.status}>
                   {section.status === 'completed' ? '✓ completed' : 'writing…'} · +{section.atSeconds.toFixed(1)} s
                 </span>
               </h3>
-              {section.payload.summary ? <p>{section.payload.summary}</p> : null}
-              {section.payload.highlights?.length ? (
+              {section.payload?.summary ? <p>{section.payload.summary}</p> : null}
+              {section.payload?.highlights?.length ? (
                 <ul className="chips">
                   {section.payload.highlights.map((highlight, index) => (
                     // biome-ignore lint/suspicious/noArrayIndexKey: highlights may repeat; the list only grows
@@ -166,7 +164,7 @@ export function ReportPanel(props: {
                   ))}
                 </ul>
               ) : null}
-              {section.payload.metrics?.length ? (
+              {section.payload?.metrics?.length ? (
                 <p className="metrics">
                   {section.payload.metrics.map((metric) => `${metric.label}: ${metric.value}`).join(' · ')}
                 </p>

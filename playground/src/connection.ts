@@ -1,3 +1,5 @@
+import type { OrganisationSummary } from '../../functions/domain/access/organisation-summary.ts';
+
 /**
  * Where the playground sends requests and with which key. Both live in sessionStorage: the key is gone when
  * the tab closes, and is sent only as `Authorization: Bearer` to the chosen base URL.
@@ -59,12 +61,7 @@ export async function postJson<T>(connection: Connection, path: string, body: un
   return (await response.json()) as T;
 }
 
-export interface Organisation {
-  organisationId: string;
-  name: string;
-  userEmail: string;
-  quota: { period: string; limit: number; used: number; remaining: number };
-  rateLimit: { aiRequestsPerMinute: number };
-}
+/** `GET /api/organisation`, typed from the API's schema. */
+export type Organisation = OrganisationSummary;
 
 export const emailDomain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();

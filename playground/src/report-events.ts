@@ -5,21 +5,10 @@
  * `fetch` we give it, which adds the header. The key never appears in a URL.
  */
 import { EventSource } from 'eventsource';
+import type { ReportEventData } from '../../functions/domain/reports/report-events.ts';
 
-export interface SectionPayload {
-  title: string;
-  summary: string;
-  highlights: string[];
-  metrics: Array<{ label: string; value: string }>;
-}
-
-export interface SectionEvent {
-  reportId: string;
-  sectionId: string;
-  status: 'partial' | 'completed';
-  payload: Partial<SectionPayload>;
-  sectionGeneratedAt: string;
-}
+/** The event payloads are typed from the API's own schemas (functions/domain/reports/report-events.ts). */
+export type SectionEvent = ReportEventData<'section.completed'>;
 
 export interface ReportEventHandlers {
   onOpen(): void;
@@ -56,7 +45,7 @@ export function followReport(
   source.addEventListener('job.failed', (message) => {
     if (closed) return;
     close();
-    const { errorMessage } = JSON.parse(message.data) as { errorMessage: string };
+    const { errorMessage } = JSON.parse(message.data) as ReportEventData<'job.failed'>;
     handlers.onFinished({ status: 'failed', errorMessage });
   });
   source.addEventListener('error', (error) => {

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { statusByErrorCode } from '../../functions/api/api-error.ts';
-import { apiRoutes } from '../../functions/api/routes/index.ts';
+import { routerTable } from '../../functions/api/routes/index.ts';
 import { quotaPeriod } from '../../functions/domain/access/quota.ts';
 import { revokeApiKey } from '../../functions/stores/api-key-store.ts';
 import { quotaUsed } from '../../functions/stores/quota-store.ts';
@@ -45,7 +45,7 @@ const local = useLocalStack({
   },
 });
 
-const entries = routeEntries(apiRoutes);
+const entries = routeEntries(routerTable);
 const plan = buildPlan(entries);
 const documented = new Set<number>([200, 201, 202, 204, ...Object.values(statusByErrorCode).filter((s) => s < 500)]);
 /** A status can carry more than one code (409 `conflict` or `namespace_full`, 429 `rate_limited` or `too_many_streams`). */

@@ -19,11 +19,15 @@ export interface RouteEntry {
   described: boolean;
   /** The route reads a JSON body. */
   readsBody: boolean;
+  /** Answered without a key (the API's own description). */
+  public: boolean;
   matcher: RegExp;
 }
 
-export function routeEntries(routes: ReadonlyArray<{ method: string; pattern: string }>): RouteEntry[] {
-  return routes.map(({ method, pattern }) => {
+export function routeEntries(
+  routes: ReadonlyArray<{ method: string; pattern: string; public?: boolean }>,
+): RouteEntry[] {
+  return routes.map(({ method, pattern, public: isPublic }) => {
     const key = `${method} ${pattern}`;
     const params: string[] = [];
     const source = pattern
@@ -43,6 +47,7 @@ export function routeEntries(routes: ReadonlyArray<{ method: string; pattern: st
       spec: spec ?? genericRouteSpec,
       described: spec !== undefined,
       readsBody: spec ? spec.body !== undefined : ['POST', 'PUT', 'PATCH'].includes(method),
+      public: isPublic === true,
       matcher: new RegExp(`^${source}/?$`),
     };
   });
@@ -133,7 +138,7 @@ export function expectFor(context: OracleContext, request: EvaluatedRequest): Ex
     if (value === undefined) return invalid([404], `:${name} is not valid percent-encoding`, entry.key);
     decoded[name] = value;
   }
-  if (!authorizationIsValid(request.headers.authorization, fixtures)) {
+  if (!entry.public && !authorizationIsValid(request.headers.authorization, fixtures)) {
     return invalid([401], 'no valid key', entry.key);
   }
 

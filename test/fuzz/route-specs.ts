@@ -154,6 +154,7 @@ const chatMessage = (text = 'Which partners are active?') => ({
 });
 
 export const routeSpecs: Record<string, RouteSpec> = {
+  'GET /openapi.json': { ok: [200], success: 'json' },
   'GET /api/organisation': { ok: [200], success: 'json' },
   'POST /api/partners': {
     body: {

@@ -6,7 +6,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, jest, test } from '@jest/globals';
 import { showUsage } from '../../functions/admin/usage-report.ts';
-import { organisationResponseSchema } from '../../functions/domain/access/organisation-response.ts';
+import { organisationSummarySchema } from '../../functions/domain/access/organisation-summary.ts';
 import { icpResultSchema } from '../../functions/domain/strategy/icp.ts';
 import { logger } from '../../functions/runtime/logger.ts';
 import { dynamo, tableName } from '../../functions/stores/dynamo.ts';
@@ -22,7 +22,7 @@ const post = postJsonTo(() => local.stack.baseUrl);
 async function usageOf(tenant: TestTenant) {
   const response = await fetch(`${local.stack.baseUrl}/api/organisation`, { headers: bearer(tenant) });
   expect(response.status).toBe(200);
-  return organisationResponseSchema.parse(await response.json()).usage;
+  return organisationSummarySchema.parse(await response.json()).usage;
 }
 
 async function generateIcp(tenant: TestTenant, company: string) {

@@ -1,5 +1,6 @@
 import { type LazyRouteGroup, routesLoadedOnFirstUse } from '../lazy-routes.ts';
 import type { Route } from '../router.ts';
+import { openApiRoutes } from './openapi.ts';
 import { organisationRoutes } from './organisation.ts';
 import { partnerRoutes } from './partners.ts';
 
@@ -50,3 +51,6 @@ export const apiRoutes: Route[] = [
   ...partnerRoutes,
   ...Object.values(lazyRouteGroups).flatMap(routesLoadedOnFirstUse),
 ];
+
+/** Every route the HTTP function answers: the keyed API and the public routes that describe it. */
+export const routerTable: Route[] = [...apiRoutes, ...openApiRoutes];

@@ -1,4 +1,4 @@
-import type { OrganisationResponse } from '../../domain/access/organisation-response.ts';
+import type { OrganisationSummary } from '../../domain/access/organisation-summary.ts';
 import { quotaPeriod } from '../../domain/access/quota.ts';
 import { readUsage } from '../../stores/usage-store.ts';
 import { currentQuotaStatus, requestsPerMinuteLimit } from '../quota-gate.ts';
@@ -21,7 +21,7 @@ async function describeOrganisation({ caller }: RouteContext) {
     quota,
     usage,
     rateLimit: { aiRequestsPerMinute: requestsPerMinuteLimit(caller.organisation) },
-  } satisfies OrganisationResponse);
+  } satisfies OrganisationSummary);
 }
 
 export const organisationRoutes: Route[] = [

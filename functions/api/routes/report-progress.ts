@@ -1,20 +1,10 @@
-import * as z from 'zod';
-import { eventIdPattern } from '../../domain/reports/sse.ts';
+import { eventIdSchema, progressStreamQuerySchema } from '../../domain/reports/sse.ts';
 import { defaultTerminalGraceMs, reportEventStream } from '../../reports/report-event-stream.ts';
 import { environment } from '../../runtime/environment.ts';
 import { reportOfCaller } from '../report-of-caller.ts';
 import type { Route, RouteContext } from '../router.ts';
 import { admitProgressStream } from '../stream-admission.ts';
 import { parseQuery, validate } from '../validation.ts';
-
-const reportId = z.uuid().transform((id) => id.toLowerCase());
-const eventId = z.string().regex(eventIdPattern, 'Expected a 40-digit event id');
-
-const streamQuerySchema = z.object({
-  reportId,
-  /** For clients that cannot set headers (the first connection of a browser EventSource). */
-  lastEventId: eventId.optional(),
-});
 
 const sseHeaders = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -29,11 +19,11 @@ const sseHeaders = {
  */
 function resumeCursor(header: string | undefined, fromQuery: string | undefined): string | undefined {
   if (header === undefined || header === '') return fromQuery;
-  return validate(eventId, header, 'Last-Event-ID header');
+  return validate(eventIdSchema, header, 'Last-Event-ID header');
 }
 
 async function streamReportProgress({ request, caller }: RouteContext) {
-  const query = parseQuery(request, streamQuerySchema);
+  const query = parseQuery(request, progressStreamQuerySchema);
   const afterEventId = resumeCursor(request.headers['last-event-id'], query.lastEventId);
   const report = await reportOfCaller(caller.organisation.organisationId, query.reportId);
   const settings = environment();

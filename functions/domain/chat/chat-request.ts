@@ -8,7 +8,11 @@ import * as z from 'zod';
 export const chatRequestSchema = z.strictObject({
   id: z.string().min(1).max(200).optional(),
   // Each element is checked by the AI SDK's own validateUIMessages, which knows every part type.
-  messages: z.array(z.unknown()).min(1, 'Send at least one message.').max(1000),
+  messages: z
+    .array(z.unknown())
+    .min(1, 'Send at least one message.')
+    .max(1000)
+    .describe('AI SDK UIMessage objects, oldest first, ending with the user’s message'),
   trigger: z.enum(['submit-message', 'regenerate-message']).optional(),
   messageId: z.string().max(200).optional(),
   currentRoute: z.string().max(300).optional(),

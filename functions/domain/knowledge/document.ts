@@ -25,20 +25,23 @@ export const documentInputSchema = z.strictObject({
 
 export type DocumentInput = z.output<typeof documentInputSchema>;
 
-export interface KnowledgeDocumentMetadata {
-  documentId: string;
-  namespace: string;
-  title: string;
-  source?: string;
-  chunkCount: number;
-  /** False when the embedding model was unavailable; retrieval then matches the document lexically. */
-  embedded: boolean;
-  createdAt: string;
-}
+/** A stored document without its content, as uploads and lists return it. */
+export const knowledgeDocumentMetadataSchema = z.object({
+  documentId: z.uuid(),
+  namespace: z.string(),
+  title: z.string(),
+  source: z.string().optional(),
+  chunkCount: z.number().int(),
+  embedded: z
+    .boolean()
+    .describe('False when the embedding model was unavailable; retrieval then matches the document lexically'),
+  createdAt: z.iso.datetime(),
+});
 
-export interface KnowledgeDocument extends KnowledgeDocumentMetadata {
-  content: string;
-}
+export const knowledgeDocumentSchema = knowledgeDocumentMetadataSchema.extend({ content: z.string() });
+
+export type KnowledgeDocumentMetadata = z.output<typeof knowledgeDocumentMetadataSchema>;
+export type KnowledgeDocument = z.output<typeof knowledgeDocumentSchema>;
 
 /**
  * The price of embedding a document: one AI quota unit per started block of `chunksPerUnit` chunks, so

@@ -55,6 +55,13 @@ export const partnerListQuerySchema = z.strictObject({
   cursor: z.string().max(2000).optional(),
 });
 
+/** One page of `GET /api/partners`; `nextCursor` is absent on the last page. */
+export const partnerPageSchema = z.object({
+  partners: z.array(partnerSchema),
+  nextCursor: z.string().optional().describe('Pass as `cursor` for the next page'),
+});
+
+export type PartnerPage = z.output<typeof partnerPageSchema>;
 export type PartnerInput = z.output<typeof partnerInputSchema>;
 export type PartnerUpdate = z.output<typeof partnerUpdateSchema>;
 export type Partner = z.output<typeof partnerSchema>;

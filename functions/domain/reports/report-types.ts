@@ -91,3 +91,37 @@ export function fingerprintFilters(filters: Record<string, unknown>): string {
 
 export const reportStatuses = ['running', 'completed', 'failed'] as const;
 export type ReportStatus = (typeof reportStatuses)[number];
+
+/** A report as stored and as `GET /api/reports` returns it. */
+export const reportSchema = z.object({
+  reportId: z.uuid(),
+  jobId: z.string(),
+  organisationId: z.string(),
+  reportType: z.enum(reportTypes),
+  orgName: z.string(),
+  domain: z.string(),
+  filters: partnerListQuerySchema.omit({ limit: true, cursor: true }),
+  filterFingerprint: z.string(),
+  status: z.enum(reportStatuses),
+  errorMessage: z.string().optional(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime().describe('When the status last changed'),
+});
+
+/** One section of a report, partial while it is being written. */
+export const reportSectionSchema = z.object({
+  reportId: z.uuid(),
+  sectionId: z.string(),
+  position: z.number().int().describe('Reading order within the report'),
+  status: z.enum(['partial', 'completed']),
+  payload: sectionPayloadSchema.partial(),
+  generatedAt: z.string(),
+});
+
+/** 202 of `generate`: a new job, or the identical job already running (joined, free). */
+export const reportStartedSchema = z.union([
+  z.object({ reportId: z.uuid(), jobId: z.string(), status: z.literal('running') }),
+  z.object({ reportId: z.uuid(), jobId: z.null(), status: z.literal('running'), inFlight: z.literal(true) }),
+]);
+
+export type ReportStarted = z.output<typeof reportStartedSchema>;

@@ -3,6 +3,7 @@
  * poll pacing, when the stream ends, and the terminal event read from a report's status. The I/O loop is
  * functions/reports/report-event-stream.ts.
  */
+import * as z from 'zod';
 import type { TerminalReportEvent } from './report-events.ts';
 import type { ReportStatus } from './report-types.ts';
 
@@ -16,6 +17,21 @@ const lineBreak = /\r\n|\r|\n/;
 
 /** Event ids are the log's zero-padded 40-digit stream sequence numbers (see report-events.ts). */
 export const eventIdPattern = /^\d{40}$/;
+
+export const eventIdSchema = z.string().regex(eventIdPattern, 'Expected a 40-digit event id');
+
+/** The query of `GET …/executive-summary/stream`. */
+export const progressStreamQuerySchema = z.object({
+  reportId: z
+    .uuid()
+    .transform((id) => id.toLowerCase())
+    .describe('The report to follow'),
+  lastEventId: eventIdSchema
+    .optional()
+    .describe(
+      'Resume after this event id, for clients that cannot set headers (the first connection of a browser EventSource); the Last-Event-ID header wins',
+    ),
+});
 
 /**
  * The cursor before every real event: sequence numbers are never 0, so reading "after" it reads the whole
