@@ -22,8 +22,8 @@ export class Checks {
     private readonly checkTimeoutMs: number,
   ) {}
 
-  /** Runs one check; its return value (a detail) is printed after the name. */
-  async run(name: string, check: () => Promise<string | undefined | void>): Promise<boolean> {
+  /** Runs one check; a string it returns (a detail of what it saw) is printed after the name. */
+  async run(name: string, check: () => Promise<unknown>): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -33,7 +33,7 @@ export class Checks {
     });
     try {
       const detail = await Promise.race([check(), timeout]);
-      this.record('passed', `ok    ${name}${detail ? ` — ${detail}` : ''}`);
+      this.record('passed', `ok    ${name}${typeof detail === 'string' && detail ? ` — ${detail}` : ''}`);
       return true;
     } catch (error) {
       this.record('failed', `FAIL  ${name} — ${describe(error)}`);
