@@ -51,6 +51,17 @@ export interface LocalStackOptions {
   reportWorker?: boolean;
   /** Replace handler modules, for tests of the local infrastructure itself. */
   handlers?: Partial<LocalHandlers>;
+  /**
+   * Load handlers from these module files (e.g. the bundles in cdk.out) instead of the TypeScript entries of
+   * lib/definitions/functions.ts.
+   */
+  handlerModules?: Partial<Record<FunctionName, HandlerModule>>;
+  /**
+   * The functions' own variables, given where the local resources are; default: the settings cdk.json gives a
+   * deployment (deployment-defaults.ts) with the local table, queue and `DEPLOYMENT_MODE=local`. The AWS
+   * endpoints, region and credentials of the stand-ins are added to (and win over) whatever this returns.
+   */
+  functionSettings?: (resources: LocalResources) => Record<string, string>;
   /** The deployed 30 min would make retry tests wait; default from lib/definitions/queues.ts. */
   reportQueueVisibilityTimeoutSeconds?: number;
   /**
@@ -65,6 +76,19 @@ export interface LocalStackOptions {
    * server, ahead of the function. Default false; `npm start` turns it on.
    */
   playground?: boolean;
+}
+
+export interface HandlerModule {
+  file: string;
+  exportName: string;
+}
+
+/** Where the local stand-ins are, for `functionSettings`. */
+export interface LocalResources {
+  tableName: string;
+  reportQueueUrl: string;
+  reportQueueArn: string;
+  region: string;
 }
 
 export interface RunningLocalStack {
@@ -125,11 +149,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanup.push(() => (localBedrock as LocalBedrock).stop());
     }
 
+    const resources: LocalResources = {
+      tableName,
+      reportQueueUrl: sqs.reportQueue.url,
+      reportQueueArn: sqs.reportQueue.arn,
+      region: useRealBedrock ? (callerRegion ?? localRegion) : localRegion,
+    };
     const functionEnvironment: Record<string, string> = {
-      ...deploymentDefaults(),
-      TABLE_NAME: tableName,
-      REPORT_QUEUE_URL: sqs.reportQueue.url,
-      DEPLOYMENT_MODE: 'local',
+      ...(options.functionSettings ?? checkedInSettings)(resources),
       // DynamoDB Local and the SQS stand-in accept any signature, so with real Bedrock every client of the handlers
       // signs as the caller (exported above); fake keys here would shadow the caller's identity for Bedrock.
       ...(useRealBedrock
@@ -150,7 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     configureEnvironment(functionEnvironment);
     // The globals must exist before the handler modules load (middy calls them at import time).
     installAwsLambdaGlobals();
-    const handlers = await loadHandlers(options.handlers ?? {});
+    const handlers = await loadHandlers(options.handlers ?? {}, options.handlerModules ?? {});
 
     const server: RunningFunctionUrlServer = await startFunctionUrlServer({
       handler: handlers.httpApi,
@@ -208,6 +235,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
+function checkedInSettings(resources: LocalResources): Record<string, string> {
+  return {
+    ...deploymentDefaults(),
+    TABLE_NAME: resources.tableName,
+    REPORT_QUEUE_URL: resources.reportQueueUrl,
+    DEPLOYMENT_MODE: 'local',
+  };
+}
+
 /** Imported only when asked for: esbuild and the React sources are not needed to serve the API. */
 async function buildPlaygroundBundle(): Promise<string> {
   const { buildPlayground } = await import('../playground/build.ts');
@@ -220,15 +256,21 @@ function configureEnvironment(variables: Record<string, string>): void {
   resetEnvironmentCache();
 }
 
-async function loadHandlers(overrides: Partial<LocalHandlers>): Promise<LocalHandlers> {
+async function loadHandlers(
+  overrides: Partial<LocalHandlers>,
+  modules: Partial<Record<FunctionName, HandlerModule>>,
+): Promise<LocalHandlers> {
   const load = async (name: FunctionName) => {
     if (overrides[name]) return overrides[name];
-    const entry = path.join(repositoryRoot, functionDefinitions[name].entry);
-    const module = (await import(pathToFileURL(entry).href)) as { handler?: unknown };
-    if (typeof module.handler !== 'function') {
-      throw new Error(`${functionDefinitions[name].entry} does not export a \`handler\` function`);
+    const { file, exportName } = modules[name] ?? {
+      file: path.join(repositoryRoot, functionDefinitions[name].entry),
+      exportName: 'handler',
+    };
+    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    if (typeof module[exportName] !== 'function') {
+      throw new Error(`${path.relative(repositoryRoot, file)} does not export a \`${exportName}\` function`);
     }
-    return module.handler;
+    return module[exportName];
   };
   return {
     httpApi: await load('httpApi'),
