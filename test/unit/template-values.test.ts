@@ -19,7 +19,9 @@ describe('resolveVariables', () => {
           TABLE_NAME: { Ref: 'DataTable' },
           QUEUE_ARN: { 'Fn::GetAtt': ['ReportsQueue', 'Arn'] },
           JOINED: { 'Fn::Join': ['', ['table/', { Ref: 'DataTable' }, '@', { Ref: 'AWS::Region' }]] },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
           SUB: { 'Fn::Sub': '${AWS::Region}|${ReportsQueue.Arn}' },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
           SUB_WITH_VARIABLES: { 'Fn::Sub': ['${Name}-x', { Name: { Ref: 'DataTable' } }] },
           LIMIT: '20',
         },
