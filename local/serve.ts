@@ -57,10 +57,11 @@ export async function serveLocalStack(options: LocalStackOptions = {}, functionL
   process.on('SIGINT', shutDown);
   process.on('SIGTERM', shutDown);
 
-  // `npm run admin -- --local ...` finds the running stack here.
-  await mkdir(path.join(repositoryRoot, '.local'), { recursive: true });
+  // `npm run admin -- --local ...` finds the running stack here, relative to the working directory as it reads it
+  // (npm scripts run in the repository root).
+  await mkdir('.local', { recursive: true });
   await writeFile(
-    path.join(repositoryRoot, '.local', 'stack.json'),
+    path.join('.local', 'stack.json'),
     JSON.stringify(
       { baseUrl: stack.baseUrl, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName },
       null,

@@ -11,7 +11,7 @@
 import { apiTarget } from './api-client.ts';
 import { chatChecks } from './checks/chat.ts';
 import { isolationChecks } from './checks/isolation.ts';
-import { badInputChecks, organisationChecks } from './checks/organisation-and-errors.ts';
+import { badInputChecks, corsCheck, organisationChecks } from './checks/organisation-and-errors.ts';
 import { reportChecks } from './checks/reports.ts';
 import { deletionChecks, knowledgeDocumentChecks, partnerChecks } from './checks/resources.ts';
 import { strategyChecks } from './checks/strategy.ts';
@@ -35,6 +35,7 @@ const context = newRunContext(checks, apiTarget(baseUrl, apiKey), otherKey ? api
 console.log(`Acceptance checks against ${context.api.baseUrl} (run ${context.runId})`);
 try {
   await organisationChecks(context);
+  await corsCheck(context);
   await badInputChecks(context);
   await knowledgeDocumentChecks(context);
   await partnerChecks(context);

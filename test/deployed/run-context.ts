@@ -36,6 +36,6 @@ export function newRunContext(checks: Checks, api: ApiTarget, otherApi: ApiTarge
 
 /** A value an earlier check should have produced; its absence fails the check that needs it. */
 export function needed<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`skipped: ${what} was not created by an earlier check`);
+  if (value === undefined) throw new Error(`needs ${what}, which an earlier check did not create`);
   return value;
 }

@@ -6,16 +6,38 @@ import type { RunContext } from '../run-context.ts';
 
 export async function organisationChecks({ checks, api }: RunContext): Promise<void> {
   await checks.run('GET /api/organisation answers the caller’s organisation, quota and rate limit', async () => {
+    const response = await call(api, 'GET', '/api/organisation');
+    must(response.headers.get('x-request-id'), 'no x-request-id header');
     const body = await jsonOf<{
       organisationId?: unknown;
       quota?: { remaining?: unknown };
       rateLimit?: { aiRequestsPerMinute?: unknown };
-    }>(await call(api, 'GET', '/api/organisation'), 200);
+    }>(response, 200);
     must(typeof body.organisationId === 'string', 'no organisationId');
     must(typeof body.quota?.remaining === 'number', 'no quota.remaining');
     must(typeof body.rateLimit?.aiRequestsPerMinute === 'number', 'no rateLimit.aiRequestsPerMinute');
     must(body.quota.remaining >= 10, `only ${body.quota.remaining} quota units left; a run spends about 8`);
     return `quota remaining ${body.quota.remaining}`;
+  });
+}
+
+/** A browser's preflight; which origins get CORS headers is the deployment's `corsAllowedOrigins`. */
+export async function corsCheck({ checks, api }: RunContext): Promise<void> {
+  await checks.run('OPTIONS preflight → 204, with the methods when the origin is allowed', async () => {
+    const response = await fetch(`${api.baseUrl}/api/ai/icp`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://127.0.0.1:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    must(response.status === 204, `status ${response.status}`);
+    const allowedOrigin = response.headers.get('access-control-allow-origin');
+    if (!allowedOrigin) return 'this origin is not in corsAllowedOrigins: no CORS headers, as configured';
+    const methods = response.headers.get('access-control-allow-methods') ?? '';
+    must(methods.includes('POST'), `access-control-allow-methods is ${JSON.stringify(methods)}`);
+    return `allowed origin ${allowedOrigin}`;
   });
 }
 
@@ -48,7 +70,7 @@ export async function badInputChecks({ checks, api }: RunContext): Promise<void>
   await checks.run('malformed JSON → 400 invalid_request', async () =>
     expectError(await call(api, 'POST', '/api/ai/icp', '{"company":'), 400, 'invalid_request'),
   );
-  await checks.run('a body that fails the schema → 400 invalid_request with details (no quota spent)', async () => {
+  await checks.run('a body that fails the schema → 400 invalid_request with details', async () => {
     const response = await call(api, 'POST', '/api/partners', { name: 'Acceptance', type: 'not-a-type' });
     const body = await jsonOf<{ code?: unknown; details?: unknown }>(response, 400);
     must(body.code === 'invalid_request', `code ${JSON.stringify(body.code)}`);

@@ -47,6 +47,9 @@ export async function strategyChecks(context: RunContext): Promise<void> {
   await checks.run('POST /api/ai/icp streams partial objects, then a valid ICP (x-cache: miss)', async () => {
     const { value, partials, headers } = await streamObject(api, '/api/ai/icp', { company });
     must(headers.get('x-cache') === 'miss', `x-cache ${headers.get('x-cache')}, expected miss for a new company`);
+    for (const header of ['x-quota-remaining', 'x-ratelimit-limit', 'x-ratelimit-remaining']) {
+      must(headers.get(header) !== null, `no ${header} header on a charged generation`);
+    }
     mustMatch(icpResultSchema, value, 'the ICP');
     context.created.icp = value as Record<string, unknown>;
     if (partials < 2 && JSON.stringify(value).includes('[offline]')) {
