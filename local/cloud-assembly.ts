@@ -22,6 +22,8 @@ export interface SynthesizedFunction {
   exportName: string;
   /** `Environment.Variables` as written in the template, references unresolved. */
   variables: Record<string, TemplateValue>;
+  timeoutSeconds?: number | undefined;
+  memoryMiB?: number | undefined;
 }
 
 export interface SynthesizedStack {
@@ -140,5 +142,13 @@ function describeFunction(
   if (separator <= 0 || !moduleFile)
     throw new Error(`${logicalId}: no module for Handler "${handler}" in ${assetFolder}`);
   const environment = properties.Environment as { Variables?: Record<string, TemplateValue> } | undefined;
-  return { logicalId, moduleFile, exportName: handler.slice(separator + 1), variables: environment?.Variables ?? {} };
+  const numberOrUndefined = (value: TemplateValue | undefined) => (typeof value === 'number' ? value : undefined);
+  return {
+    logicalId,
+    moduleFile,
+    exportName: handler.slice(separator + 1),
+    variables: environment?.Variables ?? {},
+    timeoutSeconds: numberOrUndefined(properties.Timeout),
+    memoryMiB: numberOrUndefined(properties.MemorySize),
+  };
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resetEnvironmentCache } from '../functions/runtime/environment.ts';
-import { type FunctionName, functionDefinitions } from '../lib/definitions/functions.ts';
+import { type FunctionDefinition, type FunctionName, functionDefinitions } from '../lib/definitions/functions.ts';
 import { projectorFilterPattern, projectorRetryAttempts } from '../lib/definitions/table.ts';
 import { localClientConfig, localCredentials, localRegion, repositoryRoot } from './aws-local.ts';
 import { type LocalBedrock, type LocalBedrockOptions, startLocalBedrock } from './bedrock/server.ts';
@@ -81,6 +81,9 @@ export interface LocalStackOptions {
 export interface HandlerModule {
   file: string;
   exportName: string;
+  /** The deployed limits, when they come from elsewhere than lib/definitions/functions.ts (e.g. a template). */
+  timeoutSeconds?: number | undefined;
+  memoryMiB?: number | undefined;
 }
 
 /** Where the local stand-ins are, for `functionSettings`. */
@@ -182,7 +185,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const server: RunningFunctionUrlServer = await startFunctionUrlServer({
       handler: handlers.httpApi,
       functionName: 'httpApi',
-      definition: functionDefinitions.httpApi,
+      definition: definitionOf('httpApi', options.handlerModules),
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.playground ? { localRoutes: staticFiles(await buildPlaygroundBundle()) } : {}),
     });
@@ -198,7 +201,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             queueArn: sqs.reportQueue.arn,
             handler: handlers.reportWorker,
             functionName: 'reportWorker',
-            definition: functionDefinitions.reportWorker,
+            definition: definitionOf('reportWorker', options.handlerModules),
           }),
         );
       }
@@ -209,7 +212,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           tableName,
           handler: handlers.streamProjector,
           functionName: 'streamProjector',
-          definition: functionDefinitions.streamProjector,
+          definition: definitionOf('streamProjector', options.handlerModules),
           filterPattern: projectorFilterPattern,
           maxRetryAttempts: projectorRetryAttempts,
         }),
@@ -233,6 +236,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stop();
     throw error;
   }
+}
+
+/** The function's definition, with the timeout and memory of its handler module where that gives them. */
+function definitionOf(name: FunctionName, modules: LocalStackOptions['handlerModules']): FunctionDefinition {
+  const module = modules?.[name];
+  return {
+    ...functionDefinitions[name],
+    ...(module?.timeoutSeconds !== undefined ? { timeoutSeconds: module.timeoutSeconds } : {}),
+    ...(module?.memoryMiB !== undefined ? { memoryMiB: module.memoryMiB } : {}),
+  };
 }
 
 function checkedInSettings(resources: LocalResources): Record<string, string> {

@@ -91,7 +91,8 @@ await serveLocalStack(
     handlerModules: Object.fromEntries(
       Object.entries(synthesized.functions).map(([name, fn]) => [
         name,
-        { file: fn.moduleFile, exportName: fn.exportName },
+        // Timeout and memory as the template gives them, so the local time limit is the deployed one.
+        { file: fn.moduleFile, exportName: fn.exportName, timeoutSeconds: fn.timeoutSeconds, memoryMiB: fn.memoryMiB },
       ]),
     ),
     functionSettings,
@@ -101,7 +102,8 @@ await serveLocalStack(
   [
     `Functions     bundles of stack ${synthesized.stackName} in ${relative(cdkOut)}, environment from ${relative(synthesized.templateFile)}`,
     ...Object.entries(synthesized.functions).map(
-      ([name, fn]) => `  ${name.padEnd(16)}${relative(fn.moduleFile)} (${fn.logicalId})`,
+      ([name, fn]) =>
+        `  ${name.padEnd(16)}${relative(fn.moduleFile)} (${fn.logicalId}, ${fn.timeoutSeconds ?? '?'} s, ${fn.memoryMiB ?? '?'} MiB)`,
     ),
   ],
 );
