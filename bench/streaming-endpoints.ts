@@ -83,7 +83,7 @@ export async function measureStreamingEndpoints(bench: EndpointBench): Promise<E
     import('../functions/stores/partner-store.ts'),
     import('../functions/ai/retrieve-knowledge.ts'),
     import('../functions/domain/partners/roster.ts'),
-    import('../functions/ai/chat-tools.ts'),
+    import('../functions/chat/chat-tools.ts'),
   ]);
   const retrieved = async (query: string) => {
     const chunks = await knowledge.retrieveKnowledge(organisationId, namespace, query);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { repositoryRoot } from './aws-local.ts';
 import { dynamoDbLocalJarDirectory, isDynamoDbLocalInstalled } from './dynamodb-local.ts';
 import { type LocalStackOptions, type RunningLocalStack, startLocalStack } from './local-stack.ts';
+import { modelChunkDelayMs } from './model-pacing.ts';
 
 /**
  * `options` add to what the command line and environment choose; `functionLines` say, in the banner, where
@@ -28,6 +29,15 @@ export async function serveLocalStack(options: LocalStackOptions = {}, functionL
     process.exit(1);
   }
 
+  let chunkDelayMs: number;
+  try {
+    // Paced like a real model, so the playground visibly streams (LOCAL_MODEL_CHUNK_DELAY_MS=0 turns it off).
+    chunkDelayMs = modelChunkDelayMs(process.env);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+
   const started = Date.now();
   let stack: RunningLocalStack;
   try {
@@ -36,6 +46,7 @@ export async function serveLocalStack(options: LocalStackOptions = {}, functionL
       port,
       modelBackend,
       playground: true,
+      localBedrock: { latencyMs: chunkDelayMs },
       ...(dataDirectory ? { dataDirectory } : {}),
     });
   } catch (error) {
@@ -82,7 +93,7 @@ PartnerOS AI — local stack ready in ${((Date.now() - started) / 1000).toFixed(
   Playground    ${stack.baseUrl}/ (paste the API key below)
   DynamoDB      ${stack.dynamoEndpoint} (table ${stack.tableName}, ${dataDirectory ? `data in ${path.relative(repositoryRoot, dataDirectory)}` : 'in memory'})
   SQS           ${stack.reportQueueUrl}
-  Models        ${stack.localBedrock ? `offline Bedrock-compatible endpoint ${stack.localBedrock.endpoint} (${stack.localBedrock.generatorName})` : 'Amazon Bedrock (your AWS credentials)'}${functionLines.map((line) => `\n  ${line}`).join('')}`);
+  Models        ${stack.localBedrock ? `offline Bedrock-compatible endpoint ${stack.localBedrock.endpoint} (${stack.localBedrock.generatorName}, ${chunkDelayMs} ms per chunk)` : 'Amazon Bedrock (your AWS credentials)'}${functionLines.map((line) => `\n  ${line}`).join('')}`);
   if (tenant) {
     console.log(`  Organisation  ${tenant.organisationName} (${tenant.organisationId})
   API key       ${tenant.apiKey}

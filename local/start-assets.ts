@@ -84,7 +84,6 @@ function functionSettings(resources: LocalResources): Record<string, string> {
   return shared;
 }
 
-const latencyMs = process.env.LOCAL_BEDROCK_LATENCY_MS;
 const relative = (file: string) => path.relative(repositoryRoot, file);
 await serveLocalStack(
   {
@@ -96,8 +95,6 @@ await serveLocalStack(
       ]),
     ),
     functionSettings,
-    // The offline model paced like local/bedrock/cli.ts, so streamed objects arrive in parts.
-    ...(latencyMs ? { localBedrock: { latencyMs: { perChunkMs: Number(latencyMs) } } } : {}),
   },
   [
     `Functions     bundles of stack ${synthesized.stackName} in ${relative(cdkOut)}, environment from ${relative(synthesized.templateFile)}`,

@@ -1,10 +1,11 @@
 import type { LanguageModel } from 'ai';
-import { Output, streamText } from 'ai';
+import { Output, parsePartialJson, streamText } from 'ai';
 import type { z } from 'zod';
 import { structuredOutputMaxTokens } from '../domain/ai-limits.ts';
 import { logger } from '../runtime/logger.ts';
 import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { ModelUnavailableError } from './model-unavailable-error.ts';
+import { ReorderableListText } from './reorderable-list-text.ts';
 
 export interface StructuredOutputRequest<Schema extends z.ZodType, Result> {
   model: LanguageModel;
@@ -98,6 +99,53 @@ export async function streamStructuredObject<Schema extends z.ZodType>(
       if (value.type === 'text-delta') return value.text;
       if (value.type === 'error') throw value.error;
     }
+  };
+  return streamAfterFirstChunk(
+    nextText,
+    async () => request.onResult?.((await result.output) as z.output<Schema>),
+    (reason) => reader.cancel(reason),
+    request.abortSignal,
+  );
+}
+
+export interface OrderedListRequest<Schema extends z.ZodType>
+  extends StructuredOutputRequest<Schema, z.output<Schema>> {
+  /** The result's one property, a list, that clients see in the order `visibleItems` gives. */
+  listKey: string;
+  /** What a client may see of the model's partial object, in order; only the last item may still grow. */
+  visibleItems: (partial: unknown) => unknown[];
+  /** The final list, in order, from the validated result. */
+  finalItems: (result: z.output<Schema>) => unknown[];
+}
+
+/**
+ * Streams an object of one list whose every partial is in the order the caller decides, not the model's: the
+ * text is re-parsed by the client as it grows, and a list that changes order is written again under the same
+ * key (reorderable-list-text.ts), so each parse of the text so far is the ordered list.
+ */
+export async function streamOrderedList<Schema extends z.ZodType>(
+  request: OrderedListRequest<Schema>,
+): Promise<ReadableStream<Uint8Array>> {
+  const result = streamText({ ...modelCall(request), output: Output.object({ schema: request.schema }) });
+  const reader = result.stream.getReader();
+  const list = new ReorderableListText(request.listKey);
+  let modelText = '';
+  let closed = false;
+  const nextText: NextChunk = async () => {
+    while (!closed) {
+      const { done, value } = await reader.read();
+      if (done) {
+        closed = true;
+        return list.end(request.finalItems((await result.output) as z.output<Schema>));
+      }
+      if (value.type === 'error') throw value.error;
+      if (value.type !== 'text-delta') continue;
+      modelText += value.text;
+      const { value: partial } = await parsePartialJson(modelText);
+      const delta = list.next(request.visibleItems(partial));
+      if (delta !== '') return delta;
+    }
+    return undefined;
   };
   return streamAfterFirstChunk(
     nextText,

@@ -4,6 +4,8 @@
  */
 export const statusByErrorCode = {
   invalid_request: 400,
+  /** The Idempotency-Key header is not 1-255 printable ASCII characters. */
+  invalid_idempotency_key: 400,
   unauthorized: 401,
   quota_exceeded: 402,
   forbidden: 403,

@@ -4,9 +4,9 @@
  * never allowed.
  */
 const allowedMethods = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
-const allowedHeaders = 'authorization, content-type, last-event-id, x-request-id';
+const allowedHeaders = 'authorization, content-type, idempotency-key, last-event-id, x-request-id';
 const exposedHeaders =
-  'x-request-id, retry-after, x-quota-remaining, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, x-vercel-ai-ui-message-stream';
+  'x-request-id, retry-after, x-quota-remaining, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, x-vercel-ai-ui-message-stream, idempotent-replayed';
 
 export function parseAllowedOrigins(setting: string): string[] {
   return setting

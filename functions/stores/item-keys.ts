@@ -31,6 +31,11 @@ export const itemKeys = {
     pk: `ORG#${organisationId}`,
     sk: `ICPCACHE#${companyKey}`,
   }),
+  /** A create request's `Idempotency-Key` (hashed), scoped to its organisation. */
+  idempotencyRecord: (organisationId: string, keyHash: string) => ({
+    pk: `ORG#${organisationId}`,
+    sk: `IDEMPOTENCY#${keyHash}`,
+  }),
   quotaPeriod: (organisationId: string, period: string) => ({ pk: `ORG#${organisationId}`, sk: `QUOTA#${period}` }),
   /**
    * One partition per organisation and knowledge-base namespace: retrieval reads a namespace's chunks with

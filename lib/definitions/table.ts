@@ -30,6 +30,7 @@ export const entityNames = {
   knowledgeNamespaceUsage: 'KnowledgeNamespaceUsage',
   strategy: 'Strategy',
   icpCache: 'IcpCache',
+  idempotencyRecord: 'IdempotencyRecord',
 } as const;
 
 /**

@@ -60,7 +60,7 @@ beforeAll(async () => {
   const { NODE_OPTIONS: _jestOptions, ...inherited } = process.env;
   child = spawn(tsx, [path.join(repositoryRoot, 'local', 'start-assets.ts'), '--in-memory', '--output', cdkOut], {
     cwd: workDirectory,
-    env: { ...inherited, PORT: '0', LOCAL_BEDROCK_LATENCY_MS: '5', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: { ...inherited, PORT: '0', LOCAL_MODEL_CHUNK_DELAY_MS: '5', POWERTOOLS_LOG_LEVEL: 'ERROR' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   banner = await readBanner(child);

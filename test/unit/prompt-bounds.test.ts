@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { z } from 'zod';
-import { createChatTools } from '../../functions/ai/chat-tools.ts';
+import { createChatTools } from '../../functions/chat/chat-tools.ts';
 import { structuredOutputMaxTokens } from '../../functions/domain/ai-limits.ts';
 import { chatTokenBudget, estimateTokens } from '../../functions/domain/chat/token-budget.ts';
 import { formatKnowledgeForPrompt, maxExcerptChars } from '../../functions/domain/knowledge/knowledge-prompt.ts';

@@ -9,8 +9,8 @@ import {
   UI_MESSAGE_STREAM_HEADERS,
 } from 'ai';
 import { afterFirstModelOutput, chatErrorText } from '../../ai/chat-first-output.ts';
-import { type ChatTools, createChatTools } from '../../ai/chat-tools.ts';
 import { languageModel, modelId } from '../../ai/models.ts';
+import { type ChatTools, createChatTools } from '../../chat/chat-tools.ts';
 import { chatStepMaxOutputTokens } from '../../domain/ai-limits.ts';
 import { type ChatMessage, chatRequestSchema, validateChatMessages } from '../../domain/chat/chat-request.ts';
 import { chatSystemPrompt } from '../../domain/chat/system-prompt.ts';

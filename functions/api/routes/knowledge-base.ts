@@ -1,6 +1,7 @@
 import { documentInputSchema, namespaceSchema } from '../../domain/knowledge/document.ts';
 import { deleteKnowledgeDocument, getKnowledgeDocument, listKnowledgeDocuments } from '../../stores/knowledge-store.ts';
 import { notFound } from '../api-error.ts';
+import { idempotent } from '../idempotency.ts';
 import { addKnowledgeDocument } from '../knowledge-upload.ts';
 import { jsonResponse, noContent } from '../responses.ts';
 import type { Route, RouteContext } from '../router.ts';
@@ -37,7 +38,7 @@ async function removeDocument({ caller, params }: RouteContext) {
 }
 
 export const knowledgeBaseRoutes: Route[] = [
-  { method: 'POST', pattern: '/api/knowledge-base/:namespace/documents', handle: uploadDocument },
+  { method: 'POST', pattern: '/api/knowledge-base/:namespace/documents', handle: idempotent(uploadDocument) },
   { method: 'GET', pattern: '/api/knowledge-base/:namespace/documents', handle: listDocuments },
   { method: 'GET', pattern: '/api/knowledge-base/:namespace/documents/:documentId', handle: showDocument },
   { method: 'DELETE', pattern: '/api/knowledge-base/:namespace/documents/:documentId', handle: removeDocument },

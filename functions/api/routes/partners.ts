@@ -3,6 +3,7 @@ import { partnerInputSchema, partnerListQuerySchema, partnerUpdateSchema } from 
 import { isoNow } from '../../runtime/clock.ts';
 import { deletePartner, getPartner, listPartners, putPartner, updatePartner } from '../../stores/partner-store.ts';
 import { notFound } from '../api-error.ts';
+import { idempotent } from '../idempotency.ts';
 import { jsonResponse, noContent } from '../responses.ts';
 import type { Route, RouteContext } from '../router.ts';
 import { parseJsonBody, parseQuery, resourceIdParam } from '../validation.ts';
@@ -43,7 +44,7 @@ async function removePartner({ caller, params }: RouteContext) {
 }
 
 export const partnerRoutes: Route[] = [
-  { method: 'POST', pattern: '/api/partners', handle: createPartner },
+  { method: 'POST', pattern: '/api/partners', handle: idempotent(createPartner) },
   { method: 'GET', pattern: '/api/partners', handle: listPartnersPage },
   { method: 'GET', pattern: '/api/partners/:partnerId', handle: showPartner },
   { method: 'PATCH', pattern: '/api/partners/:partnerId', handle: editPartner },

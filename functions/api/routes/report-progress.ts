@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { eventIdPattern } from '../../domain/reports/sse.ts';
 import { defaultTerminalGraceMs, reportEventStream } from '../../reports/report-event-stream.ts';
 import { environment } from '../../runtime/environment.ts';
+import { reportOfCaller } from '../report-of-caller.ts';
 import type { Route, RouteContext } from '../router.ts';
 import { admitProgressStream } from '../stream-admission.ts';
 import { parseQuery, validate } from '../validation.ts';
-import { reportOfCaller } from './reports.ts';
 
 const reportId = z.uuid().transform((id) => id.toLowerCase());
 const eventId = z.string().regex(eventIdPattern, 'Expected a 40-digit event id');

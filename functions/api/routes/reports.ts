@@ -1,23 +1,13 @@
 import { reportQuotaUnits } from '../../domain/reports/report-charge.ts';
 import { generateReportRequestSchema } from '../../domain/reports/report-types.ts';
-import { readReport } from '../../reports/read-report.ts';
 import { startReport } from '../../reports/start-report.ts';
-import { listReportSections, listReports, type Report } from '../../stores/report-store.ts';
-import { notFound } from '../api-error.ts';
+import { listReportSections, listReports } from '../../stores/report-store.ts';
+import { idempotent } from '../idempotency.ts';
 import { admitAiRequest } from '../quota-gate.ts';
+import { reportOfCaller } from '../report-of-caller.ts';
 import { jsonResponse } from '../responses.ts';
 import type { Route, RouteContext } from '../router.ts';
 import { parseJsonBody, resourceIdParam } from '../validation.ts';
-
-/**
- * Another organisation's report is indistinguishable from a missing one; readReport checks the
- * owner before it may settle a lost job, so another organisation's read cannot change the report either.
- */
-export async function reportOfCaller(organisationId: string, reportId: string): Promise<Report> {
-  const report = await readReport(reportId, organisationId);
-  if (!report) throw notFound('Report');
-  return report;
-}
 
 async function generateReport({ request, caller }: RouteContext) {
   const input = parseJsonBody(request, generateReportRequestSchema);
@@ -45,7 +35,7 @@ async function getReportWithSections({ caller, params }: RouteContext) {
 }
 
 export const reportRoutes: Route[] = [
-  { method: 'POST', pattern: '/api/ai/strategy/executive-summary/generate', handle: generateReport },
+  { method: 'POST', pattern: '/api/ai/strategy/executive-summary/generate', handle: idempotent(generateReport) },
   { method: 'GET', pattern: '/api/reports', handle: listOwnReports },
   { method: 'GET', pattern: '/api/reports/:reportId', handle: getReportWithSections },
 ];

@@ -1,6 +1,6 @@
 import { languageModel } from '../../ai/models.ts';
 import { formatKnowledgeForPrompt, retrieveKnowledge } from '../../ai/retrieve-knowledge.ts';
-import { streamStructuredArray, streamStructuredObject } from '../../ai/stream-structured-output.ts';
+import { streamOrderedList, streamStructuredArray, streamStructuredObject } from '../../ai/stream-structured-output.ts';
 import { formatRosterForPrompt } from '../../domain/partners/roster.ts';
 import type { IcpResult } from '../../domain/strategy/icp.ts';
 import {
@@ -25,6 +25,7 @@ import {
   partnerTypesPrompt,
   partnerTypesRequestSchema,
   partnerTypesSystemPrompt,
+  recommendationsInScoreOrder,
 } from '../../domain/strategy/partner-types.ts';
 import { isoNow } from '../../runtime/clock.ts';
 import { listAllPartners } from '../../stores/partner-store.ts';
@@ -79,10 +80,14 @@ async function generatePartnerTypes({ request, caller }: RouteContext) {
       namespace,
       partnerTypesKnowledgeQuery(icp.result, ipp.result),
     );
-    return streamStructuredObject({
+    // Clients see every partial best first, as the API promises, whatever order the model writes.
+    return streamOrderedList({
       abortSignal,
       model: languageModel('partnerTypes'),
       schema: partnerTypeResultSchema,
+      listKey: 'recommendations',
+      visibleItems: recommendationsInScoreOrder,
+      finalItems: (result) => orderedByScore(result).recommendations,
       system: partnerTypesSystemPrompt,
       prompt: partnerTypesPrompt(icp.result, ipp.result, formatKnowledgeForPrompt(knowledge)),
       onResult: (result) =>

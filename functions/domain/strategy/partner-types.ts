@@ -47,3 +47,26 @@ export const partnerTypesKnowledgeQuery = (icp: IcpResult, ipp: IppResult) =>
 export const orderedByScore = (result: PartnerTypeResult): PartnerTypeResult => ({
   recommendations: [...result.recommendations].sort((a, b) => b.score - a.score),
 });
+
+type StreamedRecommendation = Record<string, unknown> & { score: number };
+
+const hasScore = (item: unknown): item is StreamedRecommendation =>
+  item !== null && typeof item === 'object' && typeof (item as { score?: unknown }).score === 'number';
+
+/**
+ * The recommendations a streaming client may see of the model's partial result, best first. Every element but
+ * the last is finished (the model has started the next one). The one still being written is shown only once
+ * its score is whole (the model has moved on to a later field) and only when it belongs at the end of the list,
+ * where its text can grow by appending; otherwise it waits until it is finished and then takes its place.
+ */
+export function recommendationsInScoreOrder(partial: unknown): StreamedRecommendation[] {
+  const written = (partial as { recommendations?: unknown } | undefined)?.recommendations;
+  if (!Array.isArray(written)) return [];
+  const finished = written.slice(0, -1).filter(hasScore);
+  const shown = [...finished].sort((a, b) => b.score - a.score);
+  const inProgress = written.at(-1);
+  if (!hasScore(inProgress) || Object.keys(inProgress).at(-1) === 'score') return shown;
+  const lowest = shown.at(-1);
+  if (lowest === undefined || lowest.score >= inProgress.score) shown.push(inProgress);
+  return shown;
+}

@@ -53,8 +53,8 @@ export async function strategyChecks(context: RunContext): Promise<void> {
     mustMatch(icpResultSchema, value, 'the ICP');
     context.created.icp = value as Record<string, unknown>;
     if (partials < 2 && JSON.stringify(value).includes('[offline]')) {
-      // The unpaced offline model writes the whole object at once; a real model (or the offline one with
-      // LOCAL_BEDROCK_LATENCY_MS) writes it token by token, and then the parts must show.
+      // The unpaced offline model (LOCAL_MODEL_CHUNK_DELAY_MS=0) writes the whole object at once; a real model,
+      // or the offline one paced as `npm start` paces it, writes it token by token, and then the parts must show.
       return 'offline model without pacing: the object arrived whole, partial streaming not observable';
     }
     must(partials >= 2, `${partials} distinct partial value(s): the object did not arrive in parts`);

@@ -6,6 +6,7 @@
  */
 import { tool } from 'ai';
 import { z } from 'zod';
+import { retrieveKnowledge } from '../ai/retrieve-knowledge.ts';
 import { defaultNamespace, namespaceSchema } from '../domain/knowledge/document.ts';
 import { type Partner, partnerStatuses, partnerTiers, partnerTypes } from '../domain/partners/partner.ts';
 import { reportStatuses, reportTypes } from '../domain/reports/report-types.ts';
@@ -15,7 +16,6 @@ import { safeErrorSummary } from '../runtime/safe-error.ts';
 import { listAllPartners, getPartner as readPartner } from '../stores/partner-store.ts';
 import { listReportSections, listReports, type Report } from '../stores/report-store.ts';
 import { getStrategy as readStrategy } from '../stores/strategy-store.ts';
-import { retrieveKnowledge } from './retrieve-knowledge.ts';
 
 const maxListed = 25;
 const knowledgeResults = 6;
