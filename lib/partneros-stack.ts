@@ -15,6 +15,7 @@ import { PartnerOsTable } from './constructs/partneros-table.ts';
 import { ReportQueues } from './constructs/report-queues.ts';
 import { secureQueue } from './constructs/secure-queue.ts';
 import { alarmThresholds } from './definitions/alarm-thresholds.ts';
+import { settingsEnvironment } from './definitions/function-environment.ts';
 import { type FunctionName, functionDefinitions, functionNodeOptions } from './definitions/functions.ts';
 import { reportQueue } from './definitions/queues.ts';
 import { projectorFilterPattern, projectorRetryAttempts } from './definitions/table.ts';
@@ -29,6 +30,8 @@ export interface PartnerOsStackProps extends StackProps {
   config: StackConfig;
   /** Root of the repository (package-lock.json, function entries). Defaults to this checkout. */
   projectRoot?: string;
+  /** More variables for every function (context `functionEnvironment`, lib/extra-function-environment.ts). */
+  extraFunctionEnvironment?: Record<string, string>;
 }
 
 /** The models each function calls; Bedrock access is granted for these and nothing else. */
@@ -59,22 +62,7 @@ export class PartnerOsStack extends Stack {
     const functionEnvironment = {
       TABLE_NAME: this.table.table.tableName,
       REPORT_QUEUE_URL: this.reportQueues.queue.queueUrl,
-      CORS_ALLOWED_ORIGINS: config.corsAllowedOrigins.join(','),
-      DEFAULT_MONTHLY_QUOTA: String(config.defaultMonthlyQuota),
-      DEFAULT_AI_REQUESTS_PER_MINUTE: String(config.defaultAiRequestsPerMinute),
-      MAX_BODY_BYTES: String(config.maxBodyBytes),
-      ICP_CACHE_TTL_SECONDS: String(config.icpCacheTtlSeconds),
-      MODEL_IDS: JSON.stringify(config.models),
-      SSE_HEARTBEAT_MS: String(config.sse.heartbeatMs),
-      SSE_TIMEOUT_MS: String(config.sse.timeoutMs),
-      SSE_POLL_MIN_MS: String(config.sse.pollMinMs),
-      SSE_POLL_MAX_MS: String(config.sse.pollMaxMs),
-      SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(config.sse.maxConnectionsPerOrganisation),
-      KB_MAX_CHUNKS_PER_DOCUMENT: String(config.knowledgeBase.maxChunksPerDocument),
-      KB_MAX_CHUNKS_PER_NAMESPACE: String(config.knowledgeBase.maxChunksPerNamespace),
-      KB_CHUNKS_PER_QUOTA_UNIT: String(config.knowledgeBase.chunksPerQuotaUnit),
-      REPORT_SECTION_CONCURRENCY: String(config.reportSectionConcurrency),
-      PROMPT_CACHING: config.promptCaching ? 'on' : 'off',
+      ...settingsEnvironment(config),
       DEPLOYMENT_MODE: 'aws',
     } satisfies Record<keyof Environment, string>;
     // Fail the synth, not the first cold start, if a value breaks the functions' contract.
@@ -91,6 +79,7 @@ export class PartnerOsStack extends Stack {
           NODE_OPTIONS: functionNodeOptions,
           POWERTOOLS_SERVICE_NAME: metricServiceName,
           LOG_LEVEL: config.logLevel,
+          ...props.extraFunctionEnvironment,
         },
       });
     this.functions = {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resetEnvironmentCache } from '../functions/runtime/environment.ts';
-import { type FunctionName, functionDefinitions } from '../lib/definitions/functions.ts';
+import { type FunctionDefinition, type FunctionName, functionDefinitions } from '../lib/definitions/functions.ts';
 import { projectorFilterPattern, projectorRetryAttempts } from '../lib/definitions/table.ts';
 import { apiReferencePage, firstAnswering } from './api-reference.ts';
 import { localClientConfig, localCredentials, localRegion, repositoryRoot } from './aws-local.ts';
@@ -52,6 +52,17 @@ export interface LocalStackOptions {
   reportWorker?: boolean;
   /** Replace handler modules, for tests of the local infrastructure itself. */
   handlers?: Partial<LocalHandlers>;
+  /**
+   * Load handlers from these module files (e.g. the bundles in cdk.out) instead of the TypeScript entries of
+   * lib/definitions/functions.ts.
+   */
+  handlerModules?: Partial<Record<FunctionName, HandlerModule>>;
+  /**
+   * The functions' own variables, given where the local resources are; default: the settings cdk.json gives a
+   * deployment (deployment-defaults.ts) with the local table, queue and `DEPLOYMENT_MODE=local`. The AWS
+   * endpoints, region and credentials of the stand-ins are added to (and win over) whatever this returns.
+   */
+  functionSettings?: (resources: LocalResources) => Record<string, string>;
   /** The deployed 30 min would make retry tests wait; default from lib/definitions/queues.ts. */
   reportQueueVisibilityTimeoutSeconds?: number;
   /**
@@ -66,6 +77,22 @@ export interface LocalStackOptions {
    * server, ahead of the function. Default false; `npm start` turns it on.
    */
   playground?: boolean;
+}
+
+export interface HandlerModule {
+  file: string;
+  exportName: string;
+  /** The deployed limits, when they come from elsewhere than lib/definitions/functions.ts (e.g. a template). */
+  timeoutSeconds?: number | undefined;
+  memoryMiB?: number | undefined;
+}
+
+/** Where the local stand-ins are, for `functionSettings`. */
+export interface LocalResources {
+  tableName: string;
+  reportQueueUrl: string;
+  reportQueueArn: string;
+  region: string;
 }
 
 export interface RunningLocalStack {
@@ -126,11 +153,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanup.push(() => (localBedrock as LocalBedrock).stop());
     }
 
+    const resources: LocalResources = {
+      tableName,
+      reportQueueUrl: sqs.reportQueue.url,
+      reportQueueArn: sqs.reportQueue.arn,
+      region: useRealBedrock ? (callerRegion ?? localRegion) : localRegion,
+    };
     const functionEnvironment: Record<string, string> = {
-      ...deploymentDefaults(),
-      TABLE_NAME: tableName,
-      REPORT_QUEUE_URL: sqs.reportQueue.url,
-      DEPLOYMENT_MODE: 'local',
+      ...(options.functionSettings ?? checkedInSettings)(resources),
       // DynamoDB Local and the SQS stand-in accept any signature, so with real Bedrock every client of the handlers
       // signs as the caller (exported above); fake keys here would shadow the caller's identity for Bedrock.
       ...(useRealBedrock
@@ -151,12 +181,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     configureEnvironment(functionEnvironment);
     // The globals must exist before the handler modules load (middy calls them at import time).
     installAwsLambdaGlobals();
-    const handlers = await loadHandlers(options.handlers ?? {});
+    const handlers = await loadHandlers(options.handlers ?? {}, options.handlerModules ?? {});
 
     const server: RunningFunctionUrlServer = await startFunctionUrlServer({
       handler: handlers.httpApi,
       functionName: 'httpApi',
-      definition: functionDefinitions.httpApi,
+      definition: definitionOf('httpApi', options.handlerModules),
       ...(options.port !== undefined ? { port: options.port } : {}),
       // The API reference at /docs always; the playground when asked for.
       localRoutes: firstAnswering(
@@ -176,7 +206,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             queueArn: sqs.reportQueue.arn,
             handler: handlers.reportWorker,
             functionName: 'reportWorker',
-            definition: functionDefinitions.reportWorker,
+            definition: definitionOf('reportWorker', options.handlerModules),
           }),
         );
       }
@@ -187,7 +217,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           tableName,
           handler: handlers.streamProjector,
           functionName: 'streamProjector',
-          definition: functionDefinitions.streamProjector,
+          definition: definitionOf('streamProjector', options.handlerModules),
           filterPattern: projectorFilterPattern,
           maxRetryAttempts: projectorRetryAttempts,
         }),
@@ -213,6 +243,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
+/** The function's definition, with the timeout and memory of its handler module where that gives them. */
+function definitionOf(name: FunctionName, modules: LocalStackOptions['handlerModules']): FunctionDefinition {
+  const module = modules?.[name];
+  return {
+    ...functionDefinitions[name],
+    ...(module?.timeoutSeconds !== undefined ? { timeoutSeconds: module.timeoutSeconds } : {}),
+    ...(module?.memoryMiB !== undefined ? { memoryMiB: module.memoryMiB } : {}),
+  };
+}
+
+function checkedInSettings(resources: LocalResources): Record<string, string> {
+  return {
+    ...deploymentDefaults(),
+    TABLE_NAME: resources.tableName,
+    REPORT_QUEUE_URL: resources.reportQueueUrl,
+    DEPLOYMENT_MODE: 'local',
+  };
+}
+
 /** Imported only when asked for: esbuild and the React sources are not needed to serve the API. */
 async function buildPlaygroundBundle(): Promise<string> {
   const { buildPlayground } = await import('../playground/build.ts');
@@ -225,15 +274,21 @@ function configureEnvironment(variables: Record<string, string>): void {
   resetEnvironmentCache();
 }
 
-async function loadHandlers(overrides: Partial<LocalHandlers>): Promise<LocalHandlers> {
+async function loadHandlers(
+  overrides: Partial<LocalHandlers>,
+  modules: Partial<Record<FunctionName, HandlerModule>>,
+): Promise<LocalHandlers> {
   const load = async (name: FunctionName) => {
     if (overrides[name]) return overrides[name];
-    const entry = path.join(repositoryRoot, functionDefinitions[name].entry);
-    const module = (await import(pathToFileURL(entry).href)) as { handler?: unknown };
-    if (typeof module.handler !== 'function') {
-      throw new Error(`${functionDefinitions[name].entry} does not export a \`handler\` function`);
+    const { file, exportName } = modules[name] ?? {
+      file: path.join(repositoryRoot, functionDefinitions[name].entry),
+      exportName: 'handler',
+    };
+    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    if (typeof module[exportName] !== 'function') {
+      throw new Error(`${path.relative(repositoryRoot, file)} does not export a \`${exportName}\` function`);
     }
-    return module.handler;
+    return module[exportName];
   };
   return {
     httpApi: await load('httpApi'),

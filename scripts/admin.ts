@@ -1,18 +1,13 @@
 /**
- * Admin CLI: organisations, API keys and quota limits. It talks to whatever DynamoDB the usual AWS
- * variables select (AWS_PROFILE/AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB); `--local` targets the running
- * `npm start` stack instead.
+ * Admin CLI: organisations, API keys and quota limits. It writes to DynamoDB directly, wherever the usual AWS
+ * variables point (AWS_PROFILE/AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB), in the table chosen by --table,
+ * --outputs (a `cdk deploy --outputs-file` JSON), TABLE_NAME or --local (the running `npm start` stack).
  *
- *   npm run admin -- org create --name "Acme" [--quota 500] [--rate 60]
- *   npm run admin -- org list
- *   npm run admin -- org quota --org <organisationId> (--limit 500 | --default)
- *   npm run admin -- org rate-limit --org <organisationId> (--limit 60 | --default)   AI requests per minute
- *   npm run admin -- key issue --org <organisationId> --email user@acme.com [--label laptop]
- *   npm run admin -- key list --org <organisationId>
- *   npm run admin -- key revoke --key <keyId>
- *   npm run admin -- quota show --org <organisationId>
- *   npm run admin -- usage show --org <organisationId> [--month YYYY-MM]   model tokens by route
- * Global options: --table <name> (or TABLE_NAME), --local
+ *   npm run admin -- --help                    every command
+ *   npm run admin -- <command> --help          one command and its options
+ *
+ * Usage mistakes (a missing option, an unknown command, no table) print what to pass and exit with 2; a
+ * refused value or a missing organisation exits with 1. Neither prints a stack trace.
  */
 import { readFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
@@ -34,6 +29,7 @@ import {
   type OrganisationLimit,
   setOrganisationLimit,
 } from '../functions/stores/organisation-store.ts';
+import { chosenTableName, howToChooseTheTable, UsageError } from './admin-table.ts';
 
 const optionSpecs = {
   allowPositionals: true,
@@ -48,8 +44,11 @@ const optionSpecs = {
     label: { type: 'string' },
     key: { type: 'string' },
     table: { type: 'string' },
+    outputs: { type: 'string' },
+    stack: { type: 'string' },
     local: { type: 'boolean' },
     month: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 } as const satisfies ParseArgsConfig;
 
@@ -58,29 +57,29 @@ function parseCommandLine() {
   try {
     return parseArgs(optionSpecs);
   } catch (error) {
-    console.error((error as Error).message);
+    console.error(`${(error as Error).message}\nSee \`npm run admin -- --help\`.`);
     process.exit(2);
   }
 }
 
 const { values, positionals } = parseCommandLine();
 
-function required(name: keyof typeof values): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value.length === 0) throw new Error(`--${name} is required`);
-  return value;
+interface Command {
+  usage: string;
+  about: string;
+  run: () => Promise<unknown>;
 }
 
-async function useLocalStack(): Promise<void> {
-  const stack = JSON.parse(await readFile('.local/stack.json', 'utf8')) as {
-    dynamoEndpoint: string;
-    tableName: string;
-  };
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = stack.dynamoEndpoint;
-  process.env.TABLE_NAME ??= stack.tableName;
-  process.env.AWS_REGION ??= 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID ??= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+let commandName = '';
+
+function required(name: keyof typeof values): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new UsageError(
+      `\`${commandName}\` needs --${name}.\nUsage: npm run admin -- ${commands[commandName]?.usage}`,
+    );
+  }
+  return value;
 }
 
 async function organisationOrFail(organisationId: string) {
@@ -97,44 +96,124 @@ async function setLimit(limit: OrganisationLimit, schema: { parse(value: unknown
   return getOrganisation(organisationId);
 }
 
-const commands: Record<string, () => Promise<unknown>> = {
-  'org create': () =>
-    createOrganisation(required('name'), {
-      ...(values.quota === undefined ? {} : { monthlyQuota: Number(values.quota) }),
-      ...(values.rate === undefined ? {} : { aiRequestsPerMinute: Number(values.rate) }),
-    }),
-  'org list': () => listOrganisations(),
-  'org quota': () => setLimit('monthlyQuota', monthlyQuotaSchema),
-  'org rate-limit': () => setLimit('aiRequestsPerMinute', aiRequestsPerMinuteSchema),
-  'key issue': () => issueApiKey(required('org'), userEmailSchema.parse(required('email')), values.label),
-  'key list': async () => (await listApiKeys(required('org'))).map(({ secretHash: _hash, ...visible }) => visible),
-  'key revoke': async () => {
-    const keyId = required('key');
-    if (!(await revokeApiKey(keyId, isoNow()))) throw new Error(`No key ${keyId}`);
-    return { keyId, revoked: true };
+const commands: Record<string, Command> = {
+  'org create': {
+    usage: 'org create --name <name> [--quota <units per month>] [--rate <AI requests per minute>]',
+    about: 'creates an organisation (own limits optional; otherwise the deployment defaults apply)',
+    run: () =>
+      createOrganisation(required('name'), {
+        ...(values.quota === undefined ? {} : { monthlyQuota: Number(values.quota) }),
+        ...(values.rate === undefined ? {} : { aiRequestsPerMinute: Number(values.rate) }),
+      }),
   },
-  'quota show': async () => {
-    const organisation = await organisationOrFail(required('org'));
-    return { organisationId: organisation.organisationId, ...(await currentQuotaStatus(organisation)) };
+  'org list': { usage: 'org list', about: 'lists every organisation', run: () => listOrganisations() },
+  'org quota': {
+    usage: 'org quota --org <organisationId> (--limit <units per month> | --default)',
+    about: "sets the organisation's monthly AI quota, or --default to use the deployment's",
+    run: () => setLimit('monthlyQuota', monthlyQuotaSchema),
   },
-  'usage show': () => showUsage(required('org'), values.month),
+  'org rate-limit': {
+    usage: 'org rate-limit --org <organisationId> (--limit <AI requests per minute> | --default)',
+    about: "sets the organisation's AI requests per minute, or --default to use the deployment's",
+    run: () => setLimit('aiRequestsPerMinute', aiRequestsPerMinuteSchema),
+  },
+  'key issue': {
+    usage: 'key issue --org <organisationId> --email <user email> [--label <label>]',
+    about: 'issues an API key and prints it once (only its hash is stored)',
+    run: () => issueApiKey(required('org'), userEmailSchema.parse(required('email')), values.label),
+  },
+  'key list': {
+    usage: 'key list --org <organisationId>',
+    about: "lists the organisation's keys (without secrets)",
+    run: async () => (await listApiKeys(required('org'))).map(({ secretHash: _hash, ...visible }) => visible),
+  },
+  'key revoke': {
+    usage: 'key revoke --key <keyId>',
+    about: 'revokes a key (warm functions may accept it for up to 30 s more)',
+    run: async () => {
+      const keyId = required('key');
+      if (!(await revokeApiKey(keyId, isoNow()))) throw new Error(`No key ${keyId}`);
+      return { keyId, revoked: true };
+    },
+  },
+  'quota show': {
+    usage: 'quota show --org <organisationId>',
+    about: "shows this month's quota: limit, used, remaining",
+    run: async () => {
+      const organisation = await organisationOrFail(required('org'));
+      return { organisationId: organisation.organisationId, ...(await currentQuotaStatus(organisation)) };
+    },
+  },
+  'usage show': {
+    usage: 'usage show --org <organisationId> [--month YYYY-MM]',
+    about: "shows the organisation's model tokens by route for a UTC month (default: this month)",
+    run: () => showUsage(required('org'), values.month),
+  },
 };
 
+function overview(): string {
+  return [
+    'Usage: npm run admin -- <command> [options] [table choice]',
+    '',
+    'Commands:',
+    ...Object.values(commands).flatMap((command) => [`  ${command.usage}`, `      ${command.about}`]),
+    '',
+    howToChooseTheTable,
+    '',
+    'The AWS account and region come from the usual AWS variables (AWS_PROFILE, AWS_REGION).',
+    '`npm run admin -- <command> --help` describes one command.',
+  ].join('\n');
+}
+
+async function useLocalStack(): Promise<void> {
+  let stack: { dynamoEndpoint: string; tableName: string };
+  try {
+    stack = JSON.parse(await readFile('.local/stack.json', 'utf8'));
+  } catch {
+    throw new UsageError('--local finds no running local stack (.local/stack.json): start it with `npm start` first.');
+  }
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = stack.dynamoEndpoint;
+  process.env.TABLE_NAME ??= stack.tableName;
+  process.env.AWS_REGION ??= 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+}
+
 async function main(): Promise<void> {
-  if (values.local) await useLocalStack();
-  if (values.table) process.env.TABLE_NAME = values.table;
-  process.env.REPORT_QUEUE_URL ??= 'unused-by-admin';
-  const command = commands[positionals.slice(0, 2).join(' ')];
+  commandName = positionals.slice(0, 2).join(' ');
+  const command = commands[commandName];
   if (!command) {
-    console.error(`Commands: ${Object.keys(commands).join(', ')}. See scripts/admin.ts for options.`);
-    process.exitCode = 2;
+    if (values.help || positionals.length === 0) {
+      console.log(overview());
+      if (!values.help) process.exitCode = 2;
+      return;
+    }
+    throw new UsageError(`Unknown command \`${commandName}\`.\n\n${overview()}`);
+  }
+  if (values.help) {
+    console.log(`Usage: npm run admin -- ${command.usage}\n\n${command.about}.\n\n${howToChooseTheTable}`);
     return;
   }
-  console.log(JSON.stringify(await command(), null, 2));
+  const tableName = await chosenTableName(values);
+  if (tableName) process.env.TABLE_NAME = tableName;
+  if (values.local) await useLocalStack();
+  else if (!tableName) throw new UsageError(`\`${commandName}\` needs to know the table.\n${howToChooseTheTable}`);
+  process.env.REPORT_QUEUE_URL ??= 'unused-by-admin';
+  console.log(JSON.stringify(await command.run(), null, 2));
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(error.message);
+    process.exitCode = 2;
+    return;
+  }
   if (error instanceof z.ZodError) console.error(`Invalid value: ${z.prettifyError(error)}`);
-  else console.error(error instanceof Error ? error.message : error);
+  else if ((error as Error)?.name === 'ResourceNotFoundException') {
+    console.error(
+      `Table ${process.env.TABLE_NAME} not found in ${process.env.AWS_REGION ?? 'the default region'}: ` +
+        'check the table name and AWS_REGION (the region the stack was deployed to).',
+    );
+  } else console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 });

@@ -31,6 +31,7 @@ const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0');
 export async function listenHttp1AndH2c(
   handler: HttpHandler,
   port: number,
+  host = '127.0.0.1',
 ): Promise<{ port: number; close(): Promise<void> }> {
   const http1 = createHttp1Server(asHttp1Handler(handler));
   const http2 = createHttp2Server(asHttp2Handler(handler));
@@ -53,7 +54,7 @@ export async function listenHttp1AndH2c(
 
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
-    tcp.listen(port, '127.0.0.1', () => resolve());
+    tcp.listen(port, host, () => resolve());
   });
   return {
     port: (tcp.address() as AddressInfo).port,

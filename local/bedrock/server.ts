@@ -22,8 +22,13 @@ export type { ModelEvent, ModelGenerator } from './converse-types.ts';
 export type { BedrockOperation, FaultKind, FaultSpec } from './faults.ts';
 
 export interface LocalBedrockOptions {
-  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  /** Port; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * Address to listen on; default 127.0.0.1 (this machine only). `0.0.0.0` lets other hosts and containers (a
+   * LocalStack Lambda) reach it.
+   */
+  host?: string;
   /** Overrides the generator otherwise chosen from the environment (forwarder) or the offline default. */
   generator?: ModelGenerator;
   /** A number is the delay before every content delta; or give time-to-first-chunk and per-chunk separately. */
@@ -229,11 +234,12 @@ export async function startLocalBedrock(options: LocalBedrockOptions = {}): Prom
     }
   }
 
-  const listener = await listenHttp1AndH2c(onRequest, options.port ?? 0);
+  const host = options.host ?? '127.0.0.1';
+  const listener = await listenHttp1AndH2c(onRequest, options.port ?? 0, host);
   const port = listener.port;
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://${reachableHost(host)}:${port}`,
     port,
     generatorName: generator.name,
     requests,
@@ -265,6 +271,13 @@ export function generatorFromEnv(env: Record<string, string | undefined>): Model
     });
   }
   return createOfflineGenerator();
+}
+
+/** A wildcard address is reached on this machine through loopback; a specific one through itself. */
+function reachableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function toLatency(latencyMs: LocalBedrockOptions['latencyMs']): Latency {

@@ -4,9 +4,11 @@
  * the public API.
  */
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { repositoryRoot } from '../../local/aws-local.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 
@@ -18,8 +20,11 @@ interface CliResult {
   stderr: string;
 }
 
-async function admin(...args: string[]): Promise<CliResult> {
-  const { NODE_OPTIONS: _jestOptions, ...inherited } = process.env;
+const admin = (...args: string[]) => adminWith({ TABLE_NAME: local.stack.tableName }, ...args);
+
+/** `environment` adds to (or, with undefined, removes from) what the CLI gets beside the local endpoint. */
+async function adminWith(environment: Record<string, string | undefined>, ...args: string[]): Promise<CliResult> {
+  const { NODE_OPTIONS: _jestOptions, TABLE_NAME: _table, ...inherited } = process.env;
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
@@ -29,10 +34,10 @@ async function admin(...args: string[]): Promise<CliResult> {
         env: {
           ...inherited,
           AWS_ENDPOINT_URL_DYNAMODB: local.stack.dynamoEndpoint,
-          TABLE_NAME: local.stack.tableName,
           AWS_REGION: 'us-east-1',
           AWS_ACCESS_KEY_ID: 'local',
           AWS_SECRET_ACCESS_KEY: 'local',
+          ...environment,
         },
       },
     );
@@ -141,5 +146,84 @@ describe('admin CLI', () => {
     });
     expect(await adminJson('quota', 'show', '--org', organisation.organisationId)).toMatchObject({ limit: 1000 });
     expect(await adminJson('key', 'list', '--org', organisation.organisationId)).toEqual([]);
+  });
+});
+
+describe('choosing the table', () => {
+  let directory: string | undefined;
+  afterAll(async () => {
+    if (directory) await rm(directory, { recursive: true, force: true });
+  });
+
+  /** A file as `cdk deploy --outputs-file` writes it: outputs by stack name. */
+  async function outputsFile(outputs: Record<string, Record<string, string>>): Promise<string> {
+    directory ??= await mkdtemp(path.join(tmpdir(), 'admin-outputs-'));
+    const file = path.join(directory, `${Object.keys(outputs).join('-')}.json`);
+    await writeFile(file, JSON.stringify(outputs));
+    return file;
+  }
+
+  const noTable = { TABLE_NAME: undefined };
+  const stackTrace = /^\s+at /m;
+
+  test('--outputs reads the TableName output of a `cdk deploy --outputs-file` JSON', async () => {
+    const file = await outputsFile({
+      PartnerOsAi: { TableName: local.stack.tableName },
+    });
+    const created = await adminWith(noTable, 'org', 'create', '--name', 'From Outputs', '--outputs', file);
+    expect(created.exitCode).toBe(0);
+    const { organisationId } = JSON.parse(created.stdout) as { organisationId: string };
+    const listed = await adminJson<Array<{ organisationId: string }>>('org', 'list');
+    expect(listed.map((organisation) => organisation.organisationId)).toContain(organisationId);
+  });
+
+  test('--stack picks one stack of several; without it the CLI says to add it', async () => {
+    const file = await outputsFile({
+      PartnerOsAi: { TableName: local.stack.tableName },
+      PartnerOsAiStaging: { TableName: 'another-table' },
+    });
+    expect(await adminWith(noTable, 'org', 'list', '--outputs', file)).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining('several stacks (PartnerOsAi, PartnerOsAiStaging); add --stack <name>'),
+    });
+    expect(await adminWith(noTable, 'org', 'list', '--outputs', file, '--stack', 'PartnerOsAi')).toMatchObject({
+      exitCode: 0,
+    });
+  });
+
+  test.each([
+    ['no table at all', [], ['--table <TableName>', '--outputs <file>', 'TABLE_NAME=<TableName>', '--local']],
+    ['a missing outputs file', ['--outputs', '/nonexistent/cdk-outputs.json'], ['ENOENT', '--outputs-file']],
+    ['an outputs file without the table', ['--outputs', 'package.json'], ['no stack with a TableName output']],
+  ])('%s is a usage error that says what to pass, without a stack trace', async (_, options, mentions) => {
+    const result = await adminWith(noTable, 'org', 'list', ...options);
+    expect(result.exitCode).toBe(2);
+    for (const mention of mentions) expect(result.stderr).toContain(mention);
+    expect(result.stderr).not.toMatch(stackTrace);
+  });
+});
+
+describe('help and usage errors', () => {
+  test('--help lists every command and how to choose the table', async () => {
+    const help = await adminWith({ TABLE_NAME: undefined }, '--help');
+    expect(help.exitCode).toBe(0);
+    for (const command of ['org create', 'org list', 'org quota', 'org rate-limit', 'key issue', 'key revoke']) {
+      expect(help.stdout).toContain(`  ${command}`);
+    }
+    expect(help.stdout).toContain('--outputs <file>');
+  });
+
+  test('<command> --help shows that command with its options', async () => {
+    const help = await adminWith({ TABLE_NAME: undefined }, 'key', 'issue', '--help');
+    expect(help).toMatchObject({ exitCode: 0 });
+    expect(help.stdout).toMatch(/^Usage: npm run admin -- key issue --org <organisationId> --email <user email>/);
+  });
+
+  test('a missing option names it and shows the usage, exit code 2', async () => {
+    const result = await admin('key', 'issue', '--org', '00000000-0000-4000-8000-000000000000');
+    expect(result).toMatchObject({ exitCode: 2, stdout: '' });
+    expect(result.stderr).toContain('`key issue` needs --email.');
+    expect(result.stderr).toContain('Usage: npm run admin -- key issue --org');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 });
