@@ -2,22 +2,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
 import { build } from 'esbuild';
-import { bundlingOptions, functionDefinitions } from '../../lib/definitions/functions.ts';
+import { functionBuildOptions } from '../../lib/bundling/bundle-function.ts';
+import { functionDefinitions } from '../../lib/definitions/functions.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The files esbuild puts into a function's bundle, with the options the stack bundles it with. */
+/** The files esbuild puts into a function's bundle (every chunk), built as the stack builds it, not written. */
 async function bundledInputs(entry: string): Promise<string[]> {
-  const { banner, externalModules, mainFields, sourcesContent: _sources, ...options } = bundlingOptions;
   const result = await build({
-    ...options,
-    mainFields: [...mainFields],
-    entryPoints: [path.join(root, entry)],
-    bundle: true,
+    ...functionBuildOptions(path.join(root, entry), path.join(root, 'cdk.out', 'metrics-bundle-probe')),
     write: false,
-    metafile: true,
-    external: [...externalModules],
-    banner: { js: banner },
     logLevel: 'silent',
   });
   return Object.keys(result.metafile?.inputs ?? {});
