@@ -7,7 +7,7 @@ import { tenthsMs, verdict } from './support/format.ts';
 import { runCount } from './support/runs.ts';
 import { timeNodeProcess } from './support/spawn-timing.ts';
 import { median, percentile } from './support/stats.ts';
-import { type BenchModule, type BenchTable, headline } from './support/table.ts';
+import { type BenchModule, type BenchTable, figureColumns, headline } from './support/table.ts';
 
 const repoRoot = new URL('../', import.meta.url);
 const preloadUrl = new URL('awslambda-global.mjs', import.meta.url).href;
@@ -89,15 +89,11 @@ export const coldStart: BenchModule = {
     const deployedTable: BenchTable = {
       title: `Cold start: deployed bundle size and init time (${runs} runs each)`,
       columns: [
-        { header: 'Function' },
-        { header: 'Files', align: 'right' },
-        { header: 'Deployed', align: 'right' },
-        { header: 'Loaded at init', align: 'right' },
-        { header: 'Size target' },
-        { header: 'Init median', align: 'right' },
-        { header: 'Init p90', align: 'right' },
-        { header: 'Overhead (× bare node)', align: 'right' },
-        { header: 'Overhead target' },
+        'Function',
+        ...figureColumns('Files', 'Deployed', 'Loaded at init'),
+        'Size target',
+        ...figureColumns('Init median', 'Init p90', 'Overhead (× bare node)'),
+        'Overhead target',
       ],
       rows: [
         ['bare node', '—', '—', '—', '—', tenthsMs(baselineMedian), tenthsMs(percentile(baseline, 90)), '—', '—'],
@@ -158,13 +154,15 @@ export const coldStart: BenchModule = {
     const choicesTable: BenchTable = {
       title: `Cold start: what each build choice costs (${runs} runs each, medians of the init overhead)`,
       columns: [
-        { header: 'Function' },
-        { header: 'Deployed', align: 'right' },
-        { header: 'No source maps', align: 'right' },
-        { header: 'AWS SDK bundled: size', align: 'right' },
-        { header: 'AWS SDK bundled: overhead', align: 'right' },
-        { header: 'One file, no plugins: size', align: 'right' },
-        { header: 'One file, no plugins: overhead', align: 'right' },
+        'Function',
+        ...figureColumns(
+          'Deployed',
+          'No source maps',
+          'AWS SDK bundled: size',
+          'AWS SDK bundled: overhead',
+          'One file, no plugins: size',
+          'One file, no plugins: overhead',
+        ),
       ],
       rows: names.map((name) => {
         const deployed = overheadOf(`${name}/deployed`);

@@ -20,7 +20,7 @@ import { runInChildProcess } from './support/child-process-module.ts';
 import { followReportToEnd, startReport } from './support/report-stream.ts';
 import { integerFromEnv } from './support/runs.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
-import { type BenchModule, type BenchTable, headline } from './support/table.ts';
+import { type BenchModule, type BenchTable, figureColumns, headline } from './support/table.ts';
 import {
   addKnowledgeDocument,
   benchKnowledgeDocument,
@@ -274,15 +274,17 @@ function tables(runs: Record<Mode, ModeRun>): BenchTable[] {
   const tokenTable: BenchTable = {
     title: 'Prompt caching: model tokens and cost per operation, caching off (baseline) and on',
     columns: [
-      { header: 'Operation' },
-      { header: 'Caching' },
-      { header: 'Model calls', align: 'right' },
-      { header: 'Input, uncached', align: 'right' },
-      { header: 'Cache write', align: 'right' },
-      { header: 'Cache read', align: 'right' },
-      { header: 'Output', align: 'right' },
-      { header: 'Model-token cost', align: 'right' },
-      { header: 'Saving', align: 'right' },
+      'Operation',
+      'Caching',
+      ...figureColumns(
+        'Model calls',
+        'Input, uncached',
+        'Cache write',
+        'Cache read',
+        'Output',
+        'Model-token cost',
+        'Saving',
+      ),
     ],
     rows: operations.flatMap(([name, pick]) =>
       modes.map((mode) => {
@@ -319,14 +321,16 @@ function tables(runs: Record<Mode, ModeRun>): BenchTable[] {
   const reportTable: BenchTable = {
     title: 'Prompt caching: executive-summary report, uncached input and wall time',
     columns: [
-      { header: 'Caching' },
-      { header: 'One section’s context', align: 'right' },
-      { header: 'Report uncached input', align: 'right' },
-      { header: 'Uncached / one context', align: 'right' },
-      { header: 'Sections wall', align: 'right' },
-      { header: 'Longest section', align: 'right' },
-      { header: 'Wall / longest', align: 'right' },
-      { header: 'POST → job.completed', align: 'right' },
+      'Caching',
+      ...figureColumns(
+        'One section’s context',
+        'Report uncached input',
+        'Uncached / one context',
+        'Sections wall',
+        'Longest section',
+        'Wall / longest',
+        'POST → job.completed',
+      ),
     ],
     rows: modes.map((mode) => {
       const figures = mode === 'on' ? on : off;

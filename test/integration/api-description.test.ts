@@ -2,7 +2,6 @@
  * The API describes itself over real HTTP on the local stack: GET /openapi.json through the HTTP function's
  * router without a key, and the local server's reference page at /docs with every file it loads.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +12,9 @@ import { knowledgeDocumentMetadataSchema, knowledgeDocumentSchema } from '../../
 import { partnerPageSchema, partnerSchema } from '../../functions/domain/partners/partner.ts';
 import { reportSchema, reportSectionSchema } from '../../functions/domain/reports/report-types.ts';
 import { strategyViewSchema } from '../../functions/domain/strategy/strategy-view.ts';
-import { createReportUnlessRunning, putReportSection } from '../../functions/stores/report-store.ts';
+import { putReportSection } from '../../functions/stores/report-store.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
+import { createRunningReport } from '../support/running-report.ts';
 import { bearer, createTenant } from '../support/tenants.ts';
 
 const local = useLocalStack({ pollers: false });
@@ -83,23 +83,7 @@ describe('JSON answers match the schemas of the document', () => {
     expectShape(await call(`/api/knowledge-base/docs/documents/${documentId}`), 200, knowledgeDocumentSchema);
 
     const now = new Date().toISOString();
-    const reportId = randomUUID();
-    await createReportUnlessRunning(
-      {
-        reportId,
-        jobId: randomUUID(),
-        organisationId: tenant.organisationId,
-        reportType: 'executive-summary',
-        orgName: 'Acme',
-        domain: 'acme.example',
-        filters: { status: 'active' },
-        filterFingerprint: `shape-${reportId}`,
-        status: 'running',
-        createdAt: now,
-        updatedAt: now,
-      },
-      0,
-    );
+    const reportId = await createRunningReport(tenant, now);
     await putReportSection(tenant.organisationId, {
       reportId,
       sectionId: 'overview',
