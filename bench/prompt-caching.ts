@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DefaultChatTransport, readUIMessageStream, type UIMessage } from 'ai';
+import type { UIMessage } from 'ai';
 import { modelPricesDate, tokenCostUsd } from '../functions/domain/model-prices.ts';
 import { reportSystemPrompt } from '../functions/domain/reports/report-context.ts';
 import { sectionPlans } from '../functions/domain/reports/report-types.ts';
@@ -15,6 +15,7 @@ import { systemText } from '../local/bedrock/conversation.ts';
 import type { ModelEvent, ModelGenerator } from '../local/bedrock/converse-types.ts';
 import { createOfflineGenerator } from '../local/bedrock/offline-generator.ts';
 import type { RecordedRequest } from '../local/bedrock/server.ts';
+import { sendChatTurn, userMessage } from '../test/support/ui-chat-turn.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { followReportToEnd, startReport } from './support/report-stream.ts';
@@ -131,32 +132,14 @@ const chatQuestions = [
 ];
 
 async function chatTurn(baseUrl: string, authorization: Record<string, string>, messages: UIMessage[]) {
-  const transport = new DefaultChatTransport({
-    api: `${baseUrl}/api/ai/chat`,
-    headers: authorization,
-    body: { currentRoute: '/partners' },
-  });
-  const stream = await transport.sendMessages({
-    chatId: randomUUID(),
-    trigger: 'submit-message',
-    messageId: undefined,
-    abortSignal: undefined,
+  const { message, errors } = await sendChatTurn(
+    { baseUrl, headers: authorization, body: { currentRoute: '/partners' } },
     messages,
-  });
-  let message: UIMessage | undefined;
-  for await (const state of readUIMessageStream({
-    stream,
-    onError: (error) => {
-      throw error;
-    },
-  })) {
-    message = state;
-  }
+  );
+  if (errors.length > 0) throw errors[0];
   if (!message) throw new Error('The chat produced no assistant message');
   return message;
 }
-
-const userMessage = (text: string): UIMessage => ({ id: randomUUID(), role: 'user', parts: [{ type: 'text', text }] });
 
 async function readOk(response: Response, what: string): Promise<string> {
   const body = await response.text();
