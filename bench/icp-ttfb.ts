@@ -14,7 +14,7 @@ import {
   streamingEndpointsTable,
 } from './streaming-endpoints.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
-import { signedMs, tenthsMs, verdict } from './support/format.ts';
+import { tenthsMs, verdict } from './support/format.ts';
 import type { TimedResponse } from './support/http-timing.ts';
 import { type ModelCallTiming, timeModelFetch } from './support/model-fetch-timing.ts';
 import { icpProblem, mustPass } from './support/response-checks.ts';
@@ -164,12 +164,6 @@ function headlineTable(
 ): BenchTable {
   const ttfb = (path: Path) => samples[path].map((sample) => sample.ttfbMs);
   const total = (path: Path) => samples[path].map((sample) => sample.totalMs);
-  /** TTFB median, TTFB p95, total median, total p95 of the API against the floor, compared by `compare`. */
-  const apiAgainstFloor = (compare: (api: number, floor: number) => string) =>
-    [ttfb, total].flatMap((values) => [
-      compare(median(values('api')), median(values('floor'))),
-      compare(percentile(values('api'), 95), percentile(values('floor'), 95)),
-    ]);
   const apiTtfbMedian = median(ttfb('api'));
   const floorTtfbMedian = median(ttfb('floor'));
   const ratio = apiTtfbMedian / floorTtfbMedian;
@@ -208,8 +202,6 @@ function headlineTable(
         '—',
         '—',
       ],
-      ['API − floor (absolute overhead)', ...apiAgainstFloor((api, floor) => signedMs(api - floor)), '—'],
-      ['API / floor (overhead ratio)', ...apiAgainstFloor((api, floor) => `${(api / floor).toFixed(2)}×`), '—'],
       row(
         'API POST /api/ai/icp, cache hit (x-cache: hit)',
         'hit',

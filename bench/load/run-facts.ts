@@ -2,7 +2,6 @@
 import type { DynamoCounter } from '../support/dynamo-calls.ts';
 import type { LoadResult } from '../support/load-client.ts';
 import type { SseRecord } from '../support/sse-client.ts';
-import { median } from '../support/stats.ts';
 import type { Settings } from './settings.ts';
 
 export interface Tenant {
@@ -31,8 +30,6 @@ export interface GenerationRow {
 export interface Delivery {
   /** write resolved → event received, one sample per (connection, write). */
   latencies: number[];
-  /** Per connection, the median of its latencies. */
-  connectionMedians: number[];
   missing: number;
   duplicates: number;
   outOfOrder: number;
@@ -46,7 +43,6 @@ export function analyseDelivery(connections: SseRecord[], writes: Write[], repor
   for (const write of writes) writesOf.get(write.reportId)?.set(write.sectionId, write);
   const delivery: Delivery = {
     latencies: [],
-    connectionMedians: [],
     missing: 0,
     duplicates: 0,
     outOfOrder: 0,
@@ -85,7 +81,6 @@ export function analyseDelivery(connections: SseRecord[], writes: Write[], repor
     }
     delivery.missing += expected.size - seen.size;
     delivery.latencies.push(...own);
-    if (own.length > 0) delivery.connectionMedians.push(median(own));
   }
   return delivery;
 }

@@ -23,8 +23,6 @@ export const openConcurrency = 100;
 export const writeGapMs = { min: 500, max: 1500 };
 /** How long every connection may take to receive the last section of its report after the window. */
 export const deliveryTimeoutMs = 15_000;
-/** The offline generator streams structured output in deltas of this many characters (local/bedrock/offline-generator.ts). */
-export const offlineJsonChunkChars = 16;
 
 export type Settings = typeof defaults;
 

@@ -1,10 +1,10 @@
 /** The load test's tables, built from the facts of one run. What each measures: bench/README.md, "Load". */
 import type { CountedCalls } from '../support/dynamo-calls.ts';
 import { medianAndP95, medianOrNaN, tenthsUnder100Ms as ms, verdict } from '../support/format.ts';
-import { median, percentile } from '../support/stats.ts';
+import { percentile } from '../support/stats.ts';
 import { type BenchTable, figureColumns, headline } from '../support/table.ts';
 import { errorCounts, type GenerationRow, type RunFacts, totalErrors } from './run-facts.ts';
-import { deliveryTimeoutMs, offlineJsonChunkChars, openConcurrency, targets } from './settings.ts';
+import { deliveryTimeoutMs, openConcurrency, targets } from './settings.ts';
 
 export function loadTables(run: RunFacts): BenchTable[] {
   return [headlineTable(run), errorTable(run), latencyTable(run)];
@@ -142,7 +142,6 @@ function errorTable(run: RunFacts): BenchTable {
 
 function latencyTable(run: RunFacts): BenchTable {
   const { delivery, settings } = run;
-  const writeCalls = run.writes.map((write) => write.writtenAt - write.startedAt);
   /** Samples, median, p95, p99 or total median, max or total p95, per second. */
   const timingRow = (label: string, values: number[], p99: string, max: string, rate: string) => [
     label,
@@ -157,11 +156,6 @@ function latencyTable(run: RunFacts): BenchTable {
     const [totalMedian, totalP95] = medianAndP95(totals(row), ms);
     return timingRow(label, ttfb, totalMedian, totalP95, perSecond(row).toFixed(1));
   };
-  const bodyBytes = [run.single, run.concurrent, run.loaded].flatMap((row) =>
-    row.result.samples.map((sample) => sample.bytes),
-  );
-  const chunks = bodyBytes.length > 0 ? Math.ceil(median(bodyBytes) / offlineJsonChunkChars) : 0;
-  const floorTotal = settings.firstChunkMs + Math.max(0, chunks - 1) * settings.perChunkMs;
   const slowdown = medianOrNaN(totals(run.loaded)) / medianOrNaN(totals(run.single));
   const maxOf = (values: number[]) => ms(Math.max(...values));
   return {
@@ -175,29 +169,6 @@ function latencyTable(run: RunFacts): BenchTable {
         maxOf(delivery.latencies),
         (delivery.latencies.length / settings.seconds).toFixed(0),
       ),
-      timingRow(
-        'SSE event: per-connection medians (median, p95 | —, slowest connection)',
-        delivery.connectionMedians,
-        '—',
-        maxOf(delivery.connectionMedians),
-        '—',
-      ),
-      timingRow(
-        'Section write call (putReportSection, PutItem)',
-        writeCalls,
-        '—',
-        maxOf(writeCalls),
-        (writeCalls.length / settings.seconds).toFixed(1),
-      ),
-      [
-        `ICP model floor: endpoint delays only (${chunks} deltas)`,
-        '—',
-        ms(settings.firstChunkMs),
-        '—',
-        ms(floorTotal),
-        '—',
-        '—',
-      ],
       generationRow(run.single, 'ICP TTFB | total: baseline, 1 client, no SSE (unloaded)'),
       generationRow(run.concurrent, `ICP TTFB | total: ${run.concurrent.clients} clients, no SSE`),
       generationRow(
@@ -205,10 +176,6 @@ function latencyTable(run: RunFacts): BenchTable {
         `ICP TTFB | total: ${run.loaded.clients} clients + ${settings.sseConnections} SSE (loaded)`,
       ),
     ],
-    notes: [
-      `Median ICP body: ${bodyBytes.length > 0 ? median(bodyBytes) : 0} bytes, ${chunks} deltas of ` +
-        `${offlineJsonChunkChars} characters. Loaded generation total median ÷ unloaded: ` +
-        `${Number.isNaN(slowdown) ? '—' : `${slowdown.toFixed(2)}×`}.`,
-    ],
+    notes: [`Loaded generation total median ÷ unloaded: ${Number.isNaN(slowdown) ? '—' : `${slowdown.toFixed(2)}×`}.`],
   };
 }
