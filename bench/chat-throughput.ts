@@ -7,7 +7,6 @@
  */
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
-import { type CpuUse, cpuCells, cpuOverWindow } from './support/cpu-usage.ts';
 import { medianAndP95, tenthsUnder100Ms } from './support/format.ts';
 import { type LoadClient, type LoadResult, startLoadClient } from './support/load-client.ts';
 import type { ResponseExpectation } from './support/response-checks.ts';
@@ -64,7 +63,6 @@ interface Row {
   question: Question;
   clients: number;
   result: LoadResult;
-  cpu?: CpuUse;
   /** Model requests the local endpoint received during the whole phase (warm-up and drain included). */
   modelRequests: number;
 }
@@ -98,21 +96,15 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
     const chatUrl = new URL('/api/ai/chat', stack.baseUrl);
     const phase = async (question: Question, phaseClients: number, warmUpMs: number, durationMs: number) => {
       localBedrock.reset();
-      const cpu = cpuOverWindow(warmUpMs, durationMs, {
-        otherPid: stack.dynamoDbLocalPid,
-        workerLoops: [() => client.eventLoopUtilization()],
+      const result = await client.run({
+        url: chatUrl,
+        json: chatRequest(question.text),
+        headers: authorization,
+        clients: phaseClients,
+        warmUpMs,
+        durationMs,
+        expect: question.expect,
       });
-      const result = await client
-        .run({
-          url: chatUrl,
-          json: chatRequest(question.text),
-          headers: authorization,
-          clients: phaseClients,
-          warmUpMs,
-          durationMs,
-          expect: question.expect,
-        })
-        .finally(() => cpu.finish());
       if (result.failed > 0) {
         throw new Error(
           `${question.label}, ${phaseClients} client(s): ${result.failed} of ${result.completed + result.failed} ` +
@@ -120,10 +112,7 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
         );
       }
       if (result.samples.length === 0) throw new Error(`${question.label}: no request completed in the window`);
-      const row: Row = { question, clients: phaseClients, result, modelRequests: localBedrock.requests.length };
-      const use = cpu.finish();
-      if (use) row.cpu = use;
-      return row;
+      return { question, clients: phaseClients, result, modelRequests: localBedrock.requests.length } satisfies Row;
     };
 
     const initial = await phase(questions.tool, clients, 0, initialWarmUpMs);
@@ -137,7 +126,7 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
     const served = [initial, ...rows].reduce((sum, row) => sum + row.result.completed, 0);
     const quotaUsed = (await getOrganisation(stack.baseUrl, authorization)).quota.used;
 
-    return [throughputTable(rows, { served, quotaUsed }), cpuTable(rows)];
+    return [throughputTable(rows, { served, quotaUsed })];
   } finally {
     await load?.close();
     await bench?.stop();
@@ -204,43 +193,5 @@ function throughputTable(rows: Row[], quota: { served: number; quotaUsed: number
           base ? `1 client: ${throughput(base).toFixed(1)}/s` : '—',
         );
       }),
-  };
-}
-
-function cpuTable(rows: Row[]): BenchTable {
-  return {
-    title: 'Where the CPU went during each window (cores busy, averaged over the window)',
-    columns: [
-      'Question',
-      ...figureColumns(
-        'Clients',
-        'Machine',
-        'Node process (all threads)',
-        'Main thread event loop',
-        'Client thread event loop',
-        'DynamoDB Local JVM',
-        'Other processes',
-        'CPU ms / chat (Node + JVM)',
-      ),
-    ],
-    rows: rows.map((row) => {
-      const { cpu } = row;
-      const cells = cpuCells(cpu);
-      // Both processes' CPU time in the window per chat that ended in it, the client's share included.
-      const perChat = cpu
-        ? ((cpu.processCores + (cpu.otherCores ?? 0)) * windowSeconds(row) * 1000) / row.result.completedInWindow
-        : undefined;
-      return [
-        row.question.label,
-        String(row.clients),
-        cells.machine,
-        cells.process,
-        cells.mainLoop,
-        cells.workerLoops[0] ?? '—',
-        cells.jvm,
-        cells.others,
-        perChat === undefined ? '—' : tenthsUnder100Ms(perChat),
-      ];
-    }),
   };
 }

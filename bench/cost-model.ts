@@ -8,19 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { buildTables } from './cost-model/build-tables.ts';
-import {
-  type Bench,
-  importStores,
-  measureIdleConnection,
-  pacedOfflineGenerator,
-  postIcp,
-  runReport,
-} from './cost-model/operations.ts';
+import { type Bench, importStores, measureIdleConnection, postIcp, runReport } from './cost-model/operations.ts';
 import { recordDynamoCapacity } from './cost-model/request-units.ts';
 import { operations, readSettings } from './cost-model/settings.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { LambdaMeter } from './support/lambda-meter.ts';
+import { pacedOfflineGenerator } from './support/paced-generator.ts';
 import { countSqsRequests } from './support/sqs-requests.ts';
 import { startSseClient } from './support/sse-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
@@ -41,7 +35,7 @@ export async function measureCostModel(): Promise<BenchTable[]> {
   try {
     benchStack = await startBenchStack({
       tenant: 'Cost model benchmark',
-      localBedrock: { generator: pacedOfflineGenerator(pace) },
+      localBedrock: { generator: pacedOfflineGenerator(() => pace) },
       handlers: meter.handlers(),
     });
     const { stack, tenant, issueKey } = benchStack;

@@ -1,8 +1,8 @@
 /**
  * Time to first byte and total time of `POST /api/ai/icp` through the local stack (Function URL shim, middy,
  * auth, cache, quota, DynamoDB Local) with an instant offline model, against the floor: a bare node:http
- * server streaming the same AI SDK `streamText` result from the same model endpoint. Also the cached path, a
- * breakdown of where the time goes, and then the other streaming endpoints against their floors
+ * server streaming the same AI SDK `streamText` result from the same model endpoint. Also the cached path, the
+ * API's own time before its model call, and then the other streaming endpoints against their floors
  * (streaming-endpoints.ts).
  */
 import { icpResultSchema } from '../functions/domain/strategy/icp.ts';
@@ -14,18 +14,9 @@ import {
   streamingEndpointsTable,
 } from './streaming-endpoints.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
-import { signedMs, tenthsMs, verdict } from './support/format.ts';
+import { tenthsMs, verdict } from './support/format.ts';
 import type { TimedResponse } from './support/http-timing.ts';
-import {
-  modelFirstChunkLabel,
-  modelRequestLabel,
-  RequestTracer,
-  summariseTraces,
-  type TraceEvent,
-  traceDynamoDb,
-  traceModelFetch,
-  traceServerArrival,
-} from './support/request-trace.ts';
+import { type ModelCallTiming, timeModelFetch } from './support/model-fetch-timing.ts';
 import { icpProblem, mustPass } from './support/response-checks.ts';
 import { runCount } from './support/runs.ts';
 import { median, percentile } from './support/stats.ts';
@@ -50,12 +41,7 @@ const endpointWarmUpRuns = 3;
 
 type Path = 'api' | 'floor' | 'hit';
 
-interface Traced {
-  sentAt: number;
-  firstByteAt: number;
-  endAt: number;
-  events: TraceEvent[];
-}
+type Traced = TimedResponse & ModelCallTiming;
 
 export const icpTtfb: BenchModule = {
   name: 'icp-ttfb',
@@ -117,30 +103,19 @@ export const icpTtfb: BenchModule = {
       for (let index = 0; index < warmUpRuns; index++) await callPath('hit', cachedCompany);
       for (let round = 0; round < runs; round++) samples.hit.push(await callPath('hit', cachedCompany));
 
-      // Breakdown: the same kinds of requests again, one at a time, with timing hooks installed.
-      const { dynamo } = await import('../functions/stores/dynamo.ts');
-      const tracer = new RequestTracer();
-      const uninstall = [
-        traceDynamoDb(dynamo(), tracer),
-        traceModelFetch(localBedrock.endpoint, tracer),
-        traceServerArrival([Number(new URL(stack.baseUrl).port), floor.port], tracer),
-      ];
-      const traces: Record<Path, Traced[]> = { api: [], floor: [], hit: [] };
-      const traced = async (path: Path, company: string) => {
-        tracer.begin();
-        const response = await callPath(path, company).catch((error: unknown) => {
-          tracer.finish();
-          throw error;
-        });
-        traces[path].push({ ...response, events: [...tracer.finish(), ...clientEvents(path, response)] });
-      };
+      // The model call's timing: the same kinds of requests again, one at a time, with fetch wrapped.
+      const modelFetch = timeModelFetch(localBedrock.endpoint);
+      const traces: Record<'api' | 'floor', Traced[]> = { api: [], floor: [] };
       try {
         for (let round = 0; round < runs; round++) {
-          for (const path of pairOrder(round)) await traced(path, freshCompany());
+          for (const path of pairOrder(round)) {
+            const timing = modelFetch.next();
+            const response = await callPath(path, freshCompany());
+            traces[path].push({ ...response, ...timing });
+          }
         }
-        for (let round = 0; round < runs; round++) await traced('hit', cachedCompany);
       } finally {
-        for (const step of uninstall) step();
+        modelFetch.uninstall();
       }
 
       // The other streaming endpoints, on the same stack, tenant and client.
@@ -158,15 +133,8 @@ export const icpTtfb: BenchModule = {
       });
 
       return [
-        headlineTable(runs, samples, { api: traces.api, floor: traces.floor }, dynamoWarmUp),
+        headlineTable(runs, samples, traces, dynamoWarmUp),
         streamingEndpointsTable({ icp: runs, others: endpointRuns }, icpResult, others),
-        breakdownTable(`Where the ICP time goes: cache miss, API vs floor (${runs} traced requests each)`, [
-          { name: 'API', traces: traces.api },
-          { name: 'Floor', traces: traces.floor },
-        ]),
-        breakdownTable(`Where the ICP time goes: cache hit (${runs} traced requests)`, [
-          { name: '', traces: traces.hit },
-        ]),
       ];
     } finally {
       await client?.close();
@@ -176,28 +144,10 @@ export const icpTtfb: BenchModule = {
   },
 };
 
-/** What the client saw, as trace events (the client runs on another thread; its times are already mapped). */
-function clientEvents(path: Path, response: TimedResponse): TraceEvent[] {
-  const firstByteGap =
-    path === 'hit'
-      ? 'handler → client first body byte (response stream, socket)'
-      : 'first model chunk → client first body byte (AI SDK, response stream, socket)';
-  return [
-    {
-      label: 'client: first body byte',
-      gapLabel: firstByteGap,
-      start: response.firstByteAt,
-      end: response.firstByteAt,
-    },
-    { label: 'client: end', gapLabel: 'rest of the response → client end', start: response.endAt, end: response.endAt },
-  ];
-}
-
 function modelCallOf(trace: Traced) {
-  const request = trace.events.find((event) => event.label === modelRequestLabel);
-  const firstChunk = trace.events.find((event) => event.label === modelFirstChunkLabel);
-  if (!request || !firstChunk) throw new Error('A traced request has no model call in its trace');
-  return { startedAt: request.start, firstChunkAt: firstChunk.start };
+  if (trace.startedAt === undefined || trace.firstChunkAt === undefined)
+    throw new Error('A timed request made no model call');
+  return { startedAt: trace.startedAt, firstChunkAt: trace.firstChunkAt };
 }
 
 /** Request sent → model request sent: what the API does before the model can start. */
@@ -214,12 +164,6 @@ function headlineTable(
 ): BenchTable {
   const ttfb = (path: Path) => samples[path].map((sample) => sample.ttfbMs);
   const total = (path: Path) => samples[path].map((sample) => sample.totalMs);
-  /** TTFB median, TTFB p95, total median, total p95 of the API against the floor, compared by `compare`. */
-  const apiAgainstFloor = (compare: (api: number, floor: number) => string) =>
-    [ttfb, total].flatMap((values) => [
-      compare(median(values('api')), median(values('floor'))),
-      compare(percentile(values('api'), 95), percentile(values('floor'), 95)),
-    ]);
   const apiTtfbMedian = median(ttfb('api'));
   const floorTtfbMedian = median(ttfb('floor'));
   const ratio = apiTtfbMedian / floorTtfbMedian;
@@ -243,7 +187,7 @@ function headlineTable(
       row('Floor: node:http + streamText (no auth/quota/DB)', 'floor', '—'),
       row('API POST /api/ai/icp, cache miss', 'api', '—'),
       [
-        "API's own time before the first byte: request → model request (auth, cache, admission; traced)",
+        "API's own time before the first byte: request → model request (auth, cache, admission; timed)",
         tenthsMs(ownTimeMedian),
         tenthsMs(percentile(ownTimes, 95)),
         '—',
@@ -251,15 +195,13 @@ function headlineTable(
         verdict(ownTimePass, `median ≤ ${apiOwnTimeTargetMs} ms`),
       ],
       [
-        'then first model chunk → client first byte (AI SDK, response stream): API / floor (traced)',
+        'then first model chunk → client first byte (AI SDK, response stream): API / floor (timed)',
         `${tenthsMs(median(afterModel('api')))} / ${tenthsMs(median(afterModel('floor')))}`,
         `${tenthsMs(percentile(afterModel('api'), 95))} / ${tenthsMs(percentile(afterModel('floor'), 95))}`,
         '—',
         '—',
         '—',
       ],
-      ['API − floor (absolute overhead)', ...apiAgainstFloor((api, floor) => signedMs(api - floor)), '—'],
-      ['API / floor (overhead ratio)', ...apiAgainstFloor((api, floor) => `${(api / floor).toFixed(2)}×`), '—'],
       row(
         'API POST /api/ai/icp, cache hit (x-cache: hit)',
         'hit',
@@ -292,46 +234,4 @@ function headlineTable(
       ),
     ],
   };
-}
-
-/**
- * Where the time goes, one pair of columns (median, p95) per side: each request cut into consecutive segments
- * (support/request-trace.ts), then the per-request sums. A side without DynamoDB calls shows `—` for their sum.
- */
-function breakdownTable(title: string, sides: Array<{ name: string; traces: Traced[] }>): BenchTable {
-  const stats = sides.map((side) => summariseTraces(side.traces));
-  const labels = [...new Set(stats.flat().map((stat) => stat.label))];
-  const segmentCells = (label: string) =>
-    stats.flatMap((sideStats) => {
-      const stat = sideStats.find((entry) => entry.label === label);
-      return stat ? [tenthsMs(stat.median), tenthsMs(stat.p95)] : ['—', '—'];
-    });
-  const sumRow = (label: string, perRequest: (trace: Traced) => number | undefined) => [
-    label,
-    ...sides.flatMap((side) => {
-      const values = side.traces.map(perRequest).filter((value) => value !== undefined);
-      return values.length > 0 ? [tenthsMs(median(values)), tenthsMs(percentile(values, 95))] : ['—', '—'];
-    }),
-  ];
-  return {
-    title,
-    columns: [
-      'Segment (in order)',
-      ...figureColumns(...sides.flatMap(({ name }) => (name ? [`${name} median`, `${name} p95`] : ['Median', 'p95']))),
-    ],
-    rows: [
-      ...labels.map((label) => [label, ...segmentCells(label)]),
-      sumRow('Σ DynamoDB calls before the first byte', dynamoBeforeFirstByte),
-      sumRow('TTFB (per request)', (trace) => trace.firstByteAt - trace.sentAt),
-      sumRow('Total (per request)', (trace) => trace.endAt - trace.sentAt),
-    ],
-  };
-}
-
-/** The summed time of the request's DynamoDB calls that started before its first byte; undefined without any. */
-function dynamoBeforeFirstByte(trace: Traced): number | undefined {
-  const calls = trace.events.filter(
-    (event) => !event.detail && event.label.startsWith('DynamoDB ') && event.start < trace.firstByteAt,
-  );
-  return calls.length > 0 ? calls.reduce((sum, event) => sum + (event.end - event.start), 0) : undefined;
 }

@@ -1,33 +1,24 @@
 /**
  * Load on the local stack: hundreds of concurrent SSE progress streams and tens of concurrent
- * streaming ICP generations at once, with no errors; event delivery latency, generation latency against an
- * unloaded baseline, memory of the Node process and of DynamoDB Local's JVM, and the DynamoDB reads the SSE
- * polling causes. Afterwards every stream is closed and the server must return to idle. Runs in its own
- * process (see support/child-process-module.ts).
+ * streaming ICP generations at once, with no errors; event delivery latency and generation latency against an
+ * unloaded baseline. Runs in its own process (see support/child-process-module.ts).
  */
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { itemKeys } from '../functions/stores/item-keys.ts';
 import { mulberry32 } from '../test/fuzz/prng.ts';
 import {
   analyseDelivery,
   type FollowedReport,
   type GenerationRow,
-  type IdleCheck,
-  type MemoryPoint,
   type RunFacts,
   type Tenant,
   type Write,
 } from './load/run-facts.ts';
 import {
   deliveryTimeoutMs,
-  inFlightSampleMs,
   loadSettings,
-  loopDelayResolutionMs,
-  memorySampleMs,
   openConcurrency,
-  sseHoldMs,
   streamsPerTenant,
   warmUpMs,
   writeGapMs,
@@ -35,10 +26,8 @@ import {
 import { loadTables } from './load/tables.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
-import { cpuOverWindow } from './support/cpu-usage.ts';
-import { countDynamoCalls, type DynamoCounter, type DynamoInput, partitionOf } from './support/dynamo-calls.ts';
+import { countDynamoCalls, type DynamoCounter } from './support/dynamo-calls.ts';
 import { type IcpLoadClient, startIcpLoadClient } from './support/load-client.ts';
-import { collectGarbage, handlesNow, type MemorySample, memorySample, sampleMemory } from './support/memory-usage.ts';
 import { reportStreamUrl } from './support/report-stream.ts';
 import { createRunningReport, writeCompletedSection } from './support/running-report.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
@@ -76,7 +65,6 @@ export async function measureLoad(): Promise<BenchTable[]> {
       localBedrock: { latencyMs: { firstChunkMs: settings.firstChunkMs, perChunkMs: settings.perChunkMs } },
     });
     const { stack, bedrock: localBedrock } = benchStack;
-    const jvmPid = stack.dynamoDbLocalPid;
     const stores = await importStores();
 
     const tenants: Tenant[] = [];
@@ -99,40 +87,31 @@ export async function measureLoad(): Promise<BenchTable[]> {
       });
     }
 
-    const followed = new Set(reports.map((report) => itemKeys.report(report.reportId).pk));
-    counter = countDynamoCalls(stores.dynamo(), (command, input) => classifyCall(command, input, followed));
+    // Failed calls count as errors (the SSE loops retry them silently); refused conditions are listed, by command.
+    counter = countDynamoCalls(stores.dynamo(), (command) => command.replace(/Command$/, ''));
     const calls = counter;
     sse = startSseClient();
     icp = startIcpLoadClient();
     const sseClient = sse;
     const icpClient = icp;
 
-    /** The process's memory, and the heaps of both client threads (read from them, so asynchronously). */
-    const readMemory = async (): Promise<MemoryPoint> => {
-      const sample = memorySample(jvmPid);
-      const [sseHeap, icpHeap] = await Promise.all([sseClient.heapUsed(), icpClient.heapUsed()]);
-      return { sample, sseHeap, icpHeap };
-    };
     const icpUrl = new URL('/api/ai/icp', stack.baseUrl);
     const runId = Date.now().toString(36);
     const generationClients = Array.from(
       { length: settings.generations },
       (_, index) => (tenants[index % tenants.length] as Tenant).headers,
     );
-    /** One closed-loop generation phase, with CPU (both client threads' loops too) sampled over its window. */
+    /** One closed-loop generation phase. */
     const generate = async (label: string, clients: Array<Record<string, string>>, warmUp: number, ms: number) => {
       localBedrock.reset();
-      const cpu = cpuOverWindow(warmUp, ms, {
-        otherPid: jvmPid,
-        workerLoops: [() => sseClient.eventLoopUtilization(), () => icpClient.eventLoopUtilization()],
+      const result = await icpClient.run({
+        url: icpUrl,
+        clients,
+        companyPrefix: `${runId}${label.slice(0, 1)}`,
+        warmUpMs: warmUp,
+        durationMs: ms,
       });
-      const result = await icpClient
-        .run({ url: icpUrl, clients, companyPrefix: `${runId}${label.slice(0, 1)}`, warmUpMs: warmUp, durationMs: ms })
-        .finally(() => cpu.finish());
-      const row: GenerationRow = { label, clients: clients.length, result };
-      const use = cpu.finish();
-      if (use) row.cpu = use;
-      return row;
+      return { label, clients: clients.length, result } satisfies GenerationRow;
     };
 
     // 1. Baselines: one generation at a time, then all of them at once without SSE connections.
@@ -141,14 +120,8 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const single = await generate('single', generationClients.slice(0, 1), warmUpMs.single, 2 * baselineMs);
     const concurrent = await generate('concurrent', generationClients, warmUpMs.concurrent, baselineMs);
 
-    // 2. Idle, collected: the "before" figures.
+    // 2. Open the SSE connections, spread round-robin over the reports.
     localBedrock.reset();
-    await collectGarbage();
-    const before = await readMemory();
-    const handlesBefore = handlesNow();
-
-    // 3. Open the SSE connections, spread round-robin over the reports, and hold them without other load.
-    const memory = sampleMemory(memorySampleMs, jvmPid);
     const connectionTargets = Array.from({ length: settings.sseConnections }, (_, index) => {
       const report = reports[index % reports.length] as FollowedReport;
       return {
@@ -158,11 +131,8 @@ export async function measureLoad(): Promise<BenchTable[]> {
       };
     });
     const opened = await sseClient.openMany(connectionTargets, openConcurrency);
-    await sleep(sseHoldMs);
-    await collectGarbage();
-    const sseOnly = await readMemory();
 
-    // 4. The loaded window: generations in a closed loop, section writes to every followed report.
+    // 3. The loaded window: generations in a closed loop, section writes to every followed report.
     const windowMs = settings.seconds * 1000;
     const windowStart = performance.now() + warmUpMs.concurrent;
     const windowEnd = windowStart + windowMs;
@@ -170,78 +140,11 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const writers = sleep(warmUpMs.concurrent).then(() =>
       Promise.all(reports.map((report, index) => writeSections(stores, report, index + 1, windowEnd, writes))),
     );
-    const inFlight: number[] = [];
-    const inFlightTimers: NodeJS.Timeout[] = [];
-    inFlightTimers.push(
-      setTimeout(() => {
-        inFlightTimers.push(setInterval(() => inFlight.push(calls.inFlight()), inFlightSampleMs));
-      }, warmUpMs.concurrent),
-    );
-    const loopDelay = monitorEventLoopDelay({ resolution: loopDelayResolutionMs });
-    const loopDelayTimers = [
-      setTimeout(() => loopDelay.enable(), warmUpMs.concurrent),
-      setTimeout(() => loopDelay.disable(), warmUpMs.concurrent + windowMs),
-    ];
-    let duringPoint: MemoryPoint | undefined;
-    const duringTimer = setTimeout(
-      () => {
-        // Heaps of the client threads near the end of the window (async, so read here rather than sampled).
-        void readMemory().then((point) => {
-          duringPoint = point;
-        });
-      },
-      warmUpMs.concurrent + windowMs - 500,
-    );
-    const [loaded] = await Promise.all([
-      generate('loaded', generationClients, warmUpMs.concurrent, windowMs),
-      writers,
-    ]).finally(() => {
-      for (const timer of [...loopDelayTimers, duringTimer, ...inFlightTimers]) clearTimeout(timer);
-      loopDelay.disable();
-    });
+    const [loaded] = await Promise.all([generate('loaded', generationClients, warmUpMs.concurrent, windowMs), writers]);
     const lastSectionOfReport: Record<string, string> = {};
     for (const write of writes) lastSectionOfReport[write.reportId] = write.sectionId;
     const missingAtEnd = await sseClient.awaitSections(lastSectionOfReport, deliveryTimeoutMs);
-    const handlesDuring = handlesNow();
-
-    // 5. Close every connection from the client side; the server must stop polling and settle.
-    const { closedAt, connections } = await sseClient.closeAll();
-    memory.stop();
-    const pollMaxMs = Number(process.env.SSE_POLL_MAX_MS);
-    const pollMinMs = Number(process.env.SSE_POLL_MIN_MS);
-    const heartbeatMs = Number(process.env.SSE_HEARTBEAT_MS);
-    const graceMs = pollMaxMs + 500;
-    const idleWindowMs = Math.max(3 * pollMaxMs, 6000);
-    await sleep(Math.max(0, closedAt + idleWindowMs - performance.now()));
-    // The endpoint keeps every request it served; "before" was read after the same reset.
-    localBedrock.reset();
-    const after = await readMemory();
-    const handlesAfter = handlesNow();
-    await collectGarbage();
-    const afterGc = await readMemory();
-    const queryStarts = calls.classes.get('sse.query')?.starts ?? [];
-    const idle: IdleCheck = {
-      closedAt,
-      graceMs,
-      windowMs: idleWindowMs,
-      queriesInGrace: calls.countBetween('sse.query', closedAt, closedAt + graceMs),
-      queriesAfterGrace: calls.countBetween('sse.query', closedAt + graceMs, closedAt + idleWindowMs),
-      perSecond: Array.from({ length: 3 + idleWindowMs / 1000 }, (_, index) => {
-        const from = closedAt + (index - 3) * 1000;
-        return { from: from - closedAt, count: calls.countBetween('sse.query', from, from + 1000) };
-      }),
-      handles: { before: handlesBefore, during: handlesDuring, after: handlesAfter },
-    };
-    const lastQuery = queryStarts.filter((start) => start >= closedAt).at(-1);
-    if (lastQuery !== undefined) idle.lastQueryAfterClose = lastQuery - closedAt;
-
-    const peakSample = (pick: (sample: MemorySample) => number) =>
-      memory.samples.reduce((best, sample) => (pick(sample) > pick(best) ? sample : best));
-    const peak = {
-      rss: peakSample((sample) => sample.rss),
-      heap: peakSample((sample) => sample.heapUsed),
-      jvm: peakSample((sample) => sample.otherRss ?? 0),
-    };
+    const { connections } = await sseClient.closeAll();
 
     const delivery = analyseDelivery(connections, writes, reports);
     const run: RunFacts = {
@@ -257,17 +160,11 @@ export async function measureLoad(): Promise<BenchTable[]> {
       windowStart,
       windowEnd,
       calls,
-      inFlight,
-      idle,
-      // The histogram records the time between two samples, i.e. the resolution plus the delay.
-      loopDelay: {
-        p50: loopDelay.percentile(50) / 1e6 - loopDelayResolutionMs,
-        p99: loopDelay.percentile(99) / 1e6 - loopDelayResolutionMs,
-        max: loopDelay.max / 1e6 - loopDelayResolutionMs,
+      poll: {
+        minMs: Number(process.env.SSE_POLL_MIN_MS),
+        maxMs: Number(process.env.SSE_POLL_MAX_MS),
+        heartbeatMs: Number(process.env.SSE_HEARTBEAT_MS),
       },
-      poll: { minMs: pollMinMs, maxMs: pollMaxMs, heartbeatMs },
-      memory: { before, sseOnly, during: duringPoint, peak, after, afterGc },
-      jvmPid,
       openFiles,
       elapsedMs: 0,
     };
@@ -306,14 +203,6 @@ function checkOpenFileLimit(connections: number): number | undefined {
     );
   }
   return limit;
-}
-
-/** Reads on the followed reports' partition: the SSE loops' event-log Query and report GetItem; the rest by command. */
-function classifyCall(command: string, input: DynamoInput, followed: Set<string>): string {
-  const onFollowedReport = followed.has(partitionOf(input));
-  if (command === 'QueryCommand' && onFollowedReport) return 'sse.query';
-  if (command === 'GetItemCommand' && onFollowedReport) return 'sse.get';
-  return command.replace(/Command$/, '');
 }
 
 /** What the report worker would do while sections stream: one completed section at a time, until the window ends. */

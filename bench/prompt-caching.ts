@@ -6,17 +6,16 @@
  * simulates the cache (local/bedrock/prompt-cache.ts) and records each answer's usage. Runs in its own process.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DefaultChatTransport, readUIMessageStream, type UIMessage } from 'ai';
+import type { UIMessage } from 'ai';
 import { modelPricesDate, tokenCostUsd } from '../functions/domain/model-prices.ts';
 import { reportSystemPrompt } from '../functions/domain/reports/report-context.ts';
 import { sectionPlans } from '../functions/domain/reports/report-types.ts';
 import { systemText } from '../local/bedrock/conversation.ts';
-import type { ModelEvent, ModelGenerator } from '../local/bedrock/converse-types.ts';
-import { createOfflineGenerator } from '../local/bedrock/offline-generator.ts';
 import type { RecordedRequest } from '../local/bedrock/server.ts';
+import { sendChatTurn, userMessage } from '../test/support/ui-chat-turn.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
+import { pacedOfflineGenerator } from './support/paced-generator.ts';
 import { followReportToEnd, startReport } from './support/report-stream.ts';
 import { integerFromEnv } from './support/runs.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
@@ -80,37 +79,6 @@ function usageOf(requests: readonly RecordedRequest[]): Usage {
 const isReportSection = (request: RecordedRequest) =>
   request.operation !== 'invoke' && systemText(request.body as Parameters<typeof systemText>[0]) === reportSystemPrompt;
 
-/**
- * The offline model, with report sections paced like a real model: the first output after `firstChunkMs` (Bedrock
- * has then processed, and cached, the prompt), the rest spread over the section's time. Everything else is instant.
- */
-function sectionPacedGenerator(): ModelGenerator {
-  const offline = createOfflineGenerator();
-  const isDelta = (event: ModelEvent) => event.type === 'text' || event.type === 'tool-input';
-  return {
-    name: 'offline (report sections paced)',
-    async *generate(request, context) {
-      const events: ModelEvent[] = [];
-      for await (const event of offline.generate(request, context)) events.push(event);
-      if (systemText(request) !== reportSystemPrompt) {
-        yield* events;
-        return;
-      }
-      const deltas = events.filter(isDelta).length;
-      const gapMs = deltas > 1 ? (settings.sectionMs - settings.firstChunkMs) / (deltas - 1) : 0;
-      let written = 0;
-      for (const event of events) {
-        if (isDelta(event)) {
-          const waitMs = written === 0 ? settings.firstChunkMs : gapMs;
-          await sleep(waitMs, undefined, { signal: context.signal }).catch(() => {});
-          written += 1;
-        }
-        yield event;
-      }
-    },
-  };
-}
-
 interface ModeRun {
   icp: Usage;
   report: Usage;
@@ -131,32 +99,14 @@ const chatQuestions = [
 ];
 
 async function chatTurn(baseUrl: string, authorization: Record<string, string>, messages: UIMessage[]) {
-  const transport = new DefaultChatTransport({
-    api: `${baseUrl}/api/ai/chat`,
-    headers: authorization,
-    body: { currentRoute: '/partners' },
-  });
-  const stream = await transport.sendMessages({
-    chatId: randomUUID(),
-    trigger: 'submit-message',
-    messageId: undefined,
-    abortSignal: undefined,
+  const { message, errors } = await sendChatTurn(
+    { baseUrl, headers: authorization, body: { currentRoute: '/partners' } },
     messages,
-  });
-  let message: UIMessage | undefined;
-  for await (const state of readUIMessageStream({
-    stream,
-    onError: (error) => {
-      throw error;
-    },
-  })) {
-    message = state;
-  }
+  );
+  if (errors.length > 0) throw errors[0];
   if (!message) throw new Error('The chat produced no assistant message');
   return message;
 }
-
-const userMessage = (text: string): UIMessage => ({ id: randomUUID(), role: 'user', parts: [{ type: 'text', text }] });
 
 async function readOk(response: Response, what: string): Promise<string> {
   const body = await response.text();
@@ -389,7 +339,14 @@ function tables(runs: Record<Mode, ModeRun>): BenchTable[] {
 export async function measurePromptCaching(): Promise<BenchTable[]> {
   const bench = await startBenchStack({
     tenant: 'Prompt caching benchmark',
-    localBedrock: { generator: sectionPacedGenerator() },
+    localBedrock: {
+      // Report sections only, paced like a real model; everything else answers at once.
+      generator: pacedOfflineGenerator((request) =>
+        systemText(request) === reportSystemPrompt
+          ? { firstMs: settings.firstChunkMs, totalMs: settings.sectionMs }
+          : undefined,
+      ),
+    },
   });
   const http = startWorkerClient();
   const sse = startSseClient();

@@ -8,7 +8,7 @@ import { type DeliveryRow, deliveryTable, measureDelivery } from './report-pipel
 import { type Bench, importStores, isPipelineWrite, setEnvironment } from './report-pipeline/pipeline-bench.ts';
 import { measureModelLatency, type ReportRun, runReport } from './report-pipeline/report-runs.ts';
 import { fastPollBounds, readSettings, type Settings } from './report-pipeline/settings.ts';
-import { wallBreakdownTable, wallTable } from './report-pipeline/wall-tables.ts';
+import { wallTable } from './report-pipeline/wall-tables.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { type DynamoRecorder, recordDynamoCalls } from './support/dynamo-calls.ts';
@@ -80,7 +80,6 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
     return [
       deliveryTable(settings, deliveryRows, dynamoWarmUp),
       wallTable(settings, latencies, runs, bench.defaults.concurrency),
-      wallBreakdownTable(runs),
     ];
   } finally {
     probe?.uninstall();

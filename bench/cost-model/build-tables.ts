@@ -1,4 +1,4 @@
-/** From the metered operations to the cost model's tables: counts, DynamoDB calls, durations, dollars, idle reads. */
+/** From the metered operations to the cost model's tables: counts, durations, dollars. */
 import type { BenchTable } from '../support/table.ts';
 import { computeTable, dollarsTable } from './cost-tables.ts';
 import {
@@ -11,10 +11,9 @@ import {
   idleFigures,
   scaled,
 } from './figures.ts';
-import { idleTable } from './idle-table.ts';
 import type { Bench, IdleRun, ReportRun } from './operations.ts';
 import { operations, reportType, type Settings } from './settings.ts';
-import { countsTable, dynamoTable } from './usage-tables.ts';
+import { countsTable } from './usage-tables.ts';
 
 export function buildTables(
   bench: Bench,
@@ -102,16 +101,10 @@ export function buildTables(
 
   return [
     countsTable(settings, { icpCold, icpMiss, icpHit, reportInstant, reportPaced }, idle, runs),
-    dynamoTable(bench, settings),
     computeTable([...computeLines, sseHourLine], {
       pacedWorkerMs: reportPaced.billedMs.reportWorker,
       pacedSseMs: billedMs(pacedSse),
     }),
     dollarsTable(settings, costs, { icpCold, icpMiss }),
-    idleTable(idle, {
-      minMs: Number(process.env.SSE_POLL_MIN_MS),
-      maxMs: Number(process.env.SSE_POLL_MAX_MS),
-      heartbeatMs,
-    }),
   ];
 }

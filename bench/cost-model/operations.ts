@@ -3,9 +3,6 @@
  * handlers are metered: ICP requests, reports followed to job.completed, an idle SSE connection.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { ModelEvent, ModelGenerator } from '../../local/bedrock/converse-types.ts';
-import { createOfflineGenerator } from '../../local/bedrock/offline-generator.ts';
 import type { RunningLocalStack } from '../../local/local-stack.ts';
 import type { LambdaMeter } from '../support/lambda-meter.ts';
 import { followReportToEnd, holdIdleConnection, reportStreamUrl, startReport } from '../support/report-stream.ts';
@@ -54,29 +51,6 @@ export interface IdleRun {
   windowMs: number;
   /** First event-log Query of the connection: the window starts here. */
   from: number;
-}
-
-/**
- * The offline generator, optionally slowed so that each answer's deltas are spread evenly over
- * `pace.totalMs`: a section then streams like a model that takes that long, and the worker writes its
- * partials (at most every 500 ms) as it would for real.
- */
-export function pacedOfflineGenerator(pace: { totalMs: number }): ModelGenerator {
-  const offline = createOfflineGenerator();
-  const isDelta = (event: ModelEvent) => event.type === 'text' || event.type === 'tool-input';
-  return {
-    name: 'offline (paced)',
-    async *generate(request, context) {
-      const events: ModelEvent[] = [];
-      for await (const event of offline.generate(request, context)) events.push(event);
-      const deltas = events.filter(isDelta).length;
-      const gapMs = pace.totalMs > 0 && deltas > 0 ? pace.totalMs / deltas : 0;
-      for (const event of events) {
-        if (gapMs > 0 && isDelta(event)) await sleep(gapMs, undefined, { signal: context.signal }).catch(() => {});
-        yield event;
-      }
-    },
-  };
 }
 
 export type Authorization = Record<string, string>;

@@ -3,7 +3,7 @@
  * operation they ran in (see support/lambda-meter.ts).
  *
  * Where DynamoDB Local's figure is missing or known to differ from the documented AWS rules, the units are
- * computed from the rules instead, and each call says which method gave its figure:
+ * computed from the rules instead:
  * - reads: 4 KB units, 0.5 RRU for an eventually consistent read, 1 for a strongly consistent one; a Query
  *   that returns nothing still reads one unit (DynamoDB Local reports 0 for it);
  * - writes: 1 KB units of the item, plus the same again for each secondary index the item is written to;
@@ -11,24 +11,15 @@
  *   the standard rate (DynamoDB Local's own table/index split); a failed conditional write still costs ≥ 1 WRU.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DynamoCall, itemOf, keyOf, recordDynamoCalls, valuesOf } from '../support/dynamo-calls.ts';
+import { type DynamoCall, recordDynamoCalls } from '../support/dynamo-calls.ts';
 import type { InvocationScope } from '../support/lambda-meter.ts';
 
 /** A handler call made inside a metered invocation, with DynamoDB Local's reported capacity (INDEXES). */
 export type CapacityCall = DynamoCall<InvocationScope>;
 
-export type UnitMethod =
-  | 'DynamoDB Local'
-  | 'rule: empty page'
-  | 'rule: transaction'
-  | 'DynamoDB Local ÷ 2 (transaction)'
-  | 'rule: failed condition'
-  | 'rule: item size';
-
 export interface RequestUnits {
   rru: number;
   wru: number;
-  method: UnitMethod;
 }
 
 const readCommands = new Set([
@@ -50,33 +41,32 @@ export function isRead(command: string): boolean {
   return readCommands.has(command);
 }
 
-/** On-demand request units of one call, and which method gave them. */
+/** On-demand request units of one call. */
 export function requestUnits(call: CapacityCall): RequestUnits {
   const read = isRead(call.command);
-  const units = (value: number, method: UnitMethod): RequestUnits =>
-    read ? { rru: value, wru: 0, method } : { rru: 0, wru: value, method };
+  const units = (value: number): RequestUnits => (read ? { rru: value, wru: 0 } : { rru: 0, wru: value });
   if (!call.ok) {
     // A failed conditional write is charged for the existing item (≥ 1 WRU); failed reads are not expected.
-    return units(read ? 0 : 1, 'rule: failed condition');
+    return units(read ? 0 : 1);
   }
   if (call.command === 'TransactWriteItemsCommand') {
     const items = (call.input.TransactItems ?? []) as Array<{ Put?: { Item?: Record<string, unknown> } }>;
     if (items.every((entry) => entry.Put?.Item)) {
       const wru = items.reduce((sum, entry) => sum + 2 * writeUnits(entry.Put?.Item ?? {}, false), 0);
       const indexWru = items.reduce((sum, entry) => sum + indexWriteUnits(entry.Put?.Item ?? {}), 0);
-      return units(wru + indexWru, 'rule: transaction');
+      return units(wru + indexWru);
     }
-    return units((call.capacityUnits ?? 0) / 2, 'DynamoDB Local ÷ 2 (transaction)');
+    return units((call.capacityUnits ?? 0) / 2);
   }
   if (read && call.returnedItems === 0 && !call.capacityUnits) {
     const consistent = call.input.ConsistentRead === true && call.input.IndexName === undefined;
-    return units(consistent ? 1 : 0.5, 'rule: empty page');
+    return units(consistent ? 1 : 0.5);
   }
-  if (call.capacityUnits !== undefined) return units(call.capacityUnits, 'DynamoDB Local');
+  if (call.capacityUnits !== undefined) return units(call.capacityUnits);
   // Not expected with DynamoDB Local; kept so a missing figure is never silently 0.
   const item = call.input.Item as Record<string, unknown> | undefined;
-  if (!read && item) return units(writeUnits(item, true), 'rule: item size');
-  return units(read ? (call.input.ConsistentRead === true ? 1 : 0.5) : 1, 'rule: item size');
+  if (!read && item) return units(writeUnits(item, true));
+  return units(read ? (call.input.ConsistentRead === true ? 1 : 0.5) : 1);
 }
 
 /** 1 KB write units of an item, with its secondary-index writes when asked. */
@@ -93,7 +83,7 @@ function indexWriteUnits(item: Record<string, unknown>): number {
  * DynamoDB's item size: attribute name lengths plus value sizes (strings and binaries by their bytes, numbers
  * about 1 byte per 2 significant digits + 1, 3 bytes of overhead per list or map plus 1 per element).
  */
-export function itemSizeBytes(item: Record<string, unknown>): number {
+function itemSizeBytes(item: Record<string, unknown>): number {
   return Object.entries(item).reduce(
     (sum, [name, value]) => (value === undefined ? sum : sum + Buffer.byteLength(name) + valueSize(value)),
     0,
@@ -120,43 +110,4 @@ function valueSize(value: unknown): number {
     );
   }
   return 0;
-}
-
-const sortKeyEntities: Array<[prefix: string, entity: string]> = [
-  ['ICPCACHE#', 'IcpCache'],
-  ['STRATEGY#', 'Strategy'],
-  ['QUOTA#', 'QuotaPeriod'],
-  ['REPORTLOCK#', 'ReportLock'],
-  ['SECTION#', 'ReportSection'],
-  ['EVT#', 'ReportEvent'],
-  ['PARTNER#', 'Partner'],
-  ['DOC#', 'KnowledgeDocument'],
-  ['CONTENT#', 'KnowledgeContentPart'],
-  ['CHUNK#', 'KnowledgeChunk'],
-  ['PROFILE', 'Organisation'],
-  ['APIKEY', 'ApiKey'],
-  ['REPORT', 'Report'],
-];
-
-/** The item type a call touches, from its key, item or key condition (single table: one name per entity). */
-export function entityOf(input: Record<string, unknown>): string {
-  const transactItems = input.TransactItems as Array<Record<string, { Item?: object; Key?: object }>> | undefined;
-  if (transactItems) {
-    return transactItems
-      .map((entry) => {
-        const operation = Object.values(entry)[0] ?? {};
-        return entityOf({
-          ...(operation.Item ? { Item: operation.Item } : {}),
-          ...(operation.Key ? { Key: operation.Key } : {}),
-        });
-      })
-      .join(' + ');
-  }
-  const values = valuesOf(input);
-  if (typeof input.IndexName === 'string') {
-    const partition = String(values[':pk'] ?? '');
-    return `${input.IndexName} ${partition.replace(/^ORG#[^#]+/, 'ORG#…')}`;
-  }
-  const sortKey = String(keyOf(input).sk ?? itemOf(input).sk ?? values[':prefix'] ?? values[':from'] ?? '');
-  return sortKeyEntities.find(([prefix]) => sortKey.startsWith(prefix))?.[1] ?? (sortKey || 'unknown');
 }

@@ -1,12 +1,8 @@
 /** What each operation used: Lambda invocations, DynamoDB calls and units, SQS requests, bytes streamed. */
-
-import type { FunctionName } from '../../lib/definitions/functions.ts';
 import { type BenchTable, figureColumns } from '../support/table.ts';
 import type { Figures, IdleFigures } from './figures.ts';
-import { functionNames } from './figures.ts';
 import { bytes, count, ms, units } from './format.ts';
-import type { Bench, ReportRun } from './operations.ts';
-import { type CapacityCall, entityOf, requestUnits } from './request-units.ts';
+import type { ReportRun } from './operations.ts';
 import { operations, reportType, type Settings } from './settings.ts';
 
 export function countsTable(
@@ -83,64 +79,5 @@ export function countsTable(
         `event-log Queries and ${idle.window.gets} status GetItems (${units(idle.window.rru)} RRU) and ` +
         `${bytes(idle.bytes)} bytes.`,
     ],
-  };
-}
-
-export function dynamoTable(bench: Bench, settings: Settings): BenchTable {
-  const shown: Array<[operation: string, per: number, label: string]> = [
-    [operations.icpCold, 1, 'ICP miss, cold credentials'],
-    [operations.icpMiss, settings.icpRuns, 'ICP miss'],
-    [operations.icpHit, settings.icpRuns, 'ICP hit'],
-    [operations.reportPaced, 1, 'Report (paced)'],
-    [operations.sseIdle, 1, `Idle SSE (${settings.idleSeconds} s)`],
-  ];
-  const rows: string[][] = [];
-  for (const [operation, per, label] of shown) {
-    const groups = new Map<
-      string,
-      { functionName: FunctionName; command: string; entity: string; calls: CapacityCall[] }
-    >();
-    for (const call of bench.calls.filter((entry) => entry.tag.operation === operation)) {
-      const entity = entityOf(call.input);
-      const key = `${call.tag.functionName}|${call.command}|${entity}`;
-      const group = groups.get(key) ?? {
-        functionName: call.tag.functionName,
-        command: call.command,
-        entity,
-        calls: [],
-      };
-      group.calls.push(call);
-      groups.set(key, group);
-    }
-    const order = (name: FunctionName) => functionNames.indexOf(name);
-    for (const group of [...groups.values()].sort(
-      (a, b) => order(a.functionName) - order(b.functionName) || (a.calls[0]?.start ?? 0) - (b.calls[0]?.start ?? 0),
-    )) {
-      const computed = group.calls.map(requestUnits);
-      const methods = [...new Set(computed.map((unit) => unit.method))].join(', ');
-      const consistent = group.calls.some((call) => call.input.ConsistentRead === true) ? ' (consistent)' : '';
-      rows.push([
-        label,
-        group.functionName,
-        `${group.command.replace(/Command$/, '')}${consistent}`,
-        group.entity,
-        count(group.calls.length / per),
-        units(computed.reduce((sum, unit) => sum + unit.rru, 0) / per),
-        units(computed.reduce((sum, unit) => sum + unit.wru, 0) / per),
-        methods,
-      ]);
-    }
-  }
-  return {
-    title: 'Cost model: DynamoDB calls by function, command and item type (per operation)',
-    columns: [
-      'Operation',
-      'Function',
-      'Command',
-      'Item type (single table) / index',
-      ...figureColumns('Calls', 'RRU', 'WRU'),
-      'Units from',
-    ],
-    rows,
   };
 }

@@ -1,10 +1,7 @@
 /** What one load run measured (RunFacts), and the delivery and error analysis that its tables are built from. */
-import type { CpuUse } from '../support/cpu-usage.ts';
 import type { DynamoCounter } from '../support/dynamo-calls.ts';
 import type { LoadResult } from '../support/load-client.ts';
-import type { MemorySample, OpenHandles } from '../support/memory-usage.ts';
 import type { SseRecord } from '../support/sse-client.ts';
-import { median } from '../support/stats.ts';
 import type { Settings } from './settings.ts';
 
 export interface Tenant {
@@ -28,33 +25,11 @@ export interface GenerationRow {
   label: string;
   clients: number;
   result: LoadResult;
-  /** Worker loops: the SSE client's, then the ICP client's. */
-  cpu?: CpuUse;
-}
-
-export interface MemoryPoint {
-  sample: MemorySample;
-  sseHeap?: number;
-  icpHeap?: number;
-}
-
-export interface IdleCheck {
-  closedAt: number;
-  graceMs: number;
-  windowMs: number;
-  queriesInGrace: number;
-  queriesAfterGrace: number;
-  lastQueryAfterClose?: number;
-  perSecond: Array<{ from: number; count: number }>;
-  /** Before the connections were opened, at the end of the loaded window, after the idle wait. */
-  handles: Record<'before' | 'during' | 'after', OpenHandles>;
 }
 
 export interface Delivery {
   /** write resolved → event received, one sample per (connection, write). */
   latencies: number[];
-  /** Per connection, the median of its latencies. */
-  connectionMedians: number[];
   missing: number;
   duplicates: number;
   outOfOrder: number;
@@ -68,7 +43,6 @@ export function analyseDelivery(connections: SseRecord[], writes: Write[], repor
   for (const write of writes) writesOf.get(write.reportId)?.set(write.sectionId, write);
   const delivery: Delivery = {
     latencies: [],
-    connectionMedians: [],
     missing: 0,
     duplicates: 0,
     outOfOrder: 0,
@@ -107,7 +81,6 @@ export function analyseDelivery(connections: SseRecord[], writes: Write[], repor
     }
     delivery.missing += expected.size - seen.size;
     delivery.latencies.push(...own);
-    if (own.length > 0) delivery.connectionMedians.push(median(own));
   }
   return delivery;
 }
@@ -125,20 +98,7 @@ export interface RunFacts {
   windowStart: number;
   windowEnd: number;
   calls: DynamoCounter;
-  /** Handler DynamoDB calls in flight, sampled during the loaded window. */
-  inFlight: number[];
-  idle: IdleCheck;
-  loopDelay: { p50: number; p99: number; max: number };
   poll: { minMs: number; maxMs: number; heartbeatMs: number };
-  memory: {
-    before: MemoryPoint;
-    sseOnly: MemoryPoint;
-    during: MemoryPoint | undefined;
-    peak: { rss: MemorySample; heap: MemorySample; jvm: MemorySample };
-    after: MemoryPoint;
-    afterGc: MemoryPoint;
-  };
-  jvmPid: number | undefined;
   openFiles: number | undefined;
   elapsedMs: number;
 }

@@ -19,20 +19,10 @@ export const defaults = {
 export const warmUpMs = { single: 1000, concurrent: 2000 };
 /** SSE connections waiting for their response head at once while opening. */
 export const openConcurrency = 100;
-/** The SSE connections alone, before the generations start: memory per open connection. */
-export const sseHoldMs = 2000;
 /** Gaps between two section writes to the same report, drawn uniformly (fixed seed per report). */
 export const writeGapMs = { min: 500, max: 1500 };
 /** How long every connection may take to receive the last section of its report after the window. */
 export const deliveryTimeoutMs = 15_000;
-export const memorySampleMs = 250;
-export const loopDelayResolutionMs = 10;
-/** How often the DynamoDB calls in flight are counted during the loaded window. */
-export const inFlightSampleMs = 50;
-/** The offline generator streams structured output in deltas of this many characters (local/bedrock/offline-generator.ts). */
-export const offlineJsonChunkChars = 16;
-/** DynamoDB on-demand, us-east-1 list price per million read request units (as in report-pipeline.ts). */
-export const usdPerMillionRru = 0.125;
 
 export type Settings = typeof defaults;
 

@@ -1,9 +1,8 @@
 /** Phase 2, measured: L (one section's model call) and reports run end to end at a given section concurrency. */
 import { randomUUID } from 'node:crypto';
 import type { ReportType } from '../../functions/domain/reports/report-types.ts';
-import { entityNames } from '../../lib/definitions/table.ts';
 import type { DynamoCall } from '../support/dynamo-calls.ts';
-import { itemOf, keyOf, valuesOf } from '../support/dynamo-calls.ts';
+import { keyOf, valuesOf } from '../support/dynamo-calls.ts';
 import { followReportToEnd, startReport } from '../support/report-stream.ts';
 import { type Bench, reportPartition, setEnvironment } from './pipeline-bench.ts';
 
@@ -42,12 +41,8 @@ export interface ReportRun {
   sections: number;
   concurrency: number;
   sentAt: number;
-  acceptedAt: number;
-  firstModelRequestAt: number;
-  lastSectionWrittenAt: number;
   completedAt: number;
   sseCompletedAt: number;
-  sectionWrites: number;
 }
 
 export async function runReport(bench: Bench, reportType: ReportType, concurrency: number): Promise<ReportRun> {
@@ -68,12 +63,9 @@ export async function runReport(bench: Bench, reportType: ReportType, concurrenc
     timeoutMs: 30_000 + 3 * sections * bench.sectionTimeoutMs,
   });
 
-  const calls = bench.probe.calls.filter((call) => call.ok);
-  const sectionWrites = calls.filter(
-    (call) => itemOf(call.input).entity === entityNames.reportSection && itemOf(call.input).reportId === reportId,
-  );
-  const finished = calls.find(
+  const finished = bench.probe.calls.find(
     (call: DynamoCall) =>
+      call.ok &&
       call.command === 'UpdateItemCommand' &&
       keyOf(call.input).pk === reportPartition(reportId) &&
       valuesOf(call.input)[':status'] === 'completed',
@@ -81,7 +73,7 @@ export async function runReport(bench: Bench, reportType: ReportType, concurrenc
   const modelRequests = (bench.stack.localBedrock?.requests ?? []).filter((request) =>
     JSON.stringify(request.body).includes(tag),
   );
-  if (!finished || sectionWrites.length === 0 || modelRequests.length !== sections) {
+  if (!finished || modelRequests.length !== sections) {
     throw new Error(`Report ${reportId}: incomplete trace (${modelRequests.length} model requests)`);
   }
   return {
@@ -89,13 +81,8 @@ export async function runReport(bench: Bench, reportType: ReportType, concurrenc
     sections,
     concurrency,
     sentAt: report.sentAt,
-    acceptedAt: report.acceptedAt,
-    firstModelRequestAt:
-      Math.min(...modelRequests.map((request) => Date.parse(request.receivedAt))) - performance.timeOrigin,
-    lastSectionWrittenAt: Math.max(...sectionWrites.map((call) => call.end)),
     completedAt: finished.end,
     sseCompletedAt: terminal.receivedAt,
-    sectionWrites: sectionWrites.length,
   };
 }
 

@@ -1,6 +1,6 @@
-/** Phase 2, tabled: report wall time against L and the sequential baseline, and where that time goes. */
+/** Phase 2, tabled: report wall time against L and the sequential baseline. */
 import type { ReportType } from '../../functions/domain/reports/report-types.ts';
-import { verdict, wholeMs } from '../support/format.ts';
+import { verdict } from '../support/format.ts';
 import { median } from '../support/stats.ts';
 import { type BenchTable, figureColumns, type HeadlineRow, headline } from '../support/table.ts';
 import { groupRuns, type ModelLatency, type ReportRun, wallOf } from './report-runs.ts';
@@ -84,36 +84,6 @@ export function wallTable(
       ...rows,
     ],
     headlines,
-  };
-}
-
-export function wallBreakdownTable(runs: ReportRun[]): BenchTable {
-  const medianOf = (group: ReportRun[], value: (run: ReportRun) => number) => wholeMs(median(group.map(value)));
-  return {
-    title: 'Where the report wall time goes (medians per configuration)',
-    columns: [
-      'Report',
-      ...figureColumns(
-        'POST → 202',
-        '202 → first model request',
-        'First model request → last section written',
-        'Last section → report completed',
-        'Completed → job.completed at client',
-        'Section writes / section',
-      ),
-    ],
-    rows: groupRuns(runs).map((group) => {
-      const first = group[0] as ReportRun;
-      return [
-        `${first.reportType}, concurrency ${first.concurrency}`,
-        medianOf(group, (run) => run.acceptedAt - run.sentAt),
-        medianOf(group, (run) => run.firstModelRequestAt - run.acceptedAt),
-        medianOf(group, (run) => run.lastSectionWrittenAt - run.firstModelRequestAt),
-        medianOf(group, (run) => run.completedAt - run.lastSectionWrittenAt),
-        medianOf(group, (run) => run.sseCompletedAt - run.completedAt),
-        (median(group.map((run) => run.sectionWrites)) / first.sections).toFixed(1),
-      ];
-    }),
   };
 }
 

@@ -1,4 +1,3 @@
-import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { ResponseExpectation } from './response-checks.ts';
 import { convertRequestTimes, fromEpochMs } from './thread-clock.ts';
 import { startWorkerRpc } from './worker-rpc.ts';
@@ -69,9 +68,6 @@ export interface LoadRequest {
 export interface ClosedLoopClient<Options> {
   /** Runs one closed-loop load phase; resolves once every client has finished its last request. */
   run(options: Options): Promise<LoadResult>;
-  /** The worker thread's event-loop utilisation (pass an earlier value for the delta, as Node's API does). */
-  eventLoopUtilization(previous?: EventLoopUtilization): EventLoopUtilization;
-  heapUsed(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -127,8 +123,6 @@ function startClosedLoopClient<Options extends { url: URL; warmUpMs: number; dur
         samples: result.samples.map((sample) => convertRequestTimes(sample, fromEpochMs)),
       };
     },
-    eventLoopUtilization: (previous) => worker.performance.eventLoopUtilization(previous),
-    heapUsed: async () => (await worker.getHeapStatistics()).used_heap_size,
     close: async () => {
       await worker.terminate();
     },

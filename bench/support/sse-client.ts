@@ -4,7 +4,6 @@
  * yields. Events are timed on the worker when their chunk arrives and kept there: they cross threads only when the
  * caller asks (a wait or a close), so holding hundreds of streams puts no bookkeeping on the thread under load.
  */
-import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { SseEvent } from './sse-parse.ts';
 import { fromEpochMs } from './thread-clock.ts';
 import { startWorkerRpc } from './worker-rpc.ts';
@@ -67,8 +66,6 @@ export interface SseClient {
   awaitSections(lastSectionOfReport: Record<string, string>, timeoutMs: number): Promise<number>;
   /** Closes every stream from the client side and returns what each received; `closedAt` on the caller's clock. */
   closeAll(): Promise<{ closedAt: number; connections: SseRecord[] }>;
-  eventLoopUtilization(previous?: EventLoopUtilization): EventLoopUtilization;
-  heapUsed(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -139,8 +136,6 @@ export function startSseClient(): SseClient {
     openMany: (targets, concurrency) => openStreams(targets, concurrency, false),
     awaitSections: (lastSectionOfReport, timeoutMs) => ask({ type: 'await', lastSectionOfReport, timeoutMs }),
     closeAll: () => closeStreams(),
-    eventLoopUtilization: (previous) => worker.performance.eventLoopUtilization(previous),
-    heapUsed: async () => (await worker.getHeapStatistics()).used_heap_size,
     close: async () => {
       await worker.terminate();
     },

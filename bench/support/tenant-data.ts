@@ -1,5 +1,5 @@
 /** Data a benchmark tenant is given through the public API before it is measured, and the chat it is asked. */
-import { randomUUID } from 'node:crypto';
+import { userMessage } from '../../test/support/ui-chat-turn.ts';
 import type { ResponseExpectation } from './response-checks.ts';
 
 /**
@@ -37,9 +37,7 @@ export const benchKnowledgeDocument = {
 export const plainChatQuestion = 'Hello Nelson, how are you today?';
 
 /** A chat request of one user message, shaped as `useChat` sends it. */
-export const chatRequest = (text: string) => ({
-  messages: [{ id: randomUUID(), role: 'user', parts: [{ type: 'text', text }] }],
-});
+export const chatRequest = (text: string) => ({ messages: [userMessage(text)] });
 
 /** How a UI message stream part of this type appears in its SSE framing (JsonToSseTransformStream). */
 export const uiPart = (type: string) => `"type":"${type}"`;

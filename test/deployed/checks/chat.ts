@@ -5,8 +5,7 @@
  * question names a tool's words, and marks its text `[offline]`, so with it the tool call is required; a real
  * model may answer without one, and then only the protocol is checked.
  */
-import { randomUUID } from 'node:crypto';
-import { DefaultChatTransport, readUIMessageStream, type UIMessage } from 'ai';
+import { sendChatTurn, textOf, userMessage } from '../../support/ui-chat-turn.ts';
 import { authorization } from '../api-client.ts';
 import { must } from '../harness.ts';
 import type { RunContext } from '../run-context.ts';
@@ -20,37 +19,23 @@ interface ToolPart {
 export async function chatChecks({ checks, api }: RunContext): Promise<void> {
   await checks.run('POST /api/ai/chat: a UI message stream with text and a searchPartners tool call', async () => {
     let protocol: string | null = null;
-    const transport = new DefaultChatTransport({
-      api: `${api.baseUrl}/api/ai/chat`,
-      headers: authorization(api),
-      body: { currentRoute: '/partners' },
-      fetch: async (input, init) => {
-        const response = await fetch(input, init);
-        protocol = response.headers.get('x-vercel-ai-ui-message-stream');
-        return response;
+    const { message, errors } = await sendChatTurn(
+      {
+        baseUrl: api.baseUrl,
+        headers: authorization(api),
+        body: { currentRoute: '/partners' },
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          protocol = response.headers.get('x-vercel-ai-ui-message-stream');
+          return response;
+        },
       },
-    });
-    const question: UIMessage = {
-      id: randomUUID(),
-      role: 'user',
-      parts: [{ type: 'text', text: 'Search our partners: who are our partners?' }],
-    };
-    const stream = await transport.sendMessages({
-      chatId: randomUUID(),
-      trigger: 'submit-message',
-      messageId: undefined,
-      abortSignal: undefined,
-      messages: [question],
-    });
-    const errors: unknown[] = [];
-    let message: UIMessage | undefined;
-    for await (const state of readUIMessageStream({ stream, onError: (error) => errors.push(error) })) {
-      message = state;
-    }
+      [userMessage('Search our partners: who are our partners?')],
+    );
     must(protocol === 'v1', `x-vercel-ai-ui-message-stream is ${JSON.stringify(protocol)}, expected v1`);
     must(errors.length === 0, `stream errors: ${errors.map(String).join('; ')}`);
     must(message?.role === 'assistant', 'no assistant message');
-    const text = message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('');
+    const text = textOf(message);
     must(text.trim().length > 0, 'the answer has no text');
     const tools = message.parts.filter((part) => part.type.startsWith('tool-')) as unknown as ToolPart[];
     for (const tool of tools) {

@@ -1,0 +1,40 @@
+/**
+ * When a request's model call starts and its first chunk arrives, from a globalThis.fetch wrapper (the Bedrock
+ * provider resolves fetch per call). Requests must run one at a time: the wrapper writes into the last timing.
+ */
+export interface ModelCallTiming {
+  startedAt?: number;
+  firstChunkAt?: number;
+}
+
+export function timeModelFetch(endpoint: string): { next(): ModelCallTiming; uninstall(): void } {
+  const original = globalThis.fetch;
+  let current: ModelCallTiming = {};
+  const timed = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith(endpoint)) return original(input, init);
+    const timing = current;
+    timing.startedAt = performance.now();
+    const response = await original(input, init);
+    if (!response.body) return response;
+    const body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          timing.firstChunkAt ??= performance.now();
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+  globalThis.fetch = timed as typeof fetch;
+  return {
+    next: () => {
+      current = {};
+      return current;
+    },
+    uninstall: () => {
+      globalThis.fetch = original;
+    },
+  };
+}
