@@ -3,7 +3,7 @@
  * initialize step, i.e. around the whole SDK call (marshalling, the agent's socket queue, the HTTP exchange,
  * retries). Each module selects the calls it needs and reads them through one of the views below.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDocumentClient as DynamoDBDocumentClient } from '../../functions/stores/dynamodb/client.ts';
 
 export type DynamoInput = Record<string, unknown>;
 
