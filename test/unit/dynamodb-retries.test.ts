@@ -55,7 +55,27 @@ describe('DynamoDB client retries', () => {
       error(400, 'ThrottlingException'),
       { status: 200, body: { Item: { pk: { S: 'a' }, sk: { S: 'b' } } } },
     ];
-    const output = await new DynamoDocumentClient({ endpoint }).send(get());
+    const client = new DynamoDocumentClient({ endpoint });
+    const steps: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        steps.push(`call ${context.commandName} ${JSON.stringify(args.input.Key)}`);
+        return next(args);
+      },
+      { step: 'initialize', name: 'call' },
+    );
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        steps.push(`attempt ${JSON.stringify(args.input.Key)}`);
+        return next(args);
+      },
+      { step: 'deserialize', name: 'attempt' },
+    );
+    const output = await client.send(get());
+    expect(steps).toEqual([
+      'call GetItemCommand {"pk":"a","sk":"b"}',
+      ...Array(3).fill('attempt {"pk":{"S":"a"},"sk":{"S":"b"}}'),
+    ]);
     expect(output.Item).toEqual({ pk: 'a', sk: 'b' });
     expect(output.$metadata).toMatchObject({ httpStatusCode: 200, requestId: 'req-1', attempts: 3 });
     expect(received).toHaveLength(3);

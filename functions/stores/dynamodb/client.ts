@@ -60,14 +60,14 @@ export class DynamoDocumentClient {
     input: Json,
     context: { commandName: string },
   ) {
-    const body = JSON.stringify(command.toWire(input as Input));
+    const wireInput = command.toWire(input as Input);
     const attempt = this.middlewareStack.around('attempt', context, ({ input: wireBody }) =>
       this.#exchange(command.operation, JSON.stringify(wireBody)),
     );
     let totalRetryDelay = 0;
     for (let attempts = 1; ; attempts++) {
       try {
-        const { $metadata: httpMetadata, ...output } = (await attempt({ input: JSON.parse(body) })).output;
+        const { $metadata: httpMetadata, ...output } = (await attempt({ input: wireInput })).output;
         const $metadata: ResponseMetadata = { ...(httpMetadata as object), attempts, totalRetryDelay };
         return { ...command.fromWire(output), $metadata };
       } catch (error) {
