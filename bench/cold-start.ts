@@ -12,13 +12,13 @@ import { type BenchModule, type BenchTable, figureColumns, headline } from './su
 const repoRoot = new URL('../', import.meta.url);
 const preloadUrl = new URL('awslambda-global.mjs', import.meta.url).href;
 
-/** Targets. MB is decimal (10^6 bytes), the stricter reading; sizes count every deployed .mjs file. */
-const bundleTargetBytes: Record<FunctionName, number> = {
-  httpApi: 0.9e6,
-  reportWorker: 0.9e6,
-  streamProjector: 150e3,
+// Targets; MB = 10^6 bytes over every deployed .mjs. HTTP init: the verdict follows its share of the same run's one-file
+// build (80 of the 128 ms it took when set), as this machine's speed varies 3× between days; 80 ms is shown beside it.
+const targets: Record<FunctionName, { bytes: number; overheadMs: number; oneFileShare?: number }> = {
+  httpApi: { bytes: 0.9e6, overheadMs: 80, oneFileShare: 0.625 },
+  reportWorker: { bytes: 0.9e6, overheadMs: 150 },
+  streamProjector: { bytes: 150e3, overheadMs: 150 },
 };
-const initOverheadTargetMs: Record<FunctionName, number> = { httpApi: 80, reportWorker: 150, streamProjector: 150 };
 
 /** The builds compared with the deployed one: each changes one choice of lib/bundling. */
 const variants = {
@@ -30,6 +30,7 @@ type Variant = keyof typeof variants;
 
 const sizeText = (bytes: number) =>
   bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(0)} KB`;
+const sizeCell = (size: BundleSize) => `${sizeText(size.totalBytes)} (${sizeText(size.initBytes)} at init)`;
 
 export const coldStart: BenchModule = {
   name: 'cold-start',
@@ -67,7 +68,9 @@ export const coldStart: BenchModule = {
       ]),
     ];
     const samples = new Map<string, number[]>(commands.map((command) => [command.label, []]));
-    const env = childEnvironment();
+    // Loader flags of the parent (tsx) must not leak into the measured process.
+    const { NODE_OPTIONS: _parentOptions, ...parentEnv } = process.env;
+    const env = { ...parentEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     const time = ({ script, nodeOptions }: { script: string; nodeOptions: string }) =>
       timeNodeProcess({
         args: ['--import', preloadUrl, '--input-type=module', '-e', script],
@@ -85,6 +88,13 @@ export const coldStart: BenchModule = {
     const medianOf = (label: string) => median(samples.get(label) ?? []);
     const overheadOf = (label: string) => medianOf(label) - baselineMedian;
     const relative = (value: number) => `${(value / baselineMedian).toFixed(2)}×`;
+    const overheadVerdict = (name: FunctionName): [pass: boolean, target: string] => {
+      const { overheadMs, oneFileShare } = targets[name];
+      const overhead = overheadOf(`${name}/deployed`);
+      if (!oneFileShare) return [overhead <= overheadMs, `≤ ${overheadMs} ms`];
+      const absolute = `≤ ${overheadMs} ms ${overhead <= overheadMs ? 'met' : 'not met'}`;
+      return [overhead / overheadOf(`${name}/oneFile`) <= oneFileShare, `≤ ${oneFileShare}× one file (${absolute})`];
+    };
 
     const deployedTable: BenchTable = {
       title: `Cold start: deployed bundle size and init time (${runs} runs each)`,
@@ -106,11 +116,11 @@ export const coldStart: BenchModule = {
             String(size.files),
             `${size.totalBytes.toLocaleString('en-US')} B`,
             `${size.initBytes.toLocaleString('en-US')} B`,
-            verdict(size.totalBytes <= bundleTargetBytes[name], `≤ ${sizeText(bundleTargetBytes[name])}`),
+            verdict(size.totalBytes <= targets[name].bytes, `≤ ${sizeText(targets[name].bytes)}`),
             tenthsMs(median(times)),
             tenthsMs(percentile(times, 90)),
             `${tenthsMs(overhead)} (${relative(overhead)})`,
-            verdict(overhead <= initOverheadTargetMs[name], `≤ ${initOverheadTargetMs[name]} ms`),
+            verdict(...overheadVerdict(name)),
           ];
         }),
       ],
@@ -122,9 +132,10 @@ export const coldStart: BenchModule = {
         `Init: wall clock from spawn to exit of \`node --import bench/awslambda-global.mjs --input-type=module -e "await import(<index.mjs>)"\` ` +
           `with NODE_OPTIONS=${functionNodeOptions}, as the stack sets it; after one untimed warm-up, rounds interleaved. ` +
           'Bare node: the same command with `0` as the script. Overhead = bundle median − bare node median; (×) = ' +
-          'overhead / bare node median, which compares runs on machines of different speed.',
-        '@aws-sdk/* is external, as deployed: importing the bundle resolves it from this repo’s node_modules, as ' +
-          'Lambda resolves it from the runtime, so the SDK’s load time is counted.',
+          'overhead / bare node median, which compares runs on machines of different speed. httpApi: verdict by ' +
+          'overhead / this run’s one-file overhead (≤ 80/128); the absolute 80 ms is shown as met or not.',
+        '@aws-sdk/* (util-dynamodb at init; client-sqs on first use) is external, as deployed: resolved from this ' +
+          'repo’s node_modules as Lambda resolves it from the runtime, so its load time is counted.',
         'Measured locally: a real Lambda init adds runtime bootstrap and code download, on a different CPU.',
       ],
       headlines: names.flatMap((name) => {
@@ -134,18 +145,18 @@ export const coldStart: BenchModule = {
         return [
           headline(
             `${name}: bundle size (every deployed .mjs)`,
-            `${sizeText(size.totalBytes)} (${sizeText(size.initBytes)} at init)`,
+            sizeCell(size),
             `one file: ${sizeText(buildOf(name, 'oneFile').size.totalBytes)}`,
-            `≤ ${sizeText(bundleTargetBytes[name])}`,
-            size.totalBytes <= bundleTargetBytes[name],
+            `≤ ${sizeText(targets[name].bytes)}`,
+            size.totalBytes <= targets[name].bytes,
           ),
           headline(
             `${name}: init overhead (import of the bundle)`,
             `${tenthsMs(overhead)} (init ${tenthsMs(medianOf(`${name}/deployed`))})`,
             `bare node ${tenthsMs(baselineMedian)}; one file ${tenthsMs(oneFileOverhead)} ` +
               `(${(overhead / oneFileOverhead).toFixed(2)}×)`,
-            `≤ ${initOverheadTargetMs[name]} ms`,
-            overhead <= initOverheadTargetMs[name],
+            overheadVerdict(name)[1],
+            overheadVerdict(name)[0],
           ),
         ];
       }),
@@ -166,14 +177,9 @@ export const coldStart: BenchModule = {
       ],
       rows: names.map((name) => {
         const deployed = overheadOf(`${name}/deployed`);
-        const versus = (label: string) => {
-          const overhead = overheadOf(label);
-          return `${tenthsMs(overhead)} (${(overhead / deployed).toFixed(2)}×)`;
-        };
-        const sizeOf = (variant: Variant) => {
-          const { size } = buildOf(name, variant);
-          return `${sizeText(size.totalBytes)} (${sizeText(size.initBytes)} at init)`;
-        };
+        const versus = (label: string) =>
+          `${tenthsMs(overheadOf(label))} (${(overheadOf(label) / deployed).toFixed(2)}×)`;
+        const sizeOf = (variant: Variant) => sizeCell(buildOf(name, variant).size);
         return [
           name,
           tenthsMs(deployed),
@@ -195,9 +201,3 @@ export const coldStart: BenchModule = {
     return [deployedTable, choicesTable];
   },
 };
-
-function childEnvironment(): NodeJS.ProcessEnv {
-  // Loader flags of the parent (tsx) must not leak into the measured process.
-  const { NODE_OPTIONS: _nodeOptions, ...env } = process.env;
-  return { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-}

@@ -34,7 +34,7 @@ export async function exportCallerCredentials(): Promise<CallerCredentials> {
   } catch (error) {
     client.destroy();
     throw new Error(
-      `No AWS credentials for Bedrock (${(error as Error).message}). Select them as for the AWS CLI: ` +
+      `No AWS credentials (${(error as Error).message}). Select them as for the AWS CLI: ` +
         'AWS_PROFILE=<profile> (after `aws sso login` for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
     );
   }

@@ -29,6 +29,7 @@ import {
   type OrganisationLimit,
   setOrganisationLimit,
 } from '../functions/stores/organisation-store.ts';
+import { exportCallerCredentials } from '../local/caller-credentials.ts';
 import { chosenTableName, howToChooseTheTable, UsageError } from './admin-table.ts';
 
 const optionSpecs = {
@@ -179,6 +180,15 @@ async function useLocalStack(): Promise<void> {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 }
 
+/**
+ * The functions' DynamoDB client reads credentials and region only from the variables Lambda sets, so a profile,
+ * SSO or credential_process is resolved through the AWS SDK's chain first and exported in them.
+ */
+async function useCallerCredentials(): Promise<void> {
+  const { region } = await exportCallerCredentials();
+  if (region) process.env.AWS_REGION ??= region;
+}
+
 async function main(): Promise<void> {
   commandName = positionals.slice(0, 2).join(' ');
   const command = commands[commandName];
@@ -198,6 +208,7 @@ async function main(): Promise<void> {
   if (tableName) process.env.TABLE_NAME = tableName;
   if (values.local) await useLocalStack();
   else if (!tableName) throw new UsageError(`\`${commandName}\` needs to know the table.\n${howToChooseTheTable}`);
+  else await useCallerCredentials();
   process.env.REPORT_QUEUE_URL ??= 'unused-by-admin';
   console.log(JSON.stringify(await command.run(), null, 2));
 }

@@ -10,7 +10,7 @@
  * - TransactWriteItems: 2 WRU per 1 KB unit of each item (DynamoDB Local reports 4); index writes counted at
  *   the standard rate (DynamoDB Local's own table/index split); a failed conditional write still costs ≥ 1 WRU.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDocumentClient as DynamoDBDocumentClient } from '../../functions/stores/dynamodb/client.ts';
 import { type DynamoCall, recordDynamoCalls } from '../support/dynamo-calls.ts';
 import type { InvocationScope } from '../support/lambda-meter.ts';
 

@@ -1,9 +1,9 @@
 /**
- * The one instrumentation of the handlers' shared DynamoDB document client: an SDK middleware at the start of the
- * initialize step, i.e. around the whole SDK call (marshalling, the agent's socket queue, the HTTP exchange,
- * retries). Each module selects the calls it needs and reads them through one of the views below.
+ * The one instrumentation of the handlers' shared DynamoDB document client: a middleware of its middlewareStack
+ * (functions/stores/dynamodb/middleware-stack.ts) at the initialize step, i.e. around the whole call
+ * (marshalling, the HTTP exchange, retries). Each module selects the calls it needs and reads them through one of the views below.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDocumentClient as DynamoDBDocumentClient } from '../../functions/stores/dynamodb/client.ts';
 
 export type DynamoInput = Record<string, unknown>;
 

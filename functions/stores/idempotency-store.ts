@@ -3,9 +3,10 @@
  * the claim is then completed with the response to replay, or released so a corrected retry can run. Each claim
  * carries its own id, so a request whose claim expired and was taken over cannot complete or release the new one.
  */
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { entityNames } from '../../lib/definitions/table.ts';
 import { conditionalWrite, dynamo, tableName, writeIfConditionHolds } from './dynamo.ts';
+import { DeleteCommand, PutCommand, UpdateCommand } from './dynamodb/commands.ts';
 import { itemKeys } from './item-keys.ts';
 
 export interface StoredResponse {

@@ -3,9 +3,10 @@
  * concurrent uploads: an upload reserves its chunks with one conditional update before anything is
  * embedded or written, and two uploads can never both pass a check that only one of them fits.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { entityNames } from '../../lib/definitions/table.ts';
 import { conditionalWrite, dynamo, tableName, writeIfConditionHolds } from './dynamo.ts';
+import { UpdateCommand } from './dynamodb/commands.ts';
 import { itemKeys } from './item-keys.ts';
 
 export type ChunkReservation = { reserved: true } | { reserved: false; chunksInNamespace: number };

@@ -13,15 +13,6 @@
  * transaction, so a repeated or concurrent delete releases them exactly once. Documents stored before the
  * counter existed carry no such mark and release nothing.
  */
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { TextChunk } from '../domain/knowledge/chunking.ts';
 import { splitIntoContentParts } from '../domain/knowledge/content-parts.ts';
@@ -30,6 +21,15 @@ import type { CandidateChunk } from '../domain/knowledge/retrieval.ts';
 import { decodeVector, encodeVector } from '../domain/knowledge/vector-codec.ts';
 import { logger } from '../runtime/logger.ts';
 import { dynamo, isTransactionCanceled, tableName } from './dynamo.ts';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from './dynamodb/commands.ts';
 import { itemKeys } from './item-keys.ts';
 import { namespaceChunksRelease } from './knowledge-namespace-store.ts';
 

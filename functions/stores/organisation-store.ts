@@ -1,6 +1,6 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import { dynamo, queryIndexPartition, tableName, writeIfConditionHolds } from './dynamo.ts';
+import { GetCommand, PutCommand, UpdateCommand } from './dynamodb/commands.ts';
 import { itemKeys } from './item-keys.ts';
 
 export interface Organisation {

@@ -1,7 +1,7 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { Partner, PartnerFilters, PartnerPage, PartnerUpdate } from '../domain/partners/partner.ts';
 import { conditionalWrite, dynamo, tableName } from './dynamo.ts';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from './dynamodb/commands.ts';
 import { itemKeys } from './item-keys.ts';
 import { decodeCursor, encodeCursor } from './pagination.ts';
 

@@ -1,6 +1,6 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import { conditionalWrite, dynamo, tableName, writeIfConditionHolds } from './dynamo.ts';
+import { GetCommand, UpdateCommand } from './dynamodb/commands.ts';
 import { itemKeys } from './item-keys.ts';
 
 export interface AiAdmissionRequest {

@@ -1,7 +1,7 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { ReportEvent } from '../domain/reports/report-events.ts';
 import { dynamo, tableName, writeIfConditionHolds } from './dynamo.ts';
+import { PutCommand, QueryCommand } from './dynamodb/commands.ts';
 import { itemKeys } from './item-keys.ts';
 
 /** Event logs outlive the SSE window by far, then expire. */

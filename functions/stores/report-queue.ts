@@ -1,16 +1,22 @@
-import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReportJobMessage } from '../domain/reports/report-job.ts';
 import { environment } from '../runtime/environment.ts';
 
-let sqs: SQSClient | undefined;
+/**
+ * The SQS client loads on the first message, not with the module: loading it costs tens of milliseconds, which the
+ * report worker's init would otherwise pay although it needs SQS only when a delivery fails.
+ */
+const sqsModule = () => import('@aws-sdk/client-sqs');
+let sqs: Promise<SQSClient> | undefined;
 const client = () => {
-  sqs ??= new SQSClient({});
+  sqs ??= sqsModule().then(({ SQSClient }) => new SQSClient({}));
   return sqs;
 };
 
 /** Enqueues one report job; AWS_ENDPOINT_URL_SQS redirects it to the local stand-in. */
 export async function enqueueReportJob(message: ReportJobMessage): Promise<void> {
-  await client().send(
+  const { SendMessageCommand } = await sqsModule();
+  await (await client()).send(
     new SendMessageCommand({ QueueUrl: environment().REPORT_QUEUE_URL, MessageBody: JSON.stringify(message) }),
   );
 }
@@ -20,7 +26,8 @@ export async function enqueueReportJob(message: ReportJobMessage): Promise<void>
  * only event source is the report queue, so its URL is the one the function is configured with.
  */
 export async function delayReportJobRetry(receiptHandle: string, seconds: number): Promise<void> {
-  await client().send(
+  const { ChangeMessageVisibilityCommand } = await sqsModule();
+  await (await client()).send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: environment().REPORT_QUEUE_URL,
       ReceiptHandle: receiptHandle,

@@ -1,3 +1,7 @@
+import type { z } from 'zod';
+import { entityNames } from '../../lib/definitions/table.ts';
+import type { ReportStatus, reportSchema, reportSectionSchema } from '../domain/reports/report-types.ts';
+import { dynamo, isTransactionCanceled, queryIndexPartition, tableName, writeIfConditionHolds } from './dynamo.ts';
 import {
   DeleteCommand,
   GetCommand,
@@ -5,11 +9,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
-import { entityNames } from '../../lib/definitions/table.ts';
-import type { ReportStatus, reportSchema, reportSectionSchema } from '../domain/reports/report-types.ts';
-import { dynamo, isTransactionCanceled, queryIndexPartition, tableName, writeIfConditionHolds } from './dynamo.ts';
+} from './dynamodb/commands.ts';
 import { itemKeys } from './item-keys.ts';
 
 export type Report = z.output<typeof reportSchema>;

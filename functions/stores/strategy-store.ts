@@ -1,9 +1,9 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { IcpResult } from '../domain/strategy/icp.ts';
 import type { savedStrategySchema } from '../domain/strategy/strategy-view.ts';
 import { dynamo, tableName } from './dynamo.ts';
+import { GetCommand, PutCommand } from './dynamodb/commands.ts';
 import { itemKeys } from './item-keys.ts';
 
 export type StrategyKind = 'icp' | 'ipp' | 'partnerTypes';

@@ -3,10 +3,11 @@
  * seconds). Adding a lease is one conditional update on `size(leases)`, so concurrent streams opened on any
  * number of function instances are admitted exactly up to the limit.
  */
-import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { StreamLeases } from '../domain/reports/stream-leases.ts';
 import { conditionalWrite, dynamo, tableName, writeIfConditionHolds } from './dynamo.ts';
+import { UpdateCommand, type UpdateCommandInput } from './dynamodb/commands.ts';
 import { itemKeys } from './item-keys.ts';
 
 export interface StreamLeaseRequest {

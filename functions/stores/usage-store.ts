@@ -1,4 +1,3 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import {
   noUsage,
@@ -9,6 +8,7 @@ import {
   usageRoutes,
 } from '../domain/usage/model-usage.ts';
 import { dynamo, tableName } from './dynamo.ts';
+import { GetCommand, UpdateCommand } from './dynamodb/commands.ts';
 import { itemKeys } from './item-keys.ts';
 
 /** Per-route counts are flat attributes (`icp.inputTokens`): ADD cannot create a nested map and add to it at once. */

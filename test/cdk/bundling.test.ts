@@ -107,6 +107,20 @@ describe('bundling', () => {
     expect(initBytes).toBeLessThanOrEqual(maxHttpInitBytes);
   });
 
+  test('no function loads the AWS SDK’s DynamoDB clients, and SQS only on first use', () => {
+    // The functions' own client (functions/stores/dynamodb) replaces them: loading them doubled the init time.
+    const staticImport = (module: string) => new RegExp(`from\\s*["']${module}["']`);
+    for (const { directory } of Object.values(assets)) {
+      const code = mjsFilesIn(directory).map((file) => readFileSync(join(directory, file), 'utf8'));
+      for (const sdkClient of ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@smithy/signature-v4']) {
+        expect(code.filter((text) => text.includes(sdkClient))).toEqual([]);
+      }
+      expect(code.filter((text) => staticImport('@aws-sdk/client-sqs').test(text))).toEqual([]);
+    }
+    const workerCode = readFileSync(join(assets.reportWorker.directory, 'index.mjs'), 'utf8');
+    expect(workerCode.includes('import("@aws-sdk/client-sqs")')).toBe(true);
+  });
+
   test('no function carries zod locales other than English, nor the AI Gateway provider', () => {
     for (const { directory } of Object.values(assets)) {
       const sources = mjsFilesIn(directory).flatMap(

@@ -3,9 +3,10 @@
  * (413), chunks per namespace under concurrent uploads (409), and the embedding charge (402/429, refund when
  * the model is unavailable). Embedding calls are counted where they arrive, at the local Bedrock endpoint.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import { describe, expect, test } from '@jest/globals';
 import { dynamo, tableName } from '../../functions/stores/dynamo.ts';
+import { GetCommand, QueryCommand } from '../../functions/stores/dynamodb/commands.ts';
 import { itemKeys } from '../../functions/stores/item-keys.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 import { bearer, createTenant, type TestTenant } from '../support/tenants.ts';

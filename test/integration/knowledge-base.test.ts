@@ -4,10 +4,10 @@
  * runs in this process against the same table, the way the AI routes call it.
  */
 
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, test } from '@jest/globals';
 import { formatKnowledgeForPrompt, retrieveKnowledge } from '../../functions/ai/retrieve-knowledge.ts';
 import { dynamo, tableName } from '../../functions/stores/dynamo.ts';
+import { QueryCommand } from '../../functions/stores/dynamodb/commands.ts';
 import { itemKeys } from '../../functions/stores/item-keys.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';
 import { bearer, createTenant, type TestTenant } from '../support/tenants.ts';

@@ -3,13 +3,14 @@
  * local Bedrock endpoint, which reports usage like Bedrock. Counts are read back the way a client reads them,
  * from GET /api/organisation, and by the admin CLI's function.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import { describe, expect, jest, test } from '@jest/globals';
 import { showUsage } from '../../functions/admin/usage-report.ts';
 import { organisationSummarySchema } from '../../functions/domain/access/organisation-summary.ts';
 import { icpResultSchema } from '../../functions/domain/strategy/icp.ts';
 import { logger } from '../../functions/runtime/logger.ts';
 import { dynamo, tableName } from '../../functions/stores/dynamo.ts';
+import { PutCommand } from '../../functions/stores/dynamodb/commands.ts';
 import { itemKeys } from '../../functions/stores/item-keys.ts';
 import { chatTurn, userMessage } from '../support/chat-client.ts';
 import { useLocalStack } from '../support/local-stack-fixture.ts';

@@ -4,7 +4,6 @@
  * its original error even when the clean-up fails, and leaves no lock behind.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, jest, test } from '@jest/globals';
 import { ApiError } from '../../functions/api/api-error.ts';
 import { quotaPeriodExpiry } from '../../functions/domain/access/quota.ts';
@@ -14,6 +13,7 @@ import { readReport } from '../../functions/reports/read-report.ts';
 import { lostJobMessage, reportJobLifetimeSeconds } from '../../functions/reports/report-deadline.ts';
 import { reportNotStartedMessage, undoReportStart } from '../../functions/reports/undo-report-start.ts';
 import { dynamo, tableName } from '../../functions/stores/dynamo.ts';
+import { DeleteCommand } from '../../functions/stores/dynamodb/commands.ts';
 import { itemKeys } from '../../functions/stores/item-keys.ts';
 import { admitToQuotaAndRate, quotaUsed } from '../../functions/stores/quota-store.ts';
 import {

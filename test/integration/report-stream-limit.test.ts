@@ -3,11 +3,11 @@
  * read from DynamoDB Local after each way a stream can end, and a new stream must be admitted again.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { epochSeconds, maxRetryAfterSeconds } from '../../functions/domain/reports/stream-leases.ts';
 import { dynamo, tableName } from '../../functions/stores/dynamo.ts';
+import { GetCommand, PutCommand } from '../../functions/stores/dynamodb/commands.ts';
 import { itemKeys } from '../../functions/stores/item-keys.ts';
 import { finishReport } from '../../functions/stores/report-store.ts';
 import { entityNames, projectorFilterPattern } from '../../lib/definitions/table.ts';
