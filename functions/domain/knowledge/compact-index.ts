@@ -1,7 +1,9 @@
 /**
  * The compact retrieval index of a namespace: per chunk the sign bits of its embedding (1,024 dimensions →
- * 128 bytes) and the 16-bit hashes of its distinct terms. Warm functions keep it in memory and scan it to
- * choose a few candidates; only those chunks are then read and ranked exactly (rankChunks). Pure: no I/O.
+ * 128 bytes), the embedding in 4 bits per dimension (512 bytes) and the 16-bit hashes of its distinct terms.
+ * Warm functions keep it in memory: the sign bits are scanned in full, the best of them re-scored with the
+ * 4-bit vectors, and only the few best after that are read from the table and ranked exactly (rankChunks).
+ * Pure: no I/O.
  */
 import { tokenize } from './lexical-scoring.ts';
 import { type CandidateChunk, lexicalText } from './retrieval.ts';
@@ -10,13 +12,37 @@ export interface IndexEntry {
   chunkIndex: number;
   /** Sign bits of the embedding, dimension d in bit d % 8 of byte d / 8; absent when the chunk has none. */
   signBits?: Uint8Array;
+  /** The embedding in 4 bits per dimension (with signBits). */
+  nibbles?: QuantisedVector;
   /** Sorted distinct 16-bit hashes of the chunk's terms (title, headings and text, as BM25 sees them). */
   termHashes: Uint16Array;
 }
 
-/** Bounds an index item: ~1,000 characters of chunk text hold far fewer distinct terms. */
-const maxTermsPerChunk = 600;
-const entryFormat = 1;
+/** A vector as levels 0..15 (two dimensions a byte, even dimension low) standing for (level − 7.5) · step. */
+export interface QuantisedVector {
+  step: number;
+  levels: Uint8Array;
+}
+
+/**
+ * Bounds an index item to ~300 KB at 250 chunks: ~1,000 characters of chunk text hold ~150 distinct terms;
+ * the first ones (title and headings come first) are kept when a grown chunk holds more.
+ */
+const maxTermsPerChunk = 256;
+const entryFormat = 2;
+/** Levels cover ±2.5 standard deviations of the vector's components; the rare larger ones are clamped. */
+const quantisationRange = 2.5;
+
+export function quantise(vector: readonly number[]): QuantisedVector {
+  const rms = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0) / Math.max(1, vector.length)) || 1;
+  const step = (quantisationRange * rms) / 8;
+  const levels = new Uint8Array(Math.ceil(vector.length / 2));
+  vector.forEach((value, dimension) => {
+    const level = Math.max(0, Math.min(15, Math.floor(value / step + 8)));
+    levels[dimension >> 1] = (levels[dimension >> 1] ?? 0) | (level << ((dimension & 1) * 4));
+  });
+  return { step, levels };
+}
 
 export function signBits(vector: readonly number[]): Uint8Array {
   const bits = new Uint8Array(Math.ceil(vector.length / 8));
@@ -37,8 +63,8 @@ export function termHash(term: string): number {
 }
 
 export function termHashes(tokens: readonly string[]): Uint16Array {
-  const distinct = [...new Set(tokens.map(termHash))].sort((a, b) => a - b).slice(0, maxTermsPerChunk);
-  return Uint16Array.from(distinct);
+  const distinct = [...new Set(tokens.map(termHash))].slice(0, maxTermsPerChunk);
+  return Uint16Array.from(distinct.sort((a, b) => a - b));
 }
 
 export function indexEntryOf(
@@ -46,14 +72,18 @@ export function indexEntryOf(
 ) {
   return {
     chunkIndex: chunk.chunkIndex,
-    ...(chunk.embedding ? { signBits: signBits(chunk.embedding) } : {}),
+    ...(chunk.embedding ? { signBits: signBits(chunk.embedding), nibbles: quantise(chunk.embedding) } : {}),
     termHashes: termHashes(tokenize(lexicalText(chunk))),
   } satisfies IndexEntry;
 }
 
-/** Per entry: u16 chunk index, u8 sign-byte count (0 = no embedding), the sign bytes, u16 term count, terms. */
+/**
+ * Per entry: u16 chunk index, u8 sign-byte count n (0 = no embedding), n sign bytes, then when n > 0 the f32
+ * step and 4n level bytes, u16 term count, the terms as u16. Little-endian.
+ */
 export function encodeIndexEntries(entries: readonly IndexEntry[]): Uint8Array {
-  const size = entries.reduce((sum, entry) => sum + 5 + (entry.signBits?.length ?? 0) + 2 * entry.termHashes.length, 1);
+  const vectorBytes = (entry: IndexEntry) => (entry.signBits ? 5 * entry.signBits.length + 4 : 0);
+  const size = entries.reduce((sum, entry) => sum + 5 + vectorBytes(entry) + 2 * entry.termHashes.length, 1);
   const bytes = new Uint8Array(size);
   const view = new DataView(bytes.buffer);
   bytes[0] = entryFormat;
@@ -63,8 +93,14 @@ export function encodeIndexEntries(entries: readonly IndexEntry[]): Uint8Array {
     const signByteCount = entry.signBits?.length ?? 0;
     if (signByteCount > 255) throw new Error(`An embedding of ${signByteCount * 8} dimensions is too long to index`);
     bytes[offset + 2] = signByteCount;
-    if (entry.signBits) bytes.set(entry.signBits, offset + 3);
-    offset += 3 + signByteCount;
+    offset += 3;
+    if (entry.signBits) {
+      if (entry.nibbles?.levels.length !== 4 * signByteCount) throw new Error('An indexed vector needs its 4-bit levels');
+      bytes.set(entry.signBits, offset);
+      view.setFloat32(offset + signByteCount, entry.nibbles.step, true);
+      bytes.set(entry.nibbles.levels, offset + signByteCount + 4);
+      offset += 5 * signByteCount + 4;
+    }
     view.setUint16(offset, entry.termHashes.length, true);
     offset += 2;
     for (const hash of entry.termHashes) {
@@ -83,14 +119,24 @@ export function decodeIndexEntries(bytes: Uint8Array): IndexEntry[] {
   while (offset < bytes.length) {
     const chunkIndex = view.getUint16(offset, true);
     const signByteCount = bytes[offset + 2] ?? 0;
-    const signBitsOfEntry = signByteCount > 0 ? bytes.slice(offset + 3, offset + 3 + signByteCount) : undefined;
-    offset += 3 + signByteCount;
+    offset += 3;
+    const vector =
+      signByteCount > 0
+        ? {
+            signBits: bytes.slice(offset, offset + signByteCount),
+            nibbles: {
+              step: view.getFloat32(offset + signByteCount, true),
+              levels: bytes.slice(offset + signByteCount + 4, offset + 5 * signByteCount + 4),
+            },
+          }
+        : {};
+    offset += signByteCount > 0 ? 5 * signByteCount + 4 : 0;
     const termCount = view.getUint16(offset, true);
     offset += 2;
     const hashes = new Uint16Array(termCount);
     for (let term = 0; term < termCount; term++) hashes[term] = view.getUint16(offset + 2 * term, true);
     offset += 2 * termCount;
-    entries.push({ chunkIndex, ...(signBitsOfEntry ? { signBits: signBitsOfEntry } : {}), termHashes: hashes });
+    entries.push({ chunkIndex, ...vector, termHashes: hashes });
   }
   return entries;
 }
@@ -103,6 +149,9 @@ export interface CompactIndex {
   chunkIndex: Uint16Array;
   signBytes: number;
   signBits: Uint8Array;
+  /** 4 · signBytes level bytes per entry, and each entry's step. */
+  levels: Uint8Array;
+  steps: Float32Array;
   /** 1 when the entry's sign bits are comparable with the current query vector. */
   semantic: Uint8Array;
   termStart: Uint32Array;
@@ -129,6 +178,8 @@ export function buildCompactIndex(
     chunkIndex: new Uint16Array(size),
     signBytes,
     signBits: new Uint8Array(size * signBytes),
+    levels: new Uint8Array(size * signBytes * 4),
+    steps: new Float32Array(size),
     semantic: new Uint8Array(size),
     termStart: new Uint32Array(size + 1),
     terms: new Uint16Array(termTotal),
@@ -139,8 +190,10 @@ export function buildCompactIndex(
     for (const entry of document.entries) {
       index.documentOrdinal[position] = ordinal;
       index.chunkIndex[position] = entry.chunkIndex;
-      if (document.semantic && entry.signBits?.length === signBytes && signBytes > 0) {
+      if (document.semantic && entry.signBits?.length === signBytes && entry.nibbles && signBytes > 0) {
         index.signBits.set(entry.signBits, position * signBytes);
+        index.levels.set(entry.nibbles.levels, position * signBytes * 4);
+        index.steps[position] = entry.nibbles.step;
         index.semantic[position] = 1;
       }
       index.termStart[position] = termOffset;
@@ -161,34 +214,58 @@ export function compactIndexBytes(index: CompactIndex): number {
 }
 
 /**
- * The `count` entries whose sign vectors score highest against the float query: q · s with s in {−1, +1}^d,
- * which keeps the query's full precision (asymmetric), summed one byte at a time from per-byte lookup tables.
- * Entry positions, best first.
+ * The `count` entries closest to the float query, best first (entry positions). Stage one scores every
+ * entry's sign vector s ∈ {−1, +1}^d as q · s, keeping the query's full precision (asymmetric); stage two
+ * re-scores the best `shortlist` of them with their 4-bit vectors. Both sum per-byte lookup tables.
  */
-export function semanticCandidates(index: CompactIndex, queryVector: readonly number[], count: number): number[] {
+export function semanticCandidates(
+  index: CompactIndex,
+  queryVector: readonly number[],
+  count: number,
+  shortlist = Math.max(2000, 20 * count),
+): number[] {
   const { signBytes } = index;
   if (signBytes === 0 || queryVector.length > signBytes * 8 || queryVector.length <= (signBytes - 1) * 8) return [];
-  const tables = new Float64Array(signBytes * 256);
-  for (let byte = 0; byte < signBytes; byte++) {
-    const base = byte * 256;
-    let allNegative = 0;
-    for (let bit = 0; bit < 8; bit++) allNegative -= queryVector[byte * 8 + bit] ?? 0;
-    tables[base] = allNegative;
-    for (let value = 1; value < 256; value++) {
-      const lowest = 31 - Math.clz32(value & -value);
-      tables[base + value] = (tables[base + (value & (value - 1))] ?? 0) + 2 * (queryVector[byte * 8 + lowest] ?? 0);
-    }
-  }
-  const best = new TopScores(count);
+  const signTable = byteTable(queryVector, 8, (bits, dimension) => ((bits >> dimension) & 1 ? 1 : -1));
+  const firstStage = new TopScores(shortlist);
   const { signBits: bits, semantic } = index;
   for (let position = 0; position < index.size; position++) {
     if (semantic[position] === 0) continue;
     let score = 0;
     const start = position * signBytes;
-    for (let byte = 0; byte < signBytes; byte++) score += tables[byte * 256 + (bits[start + byte] ?? 0)] ?? 0;
-    best.offer(position, score);
+    for (let byte = 0; byte < signBytes; byte++) score += signTable[byte * 256 + (bits[start + byte] ?? 0)] ?? 0;
+    firstStage.offer(position, score);
+  }
+  const levelTable = byteTable(queryVector, 2, (levels, dimension) => ((levels >> (4 * dimension)) & 15) - 7.5);
+  const levelBytes = signBytes * 4;
+  const best = new TopScores(count);
+  for (const position of firstStage.positions()) {
+    let score = 0;
+    const start = position * levelBytes;
+    for (let byte = 0; byte < levelBytes; byte++) score += levelTable[byte * 256 + (index.levels[start + byte] ?? 0)] ?? 0;
+    best.offer(position, score * (index.steps[position] ?? 0));
   }
   return best.positions();
+}
+
+/** table[b · 256 + v]: the query's dot product with byte b of a code whose byte value is v. */
+function byteTable(
+  queryVector: readonly number[],
+  dimensionsPerByte: number,
+  valueOf: (byteValue: number, dimensionInByte: number) => number,
+): Float64Array {
+  const bytes = Math.ceil(queryVector.length / dimensionsPerByte);
+  const table = new Float64Array(bytes * 256);
+  for (let byte = 0; byte < bytes; byte++) {
+    for (let value = 0; value < 256; value++) {
+      let sum = 0;
+      for (let dimension = 0; dimension < dimensionsPerByte; dimension++) {
+        sum += (queryVector[byte * dimensionsPerByte + dimension] ?? 0) * valueOf(value, dimension);
+      }
+      table[byte * 256 + value] = sum;
+    }
+  }
+  return table;
 }
 
 /**
