@@ -37,13 +37,16 @@ function normalise(vector: Float32Array): Float32Array {
 
 function mix(parts: Array<[Float32Array, number]>): Float32Array {
   const vector = new Float32Array(dimensions);
-  for (const [part, weight] of parts) for (let i = 0; i < dimensions; i++) vector[i] = (vector[i] ?? 0) + weight * (part[i] ?? 0);
+  for (const [part, weight] of parts)
+    for (let i = 0; i < dimensions; i++) vector[i] = (vector[i] ?? 0) + weight * (part[i] ?? 0);
   return normalise(vector);
 }
 
 const syllables = 'ka lo mi ne ru sa ti vo ze pa gu hi ma ro te ki no la be di fo'.split(' ');
 const word = (random: () => number) =>
-  Array.from({ length: 2 + Math.floor(random() * 3) }, () => syllables[Math.floor(random() * syllables.length)]).join('');
+  Array.from({ length: 2 + Math.floor(random() * 3) }, () => syllables[Math.floor(random() * syllables.length)]).join(
+    '',
+  );
 
 export interface GeneratedChunk {
   topic: number;
@@ -60,13 +63,17 @@ export interface GeneratedDocument {
 export function knowledgeWorld(seed = 7) {
   const random = seededRandom(seed);
   const topicCentres = Array.from({ length: topics }, () => gaussianVector(random));
-  const subTopicCentres = topicCentres.map(() => Array.from({ length: subTopicsPerTopic }, () => gaussianVector(random)));
+  const subTopicCentres = topicCentres.map(() =>
+    Array.from({ length: subTopicsPerTopic }, () => gaussianVector(random)),
+  );
   const topicWords = topicCentres.map(() => Array.from({ length: 40 }, () => word(random)));
   const commonWords = Array.from({ length: 400 }, () => word(random));
   const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)] as T;
 
   function text(topic: number, words: number): string {
-    return Array.from({ length: words }, () => (random() < 0.35 ? pick(topicWords[topic] ?? []) : pick(commonWords))).join(' ');
+    return Array.from({ length: words }, () =>
+      random() < 0.35 ? pick(topicWords[topic] ?? []) : pick(commonWords),
+    ).join(' ');
   }
 
   function document(ordinal: number): GeneratedDocument {

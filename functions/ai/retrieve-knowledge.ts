@@ -22,7 +22,7 @@ export type { RetrievedChunk } from '../domain/knowledge/retrieval.ts';
 
 const maxLimit = 50;
 /** Below this many chunks reading the whole namespace costs about what the candidates cost (bench/retrieval.ts). */
-export const indexedRetrievalMinChunks = 1_000;
+export const indexedRetrievalMinChunks = 250;
 /**
  * Chunks read and ranked exactly: 50 by vector gave recall@10 ≥ 0.95 against exact float search on 50,000
  * clustered chunks (bench/retrieval.ts); 20 more by words keep exact-term matches in the BM25 half.

@@ -35,7 +35,8 @@ const quantisationRange = 2.5;
 
 export function quantise(vector: readonly number[]): QuantisedVector {
   const rms = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0) / Math.max(1, vector.length)) || 1;
-  const step = (quantisationRange * rms) / 8;
+  // Float32, as stored: a decoded entry scores exactly like the one that was encoded.
+  const step = Math.fround((quantisationRange * rms) / 8);
   const levels = new Uint8Array(Math.ceil(vector.length / 2));
   vector.forEach((value, dimension) => {
     const level = Math.max(0, Math.min(15, Math.floor(value / step + 8)));
@@ -95,7 +96,8 @@ export function encodeIndexEntries(entries: readonly IndexEntry[]): Uint8Array {
     bytes[offset + 2] = signByteCount;
     offset += 3;
     if (entry.signBits) {
-      if (entry.nibbles?.levels.length !== 4 * signByteCount) throw new Error('An indexed vector needs its 4-bit levels');
+      if (entry.nibbles?.levels.length !== 4 * signByteCount)
+        throw new Error('An indexed vector needs its 4-bit levels');
       bytes.set(entry.signBits, offset);
       view.setFloat32(offset + signByteCount, entry.nibbles.step, true);
       bytes.set(entry.nibbles.levels, offset + signByteCount + 4);
@@ -242,7 +244,8 @@ export function semanticCandidates(
   for (const position of firstStage.positions()) {
     let score = 0;
     const start = position * levelBytes;
-    for (let byte = 0; byte < levelBytes; byte++) score += levelTable[byte * 256 + (index.levels[start + byte] ?? 0)] ?? 0;
+    for (let byte = 0; byte < levelBytes; byte++)
+      score += levelTable[byte * 256 + (index.levels[start + byte] ?? 0)] ?? 0;
     best.offer(position, score * (index.steps[position] ?? 0));
   }
   return best.positions();
@@ -252,7 +255,7 @@ export function semanticCandidates(
 function byteTable(
   queryVector: readonly number[],
   dimensionsPerByte: number,
-  valueOf: (byteValue: number, dimensionInByte: number) => number,
+  componentOf: (byteValue: number, dimensionInByte: number) => number,
 ): Float64Array {
   const bytes = Math.ceil(queryVector.length / dimensionsPerByte);
   const table = new Float64Array(bytes * 256);
@@ -260,7 +263,7 @@ function byteTable(
     for (let value = 0; value < 256; value++) {
       let sum = 0;
       for (let dimension = 0; dimension < dimensionsPerByte; dimension++) {
-        sum += (queryVector[byte * dimensionsPerByte + dimension] ?? 0) * valueOf(value, dimension);
+        sum += (queryVector[byte * dimensionsPerByte + dimension] ?? 0) * componentOf(value, dimension);
       }
       table[byte * 256 + value] = sum;
     }
