@@ -63,7 +63,7 @@ export async function openNamespaceIndex(
     return cached;
   }
   const documentItems = await queryDocumentItems(organisationId, namespace);
-  if (documentItems.some((item) => item.indexed !== true)) return undefined;
+  if (documentItems.some((item) => item.hasRetrievalIndex !== true)) return undefined;
   const held = new Map((cached?.documents ?? []).map((document) => [String(document.item.documentId), document]));
   const missing = documentItems.filter((item) => !held.has(String(item.documentId)));
   const loaded = cached

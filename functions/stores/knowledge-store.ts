@@ -107,7 +107,7 @@ export async function putKnowledgeDocument(
     ...metadata,
     contentPartCount: parts.length,
     countedInNamespace: true,
-    indexed: true,
+    hasRetrievalIndex: true,
     ...(metadata.embedded && embeddingModel ? { embeddingModel } : {}),
   };
   await transactRetryingConflicts(
