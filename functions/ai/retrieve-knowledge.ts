@@ -11,7 +11,12 @@ import { lexicalCandidates, semanticCandidates } from '../domain/knowledge/compa
 import { namespaceSchema } from '../domain/knowledge/document.ts';
 import { tokenize } from '../domain/knowledge/lexical-scoring.ts';
 import { defaultRetrievalLimit, type RetrievedChunk, rankChunks } from '../domain/knowledge/retrieval.ts';
-import { type NamespaceIndex, openNamespaceIndex, readIndexedChunks } from '../stores/knowledge-index-store.ts';
+import {
+  type NamespaceIndex,
+  openNamespaceIndex,
+  readIndexedChunks,
+  readUnindexedChunks,
+} from '../stores/knowledge-index-store.ts';
 import { readNamespaceState } from '../stores/knowledge-namespace-store.ts';
 import { loadKnowledgeChunks, type StoredChunk } from '../stores/knowledge-store.ts';
 import { embedQuery } from './embeddings.ts';
@@ -82,19 +87,22 @@ async function openNamespace(organisationId: string, namespace: string, path: Re
         state.documentsVersion,
         modelId('embeddings'),
       );
-      if (namespaceIndex) return { path: 'indexed', namespaceIndex };
+      return { path: 'indexed', namespaceIndex };
     }
   }
   return { path: 'exact', chunks: await loadKnowledgeChunks(organisationId, namespace) };
 }
 
 const isEmpty = (opened: OpenedNamespace) =>
-  opened.path === 'exact' ? opened.chunks.length === 0 : opened.namespaceIndex.index.size === 0;
+  opened.path === 'exact'
+    ? opened.chunks.length === 0
+    : opened.namespaceIndex.index.size === 0 && opened.namespaceIndex.unindexedDocuments.length === 0;
 
 const hasEmbeddings = (opened: OpenedNamespace) =>
   opened.path === 'exact'
     ? opened.chunks.some((chunk) => chunk.embedding)
-    : opened.namespaceIndex.index.semantic.includes(1);
+    : opened.namespaceIndex.index.semantic.includes(1) ||
+      opened.namespaceIndex.unindexedDocuments.some((document) => document.embedded === true);
 
 async function rank(
   organisationId: string,
@@ -115,8 +123,11 @@ async function rank(
   return rankChunks(comparable, query, queryEmbedding, limit);
 }
 
-/** The best entries by sign-bit similarity and by (estimated) term weight, read from the table. */
-function candidates(
+/**
+ * The best entries by vector and by (estimated) term weight, read from the table, and every chunk of the
+ * documents stored before indexes existed.
+ */
+async function candidates(
   organisationId: string,
   namespace: string,
   { namespaceIndex }: Extract<OpenedNamespace, { path: 'indexed' }>,
@@ -128,5 +139,9 @@ function candidates(
     ...(queryEmbedding ? semanticCandidates(index, queryEmbedding, semanticCandidateCount) : []),
     ...lexicalCandidates(index, tokenize(query), lexicalCandidateCount),
   ]);
-  return readIndexedChunks(organisationId, namespace, namespaceIndex, [...positions]);
+  const [indexed, unindexed] = await Promise.all([
+    readIndexedChunks(organisationId, namespace, namespaceIndex, [...positions]),
+    readUnindexedChunks(organisationId, namespace, namespaceIndex),
+  ]);
+  return [...indexed, ...unindexed];
 }

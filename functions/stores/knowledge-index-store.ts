@@ -33,6 +33,8 @@ export interface NamespaceIndex {
   embeddingModel: string;
   documents: IndexedDocument[];
   index: CompactIndex;
+  /** Document items of documents stored before indexes existed: their chunks are read whole, as before. */
+  unindexedDocuments: Item[];
   /** Memory held: the flat index plus the stored entries. */
   bytes: number;
 }
@@ -45,16 +47,13 @@ export const maxCachedIndexBytes = 96 * 1024 * 1024;
 const cache = new Map<string, NamespaceIndex>();
 const cacheKey = (organisationId: string, namespace: string) => `${organisationId}\u0000${namespace}`;
 
-/**
- * The namespace's index for `documentsVersion`, or undefined when a visible document was stored before
- * indexes existed (no index item): such a namespace is retrieved exactly until those documents are re-uploaded.
- */
+/** The namespace's index for `documentsVersion`. */
 export async function openNamespaceIndex(
   organisationId: string,
   namespace: string,
   documentsVersion: number,
   embeddingModel: string,
-): Promise<NamespaceIndex | undefined> {
+): Promise<NamespaceIndex> {
   const key = cacheKey(organisationId, namespace);
   const cached = cache.get(key);
   if (cached && cached.documentsVersion === documentsVersion && cached.embeddingModel === embeddingModel) {
@@ -62,8 +61,9 @@ export async function openNamespaceIndex(
     cache.set(key, cached);
     return cached;
   }
-  const documentItems = await queryDocumentItems(organisationId, namespace);
-  if (documentItems.some((item) => item.hasRetrievalIndex !== true)) return undefined;
+  const allDocumentItems = await queryDocumentItems(organisationId, namespace);
+  const documentItems = allDocumentItems.filter((item) => item.hasRetrievalIndex === true);
+  const unindexedDocuments = allDocumentItems.filter((item) => item.hasRetrievalIndex !== true);
   const held = new Map((cached?.documents ?? []).map((document) => [String(document.item.documentId), document]));
   const missing = documentItems.filter((item) => !held.has(String(item.documentId)));
   const loaded = cached
@@ -78,7 +78,7 @@ export async function openNamespaceIndex(
     // No index item although the document item exists: a delete is under way and its chunks are going.
     return entries instanceof Uint8Array ? [{ item, entries }] : [];
   });
-  const namespaceIndex = buildNamespaceIndex(documents, documentsVersion, embeddingModel);
+  const namespaceIndex = { ...buildNamespaceIndex(documents, documentsVersion, embeddingModel), unindexedDocuments };
   remember(key, namespaceIndex);
   return namespaceIndex;
 }
@@ -112,6 +112,28 @@ export async function readIndexedChunks(
   });
 }
 
+/**
+ * Every chunk of the documents stored before indexes existed (at most the old namespace limit of 5,000), read
+ * as the exact path reads them; they compete with the index's candidates in the same exact ranking.
+ */
+export async function readUnindexedChunks(
+  organisationId: string,
+  namespace: string,
+  { unindexedDocuments }: NamespaceIndex,
+): Promise<StoredChunk[]> {
+  const { pk } = itemKeys.knowledgeNamespace(organisationId, namespace);
+  const perDocument = await Promise.all(
+    unindexedDocuments.map(async (documentItem) => {
+      const chunkItems = await queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': `CHUNK#${String(documentItem.documentId)}#` },
+      });
+      return chunkItems.map((item) => toStoredChunk(item, documentItem));
+    }),
+  );
+  return perDocument.flat();
+}
+
 /** Drops every cached index (tests and benchmarks measuring a cold load). */
 export function forgetNamespaceIndexes(): void {
   cache.clear();
@@ -121,7 +143,7 @@ function buildNamespaceIndex(
   documents: IndexedDocument[],
   documentsVersion: number,
   embeddingModel: string,
-): NamespaceIndex {
+): Omit<NamespaceIndex, 'unindexedDocuments'> {
   const decoded = documents.map((document) => ({
     entries: decodeIndexEntries(document.entries),
     semantic: document.item.embeddingModel === embeddingModel,
