@@ -183,11 +183,22 @@ async function openBench(organisationId: string, queries: number) {
 }
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
-const fixed = (value: number, digits = 1) => value.toFixed(digits);
+const fixed = (value: number, digits = 1) => (Number.isNaN(value) ? 'failed' : value.toFixed(digits));
 
 function tableOf(figures: SizeFigures[], queries: number): BenchTable {
   const rows = figures.flatMap(({ size, exact, indexed, recall, agreement, cold }) => [
-    [String(size), 'exact', fixed(exact.p50), fixed(exact.p95), fixed(exact.units), '—', '—', String(exact.queries)],
+    exact.queries === 0
+      ? [String(size), 'exact', 'failed', '—', '—', '—', '—', '0', '—', '—', '—']
+      : [
+          String(size),
+          'exact',
+          fixed(exact.p50),
+          fixed(exact.p95),
+          fixed(exact.units),
+          '—',
+          '—',
+          String(exact.queries),
+        ].concat(['—', '—', '—']),
     [String(size), 'indexed', fixed(indexed.p50), fixed(indexed.p95), fixed(indexed.units), fixed(recall, 3)]
       .concat([fixed(agreement, 2), String(indexed.queries), fixed(cold.ms, 0), fixed(cold.units, 0)])
       .concat([fixed(cold.megabytes, 1)]),
