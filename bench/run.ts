@@ -11,9 +11,19 @@ import { icpTtfb } from './icp-ttfb.ts';
 import { loadTest } from './load.ts';
 import { promptCaching } from './prompt-caching.ts';
 import { reportPipeline } from './report-pipeline.ts';
+import { retrieval } from './retrieval.ts';
 import { type BenchModule, formatTable, type HeadlineRow, headline, summaryTable } from './support/table.ts';
 
-const modules: BenchModule[] = [coldStart, icpTtfb, reportPipeline, chatThroughput, loadTest, costModel, promptCaching];
+const modules: BenchModule[] = [
+  coldStart,
+  icpTtfb,
+  reportPipeline,
+  chatThroughput,
+  loadTest,
+  costModel,
+  promptCaching,
+  retrieval,
+];
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !modules.some((module) => module.name === name));

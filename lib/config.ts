@@ -71,7 +71,7 @@ export const stackConfigSchema = z
         /** A document that still chunks into more than this is refused with 413 `payload_too_large`. */
         maxChunksPerDocument: z.number().int().min(1).max(10_000).default(300),
         /** An upload that would take a namespace beyond this is refused with 409 `namespace_full`. */
-        maxChunksPerNamespace: z.number().int().min(1).max(1_000_000).default(5_000),
+        maxChunksPerNamespace: z.number().int().min(1).max(1_000_000).default(50_000),
         /** Embedding price: one AI quota unit per started block of this many chunks. */
         chunksPerQuotaUnit: z.number().int().min(1).default(100),
       })

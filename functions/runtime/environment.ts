@@ -29,7 +29,7 @@ export const environmentSchema = z.object({
   SSE_MAX_CONNECTIONS_PER_ORGANISATION: z.coerce.number().int().min(1).default(20),
   /** Knowledge-base bounds: chunks per document (413 beyond), per namespace (409 beyond), and the embedding price. */
   KB_MAX_CHUNKS_PER_DOCUMENT: z.coerce.number().int().min(1).default(300),
-  KB_MAX_CHUNKS_PER_NAMESPACE: z.coerce.number().int().min(1).default(5_000),
+  KB_MAX_CHUNKS_PER_NAMESPACE: z.coerce.number().int().min(1).default(50_000),
   KB_CHUNKS_PER_QUOTA_UNIT: z.coerce.number().int().min(1).default(100),
   /** How many report sections the worker generates at once. */
   REPORT_SECTION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),

@@ -58,6 +58,11 @@ export const itemKeys = {
     pk: `ORG#${organisationId}#KB#${namespace}`,
     sk: 'USAGE',
   }),
+  /** A document's entries in the namespace's compact retrieval index (sign bits and term hashes per chunk). */
+  knowledgeIndex: (organisationId: string, namespace: string, documentId: string) => ({
+    pk: `ORG#${organisationId}#KB#${namespace}`,
+    sk: `KIDX#${documentId}`,
+  }),
   knowledgeChunk: (organisationId: string, namespace: string, documentId: string, chunkIndex: number) => ({
     pk: `ORG#${organisationId}#KB#${namespace}`,
     sk: `CHUNK#${documentId}#${String(chunkIndex).padStart(6, '0')}`,

@@ -13,8 +13,10 @@
  * transaction, so a repeated or concurrent delete releases them exactly once. Documents stored before the
  * counter existed carry no such mark and release nothing.
  */
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { entityNames } from '../../lib/definitions/table.ts';
 import type { TextChunk } from '../domain/knowledge/chunking.ts';
+import { encodeIndexEntries, indexEntryOf } from '../domain/knowledge/compact-index.ts';
 import { splitIntoContentParts } from '../domain/knowledge/content-parts.ts';
 import type { KnowledgeDocument, KnowledgeDocumentMetadata } from '../domain/knowledge/document.ts';
 import type { CandidateChunk } from '../domain/knowledge/retrieval.ts';
@@ -23,15 +25,13 @@ import { logger } from '../runtime/logger.ts';
 import { dynamo, isTransactionCanceled, tableName } from './dynamo.ts';
 import {
   BatchWriteCommand,
-  DeleteCommand,
   GetCommand,
-  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
 } from './dynamodb/commands.ts';
 import { itemKeys } from './item-keys.ts';
-import { namespaceChunksRelease } from './knowledge-namespace-store.ts';
+import { namespaceChunksRelease, namespaceVersionBump } from './knowledge-namespace-store.ts';
 
 export interface ChunkToStore extends TextChunk {
   embedding?: number[];
@@ -75,6 +75,13 @@ export async function putKnowledgeDocument(
       text: chunk.text,
       ...(chunk.embedding ? { embedding: encodeVector(chunk.embedding) } : {}),
     })),
+    // Written before the document item like the chunks, so an indexed reader never misses a visible chunk.
+    {
+      ...itemKeys.knowledgeIndex(organisationId, namespace, documentId),
+      entity: entityNames.knowledgeIndex,
+      ...owner,
+      entries: encodeIndexEntries(chunks.map((chunk) => indexEntryOf({ ...chunk, title }))),
+    },
   ];
   try {
     await batchWrite(dependents.map((Item) => ({ PutRequest: { Item } })));
@@ -89,21 +96,26 @@ export async function putKnowledgeDocument(
     );
     throw error;
   }
-  // Unconditional: the id is fresh, and a Put the SDK retries after a lost response must stay idempotent.
-  await dynamo().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...itemKeys.knowledgeDocument(organisationId, namespace, documentId),
-        entity: entityNames.knowledgeDocument,
-        ...owner,
-        title,
-        ...metadata,
-        contentPartCount: parts.length,
-        countedInNamespace: true,
-        ...(metadata.embedded && embeddingModel ? { embeddingModel } : {}),
-      },
-    }),
+  // Unconditional: the id is fresh, and a write retried after a lost response must stay idempotent (a second
+  // version bump only makes warm indexes reload once more). One transaction with the bump, so no crash can
+  // leave a committed document that warm indexes would not notice.
+  const documentItem = {
+    ...itemKeys.knowledgeDocument(organisationId, namespace, documentId),
+    entity: entityNames.knowledgeDocument,
+    ...owner,
+    title,
+    ...metadata,
+    contentPartCount: parts.length,
+    countedInNamespace: true,
+    hasRetrievalIndex: true,
+    ...(metadata.embedded && embeddingModel ? { embeddingModel } : {}),
+  };
+  await transactRetryingConflicts(
+    () => [
+      { Put: { TableName: tableName(), Item: documentItem } },
+      { Update: { TableName: tableName(), ...namespaceVersionBump(organisationId, namespace) } },
+    ],
+    async () => true,
   );
 }
 
@@ -146,30 +158,22 @@ export async function deleteKnowledgeDocument(
   const chunkKeys = Array.from({ length: Number(documentItem.chunkCount ?? 0) }, (_, chunkIndex) =>
     itemKeys.knowledgeChunk(organisationId, namespace, documentId, chunkIndex),
   );
-  await batchWrite([...partKeys, ...chunkKeys].map((Key) => ({ DeleteRequest: { Key } })));
+  const indexKey = itemKeys.knowledgeIndex(organisationId, namespace, documentId);
+  await batchWrite([...partKeys, ...chunkKeys, indexKey].map((Key) => ({ DeleteRequest: { Key } })));
   const documentKey = itemKeys.knowledgeDocument(organisationId, namespace, documentId);
-  if (documentItem.countedInNamespace !== true) {
-    await dynamo().send(new DeleteCommand({ TableName: tableName(), Key: documentKey }));
-    return true;
-  }
-  try {
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Delete: { TableName: tableName(), Key: documentKey, ConditionExpression: 'attribute_exists(pk)' } },
-          {
-            Update: {
-              TableName: tableName(),
-              ...namespaceChunksRelease(organisationId, namespace, Number(documentItem.chunkCount)),
-            },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    // A concurrent delete removed it (and released its chunks) first: the outcome this one wanted.
-    if (!isTransactionCanceled(error) || (await getDocumentItem(organisationId, namespace, documentId))) throw error;
-  }
+  const counterUpdate =
+    documentItem.countedInNamespace === true
+      ? namespaceChunksRelease(organisationId, namespace, Number(documentItem.chunkCount))
+      : namespaceVersionBump(organisationId, namespace);
+  await transactRetryingConflicts(
+    () => [
+      { Delete: { TableName: tableName(), Key: documentKey, ConditionExpression: 'attribute_exists(pk)' } },
+      { Update: { TableName: tableName(), ...counterUpdate } },
+    ],
+    // Still there: a conflicting transaction on the counter item; gone: a concurrent delete removed it (and
+    // released its chunks) first, the outcome this one wanted.
+    async () => (await getDocumentItem(organisationId, namespace, documentId)) !== undefined,
+  );
   return true;
 }
 
@@ -195,21 +199,23 @@ export async function loadKnowledgeChunks(organisationId: string, namespace: str
   const documents = new Map(documentItems.map((item) => [String(item.documentId), item]));
   return chunkItems.flatMap((item) => {
     const document = documents.get(String(item.documentId));
-    if (!document) return [];
-    const embedding = item.embedding instanceof Uint8Array ? decodeVector(item.embedding) : undefined;
-    return [
-      {
-        documentId: String(item.documentId),
-        chunkIndex: Number(item.chunkIndex),
-        title: String(document.title),
-        ...(typeof document.source === 'string' ? { source: document.source } : {}),
-        headingPath: Array.isArray(item.headingPath) ? item.headingPath.map(String) : [],
-        text: String(item.text),
-        ...(embedding ? { embedding } : {}),
-        ...(typeof document.embeddingModel === 'string' ? { embeddingModel: document.embeddingModel } : {}),
-      },
-    ];
+    return document ? [toStoredChunk(item, document)] : [];
   });
+}
+
+/** A chunk item with its document's title, source and embedding model. */
+export function toStoredChunk(chunkItem: Item, documentItem: Item): StoredChunk {
+  const embedding = chunkItem.embedding instanceof Uint8Array ? decodeVector(chunkItem.embedding) : undefined;
+  return {
+    documentId: String(chunkItem.documentId),
+    chunkIndex: Number(chunkItem.chunkIndex),
+    title: String(documentItem.title),
+    ...(typeof documentItem.source === 'string' ? { source: documentItem.source } : {}),
+    headingPath: Array.isArray(chunkItem.headingPath) ? chunkItem.headingPath.map(String) : [],
+    text: String(chunkItem.text),
+    ...(embedding ? { embedding } : {}),
+    ...(typeof documentItem.embeddingModel === 'string' ? { embeddingModel: documentItem.embeddingModel } : {}),
+  };
 }
 
 async function getDocumentItem(organisationId: string, namespace: string, documentId: string) {
@@ -224,7 +230,7 @@ async function getDocumentItem(organisationId: string, namespace: string, docume
 }
 
 // Consistent, so a document is listed and retrievable as soon as its POST returned, and gone after DELETE.
-function queryDocumentItems(organisationId: string, namespace: string): Promise<Item[]> {
+export function queryDocumentItems(organisationId: string, namespace: string): Promise<Item[]> {
   return queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: {
@@ -255,7 +261,7 @@ function keyOf(item: Item): Key {
   return { pk: String(item.pk), sk: String(item.sk) };
 }
 
-async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
   const items: Item[] = [];
   let exclusiveStartKey: Item | undefined;
   do {
@@ -266,6 +272,30 @@ async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<It
     exclusiveStartKey = page.LastEvaluatedKey;
   } while (exclusiveStartKey);
   return items;
+}
+
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+const maxTransactionAttempts = 6;
+
+/**
+ * Uploads and deletes of one namespace all update its counter item, so their transactions can conflict;
+ * a cancelled transaction is sent again while `shouldRetry` says its effect is still wanted.
+ */
+async function transactRetryingConflicts(
+  items: () => TransactItems,
+  shouldRetry: () => Promise<boolean>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dynamo().send(new TransactWriteCommand({ TransactItems: items() }));
+      return;
+    } catch (error) {
+      if (!isTransactionCanceled(error)) throw error;
+      if (!(await shouldRetry())) return;
+      if (attempt === maxTransactionAttempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
 }
 
 type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Key } };

@@ -28,6 +28,7 @@ export const entityNames = {
   knowledgeDocument: 'KnowledgeDocument',
   knowledgeContentPart: 'KnowledgeContentPart',
   knowledgeChunk: 'KnowledgeChunk',
+  knowledgeIndex: 'KnowledgeIndex',
   knowledgeNamespaceUsage: 'KnowledgeNamespaceUsage',
   strategy: 'Strategy',
   icpCache: 'IcpCache',
