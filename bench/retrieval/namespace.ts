@@ -4,22 +4,14 @@
  * hopeless). A chunk is topic + sub-topic + document + noise, unit-normalised; its text mixes its topic's words
  * with common ones. Seeded, so every run writes the same namespaces.
  */
+import { mulberry32 } from '../../test/fuzz/prng.ts';
+
 export const dimensions = 1024;
 export const chunksPerDocument = 200;
 const topics = 40;
 const subTopics = 10;
 const weights = { topic: 1, subTopic: 0.7, document: 0.5, noise: 0.6 };
 type Part = [Float32Array, number];
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function unitMix(parts: Part[]): Float32Array {
   const vector = new Float32Array(dimensions);
@@ -31,7 +23,7 @@ function unitMix(parts: Part[]): Float32Array {
 
 /** Topic and sub-topic directions and vocabularies shared by every namespace size, and a query generator. */
 export function knowledgeWorld(seed = 7) {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const gaussian = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
   const direction = () => unitMix([[Float32Array.from({ length: dimensions }, gaussian), 1]]);
   const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)] as T;

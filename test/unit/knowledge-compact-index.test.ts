@@ -13,17 +13,7 @@ import {
   termHashes,
 } from '../../functions/domain/knowledge/compact-index.ts';
 import { tokenize } from '../../functions/domain/knowledge/lexical-scoring.ts';
-
-/** Deterministic uniform numbers (mulberry32), so a failing recall can be reproduced. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../fuzz/prng.ts';
 
 const dot = (a: readonly number[], b: readonly number[]) => a.reduce((sum, value, i) => sum + value * (b[i] ?? 0), 0);
 const unit = (vector: number[]) => {
@@ -57,7 +47,7 @@ describe('quantisation', () => {
   });
 
   test('4-bit levels keep a vector close to itself', () => {
-    const random = seeded(3);
+    const random = mulberry32(3);
     const vector = unit(Array.from({ length: 256 }, () => random() - 0.5));
     const { step, levels } = quantise(vector);
     const restored = vector.map((_, d) => ((((levels[d >> 1] ?? 0) >> ((d & 1) * 4)) & 15) - 7.5) * step);
@@ -113,7 +103,7 @@ describe('term signatures', () => {
 });
 
 describe('semantic candidates', () => {
-  const random = seeded(11);
+  const random = mulberry32(11);
   const dimensions = 256;
   const { vectors, near } = clusteredVectors(4000, dimensions, 40, random);
   const index = buildCompactIndex([{ semantic: true, entries: vectors.map(entryOf) }], dimensions);
