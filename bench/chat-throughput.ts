@@ -98,12 +98,15 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
       localBedrock.reset();
       const result = await client.run({
         url: chatUrl,
-        json: chatRequest(question.text),
-        headers: authorization,
-        clients: phaseClients,
+        workload: {
+          kind: 'fixed',
+          json: chatRequest(question.text),
+          headers: authorization,
+          clients: phaseClients,
+          expect: question.expect,
+        },
         warmUpMs,
         durationMs,
-        expect: question.expect,
       });
       if (result.failed > 0) {
         throw new Error(

@@ -27,7 +27,7 @@ import { loadTables } from './load/tables.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { countDynamoCalls, type DynamoCounter } from './support/dynamo-calls.ts';
-import { type IcpLoadClient, startIcpLoadClient } from './support/load-client.ts';
+import { type LoadClient, startLoadClient } from './support/load-client.ts';
 import { reportStreamUrl } from './support/report-stream.ts';
 import { createRunningReport, writeCompletedSection } from './support/running-report.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
@@ -56,7 +56,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
   let benchStack: BenchStack | undefined;
   let counter: DynamoCounter | undefined;
   let sse: SseClient | undefined;
-  let icp: IcpLoadClient | undefined;
+  let icp: LoadClient | undefined;
   try {
     benchStack = await startBenchStack({
       tenant: 'Load tenant 0',
@@ -91,7 +91,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     counter = countDynamoCalls(stores.dynamo(), (command) => command.replace(/Command$/, ''));
     const calls = counter;
     sse = startSseClient();
-    icp = startIcpLoadClient();
+    icp = startLoadClient();
     const sseClient = sse;
     const icpClient = icp;
 
@@ -106,8 +106,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
       localBedrock.reset();
       const result = await icpClient.run({
         url: icpUrl,
-        clients,
-        companyPrefix: `${runId}${label.slice(0, 1)}`,
+        workload: { kind: 'icp', clients, companyPrefix: `${runId}${label.slice(0, 1)}` },
         warmUpMs: warmUp,
         durationMs: ms,
       });
