@@ -78,22 +78,13 @@ export function httpInvocation(bench: Bench, operation: string, route: 'POST' | 
   return found;
 }
 
-export interface Cost {
-  compute: number;
-  requests: number;
-  dynamo: number;
-  sqs: number;
-  streaming: number;
-}
+/** Dollars by what is billed, in the order of the dollar table's columns. */
+export const costParts = ['compute', 'requests', 'dynamo', 'sqs', 'streaming'] as const;
+export type Cost = Record<(typeof costParts)[number], number>;
 
-export const total = (cost: Cost) => cost.compute + cost.requests + cost.dynamo + cost.sqs + cost.streaming;
-export const scaled = (cost: Cost, factor: number): Cost => ({
-  compute: cost.compute * factor,
-  requests: cost.requests * factor,
-  dynamo: cost.dynamo * factor,
-  sqs: cost.sqs * factor,
-  streaming: cost.streaming * factor,
-});
+export const total = (cost: Cost) => costParts.reduce((sum, part) => sum + cost[part], 0);
+export const scaled = (cost: Cost, factor: number) =>
+  Object.fromEntries(costParts.map((part) => [part, cost[part] * factor])) as Cost;
 
 export function costOf(figures: Figures, gbSeconds: number): Cost {
   const invocations = functionNames.reduce((sum, name) => sum + figures.invocations[name], 0);
