@@ -22,10 +22,10 @@ const targets: Record<FunctionName, { bytes: number; overheadMs: number; oneFile
 
 /** The builds compared with the deployed one: each changes one choice of lib/bundling. */
 const variants = {
-  deployed: { overrides: {}, label: 'deployed' },
-  sdkBundled: { overrides: { external: [] }, label: 'AWS SDK bundled' },
-  oneFile: { overrides: { splitting: false, plugins: [] }, label: 'one file, no plugins' },
-} satisfies Record<string, { overrides: Partial<BuildOptions>; label: string }>;
+  deployed: {},
+  sdkBundled: { external: [] },
+  oneFile: { splitting: false, plugins: [] },
+} satisfies Record<string, Partial<BuildOptions>>;
 type Variant = keyof typeof variants;
 
 const sizeText = (bytes: number) =>
@@ -46,7 +46,7 @@ export const coldStart: BenchModule = {
     };
     for (const name of names) {
       const entry = fileURLToPath(new URL(functionDefinitions[name].entry, repoRoot));
-      for (const [variant, { overrides }] of Object.entries(variants)) {
+      for (const [variant, overrides] of Object.entries(variants)) {
         const outdir = fileURLToPath(new URL(`bench/out/${name}-${variant}/`, repoRoot));
         const size = bundleSize(await bundleFunction(entry, outdir, overrides));
         builds.set(`${name}/${variant}`, { index: `${outdir}index.mjs`, size });
@@ -125,18 +125,8 @@ export const coldStart: BenchModule = {
         }),
       ],
       notes: [
-        'Bundle: lib/bundling/bundle-function.ts, the same build the CDK stack deploys (ESM, code splitting, zod with ' +
-          'English messages only, no AI Gateway provider), written to bench/out/<name>-deployed/. Deployed = every ' +
-          '.mjs file (maps excluded); loaded at init = index.mjs and the chunks it imports statically; the route ' +
-          'groups behind dynamic import() load on their first request. MB = 10^6 bytes.',
-        `Init: wall clock from spawn to exit of \`node --import bench/awslambda-global.mjs --input-type=module -e "await import(<index.mjs>)"\` ` +
-          `with NODE_OPTIONS=${functionNodeOptions}, as the stack sets it; after one untimed warm-up, rounds interleaved. ` +
-          'Bare node: the same command with `0` as the script. Overhead = bundle median − bare node median; (×) = ' +
-          'overhead / bare node median, which compares runs on machines of different speed. httpApi: verdict by ' +
-          'overhead / this run’s one-file overhead (≤ 80/128); the absolute 80 ms is shown as met or not.',
-        '@aws-sdk/* (util-dynamodb at init; client-sqs on first use) is external, as deployed: resolved from this ' +
-          'repo’s node_modules as Lambda resolves it from the runtime, so its load time is counted.',
-        'Measured locally: a real Lambda init adds runtime bootstrap and code download, on a different CPU.',
+        `NODE_OPTIONS=${functionNodeOptions}, as the stack sets it; bundles in bench/out/<name>-<variant>/. Method and ` +
+          'caveats (a local init, not a Lambda prediction) in bench/README.md.',
       ],
       headlines: names.flatMap((name) => {
         const { size } = buildOf(name, 'deployed');
@@ -192,10 +182,7 @@ export const coldStart: BenchModule = {
       }),
       notes: [
         `Overhead over the same run's bare node (${tenthsMs(baselineMedian)}); (×) = that build's overhead / the ` +
-          'deployed build’s. No source maps: the deployed bundle with NODE_OPTIONS empty. AWS SDK bundled: the ' +
-          'deployed build with @aws-sdk/* inside the bundle instead of resolved from the runtime. One file, no ' +
-          'plugins: no code splitting, every zod locale and the AI Gateway provider kept, i.e. what NodejsFunction ' +
-          'built before (the route groups’ dynamic imports then load nothing new).',
+          'deployed build’s; each variant is described in bench/README.md.',
       ],
     };
     return [deployedTable, choicesTable];
