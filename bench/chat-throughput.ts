@@ -31,18 +31,14 @@ const initialWarmUpMs = 3000;
 /** Load before each row's window opens, without a gap, so the window starts in the steady state. */
 const rowWarmUpMs = 1000;
 
-type QuestionKind = 'tool' | 'text';
-
 interface Question {
-  kind: QuestionKind;
   label: string;
   text: string;
   expect: ResponseExpectation;
 }
 
-const questions: Record<QuestionKind, Question> = {
+const questions: Record<'tool' | 'text', Question> = {
   tool: {
-    kind: 'tool',
     label: 'Tool loop: "Which partners do we have?" (searchPartners → text)',
     text: 'Which partners do we have?',
     expect: {
@@ -52,7 +48,6 @@ const questions: Record<QuestionKind, Question> = {
     },
   },
   text: {
-    kind: 'text',
     label: `Plain text: "${plainChatQuestion}" (no tool)`,
     text: plainChatQuestion,
     expect: plainChatAnswer,
@@ -159,7 +154,7 @@ function throughputTable(rows: Row[], quota: { served: number; quotaUsed: number
       ),
     ],
     rows: rows.map((row) => {
-      const samples = row.result.samples;
+      const since = (end: 'firstByteAt' | 'endAt') => row.result.samples.map((sample) => sample[end] - sample.sentAt);
       const base = baseline(row);
       return [
         row.question.label,
@@ -168,14 +163,8 @@ function throughputTable(rows: Row[], quota: { served: number; quotaUsed: number
         String(row.result.completedInWindow),
         throughput(row).toFixed(1),
         !base || base === row ? 'baseline' : `${(throughput(row) / throughput(base)).toFixed(2)}×`,
-        ...medianAndP95(
-          samples.map((sample) => sample.firstByteAt - sample.sentAt),
-          tenthsUnder100Ms,
-        ),
-        ...medianAndP95(
-          samples.map((sample) => sample.endAt - sample.sentAt),
-          tenthsUnder100Ms,
-        ),
+        ...medianAndP95(since('firstByteAt'), tenthsUnder100Ms),
+        ...medianAndP95(since('endAt'), tenthsUnder100Ms),
         (row.modelRequests / row.result.completed).toFixed(2),
       ];
     }),
@@ -187,7 +176,7 @@ function throughputTable(rows: Row[], quota: { served: number; quotaUsed: number
       .filter((row) => row.clients > 1)
       .map((row) => {
         const base = baseline(row);
-        const kind = row.question.kind === 'tool' ? 'tool loop (searchPartners → text)' : 'plain text';
+        const kind = row.question === questions.tool ? 'tool loop (searchPartners → text)' : 'plain text';
         return headline(
           `Chat requests/s, ${row.clients} clients, ${kind}`,
           base
