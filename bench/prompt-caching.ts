@@ -22,6 +22,7 @@ import {
   addKnowledgeDocument,
   benchKnowledgeDocument,
   benchPartners,
+  bodyWithStatus,
   createPartner,
   postJson,
 } from './support/tenant-data.ts';
@@ -93,12 +94,6 @@ const chatQuestions = [
   'Thanks. What should we do with them next quarter?',
 ];
 
-async function readOk(response: Response, what: string): Promise<string> {
-  const body = await response.text();
-  if (response.status !== 200) throw new Error(`${what}: HTTP ${response.status}: ${body.slice(0, 300)}`);
-  return body;
-}
-
 async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mode: Mode): Promise<ModeRun> {
   const { authorization } = bench.tenant;
   const baseUrl = bench.stack.baseUrl;
@@ -111,7 +106,7 @@ async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mo
   };
 
   const company = `cache-${mode}-${randomUUID()}.example`;
-  await readOk(await postJson(baseUrl, '/api/ai/icp', authorization, { company }), 'POST /api/ai/icp');
+  await okBody(await postJson(baseUrl, '/api/ai/icp', authorization, { company }), 'POST /api/ai/icp');
   const icp = usageOf(sinceMark());
 
   const started = await startReport(http, baseUrl, authorization, {
@@ -145,6 +140,7 @@ async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mo
   return { icp, report: usageOf(reportRequests), sections, reportEndToEndMs, chatTurns };
 }
 
+const okBody = (response: Response, what: string) => bodyWithStatus(response, 200, what);
 const tokens = (value: number) => Math.round(value).toLocaleString('en-US');
 const usd = (value: number) => `$${value.toFixed(value < 0.01 ? 5 : 4)}`;
 const ratio = (value: number) => value.toFixed(2);
@@ -302,9 +298,9 @@ export async function measurePromptCaching(): Promise<BenchTable[]> {
     await addKnowledgeDocument(baseUrl, authorization, 'default', benchKnowledgeDocument);
     // The report quotes the organisation's current ICP and IPP: generate them as a user would.
     const icp = JSON.parse(
-      await readOk(await postJson(baseUrl, '/api/ai/icp', authorization, { company: 'bench.example' }), 'ICP'),
+      await okBody(await postJson(baseUrl, '/api/ai/icp', authorization, { company: 'bench.example' }), 'ICP'),
     );
-    await readOk(await postJson(baseUrl, '/api/ai/ipp', authorization, { icp, domain: 'bench.example' }), 'IPP');
+    await okBody(await postJson(baseUrl, '/api/ai/ipp', authorization, { icp, domain: 'bench.example' }), 'IPP');
     const runs = {} as Record<Mode, ModeRun>;
     for (const mode of modes) {
       process.env.PROMPT_CACHING = mode;
