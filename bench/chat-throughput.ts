@@ -8,7 +8,7 @@
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { medianAndP95, tenthsUnder100Ms } from './support/format.ts';
-import { type LoadClient, type LoadResult, startLoadClient } from './support/load-client.ts';
+import { type LoadResult, startLoadClient } from './support/load-client.ts';
 import type { ResponseExpectation } from './support/response-checks.ts';
 import { integerFromEnv } from './support/runs.ts';
 import { type BenchModule, type BenchTable, figureColumns, headline } from './support/table.ts';
@@ -73,7 +73,7 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
   // The baseline and plain-text rows need fewer seconds for as many samples as the busy row gets per client.
   const shortSeconds = Math.max(2, Math.round(seconds / 3));
   let bench: BenchStack | undefined;
-  let load: LoadClient | undefined;
+  const client = startLoadClient();
   try {
     // No pollers: the report worker and the stream projector play no part in a chat, and on AWS they run in
     // other functions, not next to the HTTP function on these two cores.
@@ -86,8 +86,6 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
     const { authorization } = bench.tenant;
     for (const partner of benchPartners) await createPartner(stack.baseUrl, authorization, partner);
 
-    load = startLoadClient();
-    const client = load;
     const chatUrl = new URL('/api/ai/chat', stack.baseUrl);
     const phase = async (question: Question, phaseClients: number, warmUpMs: number, durationMs: number) => {
       localBedrock.reset();
@@ -126,7 +124,7 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
 
     return [throughputTable(rows, { served, quotaUsed })];
   } finally {
-    await load?.close();
+    await client.close();
     await bench?.stop();
   }
 }
