@@ -83,9 +83,10 @@ export const coldStart: BenchModule = {
       for (const command of commands) samples.get(command.label)?.push(await time(command));
     }
 
-    const baseline = samples.get('baseline') ?? [];
+    const samplesOf = (label: string) => samples.get(label) ?? [];
+    const baseline = samplesOf('baseline');
     const baselineMedian = median(baseline);
-    const medianOf = (label: string) => median(samples.get(label) ?? []);
+    const medianOf = (label: string) => median(samplesOf(label));
     const overheadOf = (label: string) => medianOf(label) - baselineMedian;
     const relative = (value: number) => `${(value / baselineMedian).toFixed(2)}×`;
     const overheadVerdict = (name: FunctionName): [pass: boolean, target: string] => {
@@ -109,7 +110,7 @@ export const coldStart: BenchModule = {
         ['bare node', '—', '—', '—', '—', tenthsMs(baselineMedian), tenthsMs(percentile(baseline, 90)), '—', '—'],
         ...names.map((name) => {
           const { size } = buildOf(name, 'deployed');
-          const times = samples.get(`${name}/deployed`) ?? [];
+          const times = samplesOf(`${name}/deployed`);
           const overhead = overheadOf(`${name}/deployed`);
           return [
             name,
@@ -132,6 +133,7 @@ export const coldStart: BenchModule = {
         const { size } = buildOf(name, 'deployed');
         const overhead = overheadOf(`${name}/deployed`);
         const oneFileOverhead = overheadOf(`${name}/oneFile`);
+        const [overheadPass, overheadTarget] = overheadVerdict(name);
         return [
           headline(
             `${name}: bundle size (every deployed .mjs)`,
@@ -145,8 +147,8 @@ export const coldStart: BenchModule = {
             `${tenthsMs(overhead)} (init ${tenthsMs(medianOf(`${name}/deployed`))})`,
             `bare node ${tenthsMs(baselineMedian)}; one file ${tenthsMs(oneFileOverhead)} ` +
               `(${(overhead / oneFileOverhead).toFixed(2)}×)`,
-            overheadVerdict(name)[1],
-            overheadVerdict(name)[0],
+            overheadTarget,
+            overheadPass,
           ),
         ];
       }),
@@ -169,16 +171,8 @@ export const coldStart: BenchModule = {
         const deployed = overheadOf(`${name}/deployed`);
         const versus = (label: string) =>
           `${tenthsMs(overheadOf(label))} (${(overheadOf(label) / deployed).toFixed(2)}×)`;
-        const sizeOf = (variant: Variant) => sizeCell(buildOf(name, variant).size);
-        return [
-          name,
-          tenthsMs(deployed),
-          versus(`${name}/no-maps`),
-          sizeOf('sdkBundled'),
-          versus(`${name}/sdkBundled`),
-          sizeOf('oneFile'),
-          versus(`${name}/oneFile`),
-        ];
+        const variant = (built: Variant) => [sizeCell(buildOf(name, built).size), versus(`${name}/${built}`)];
+        return [name, tenthsMs(deployed), versus(`${name}/no-maps`), ...variant('sdkBundled'), ...variant('oneFile')];
       }),
       notes: [
         `Overhead over the same run's bare node (${tenthsMs(baselineMedian)}); (×) = that build's overhead / the ` +
