@@ -8,7 +8,7 @@
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { medianAndP95, tenthsUnder100Ms } from './support/format.ts';
-import { type LoadClient, type LoadResult, startLoadClient } from './support/load-client.ts';
+import { type LoadResult, startLoadClient } from './support/load-client.ts';
 import type { ResponseExpectation } from './support/response-checks.ts';
 import { integerFromEnv } from './support/runs.ts';
 import { type BenchModule, type BenchTable, figureColumns, headline } from './support/table.ts';
@@ -31,18 +31,14 @@ const initialWarmUpMs = 3000;
 /** Load before each row's window opens, without a gap, so the window starts in the steady state. */
 const rowWarmUpMs = 1000;
 
-type QuestionKind = 'tool' | 'text';
-
 interface Question {
-  kind: QuestionKind;
   label: string;
   text: string;
   expect: ResponseExpectation;
 }
 
-const questions: Record<QuestionKind, Question> = {
+const questions: Record<'tool' | 'text', Question> = {
   tool: {
-    kind: 'tool',
     label: 'Tool loop: "Which partners do we have?" (searchPartners → text)',
     text: 'Which partners do we have?',
     expect: {
@@ -52,7 +48,6 @@ const questions: Record<QuestionKind, Question> = {
     },
   },
   text: {
-    kind: 'text',
     label: `Plain text: "${plainChatQuestion}" (no tool)`,
     text: plainChatQuestion,
     expect: plainChatAnswer,
@@ -78,7 +73,7 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
   // The baseline and plain-text rows need fewer seconds for as many samples as the busy row gets per client.
   const shortSeconds = Math.max(2, Math.round(seconds / 3));
   let bench: BenchStack | undefined;
-  let load: LoadClient | undefined;
+  const client = startLoadClient();
   try {
     // No pollers: the report worker and the stream projector play no part in a chat, and on AWS they run in
     // other functions, not next to the HTTP function on these two cores.
@@ -91,19 +86,20 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
     const { authorization } = bench.tenant;
     for (const partner of benchPartners) await createPartner(stack.baseUrl, authorization, partner);
 
-    load = startLoadClient();
-    const client = load;
     const chatUrl = new URL('/api/ai/chat', stack.baseUrl);
     const phase = async (question: Question, phaseClients: number, warmUpMs: number, durationMs: number) => {
       localBedrock.reset();
       const result = await client.run({
         url: chatUrl,
-        json: chatRequest(question.text),
-        headers: authorization,
-        clients: phaseClients,
+        workload: {
+          kind: 'fixed',
+          json: chatRequest(question.text),
+          headers: authorization,
+          clients: phaseClients,
+          expect: question.expect,
+        },
         warmUpMs,
         durationMs,
-        expect: question.expect,
       });
       if (result.failed > 0) {
         throw new Error(
@@ -128,7 +124,7 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
 
     return [throughputTable(rows, { served, quotaUsed })];
   } finally {
-    await load?.close();
+    await client.close();
     await bench?.stop();
   }
 }
@@ -156,7 +152,7 @@ function throughputTable(rows: Row[], quota: { served: number; quotaUsed: number
       ),
     ],
     rows: rows.map((row) => {
-      const samples = row.result.samples;
+      const since = (end: 'firstByteAt' | 'endAt') => row.result.samples.map((sample) => sample[end] - sample.sentAt);
       const base = baseline(row);
       return [
         row.question.label,
@@ -165,14 +161,8 @@ function throughputTable(rows: Row[], quota: { served: number; quotaUsed: number
         String(row.result.completedInWindow),
         throughput(row).toFixed(1),
         !base || base === row ? 'baseline' : `${(throughput(row) / throughput(base)).toFixed(2)}×`,
-        ...medianAndP95(
-          samples.map((sample) => sample.firstByteAt - sample.sentAt),
-          tenthsUnder100Ms,
-        ),
-        ...medianAndP95(
-          samples.map((sample) => sample.endAt - sample.sentAt),
-          tenthsUnder100Ms,
-        ),
+        ...medianAndP95(since('firstByteAt'), tenthsUnder100Ms),
+        ...medianAndP95(since('endAt'), tenthsUnder100Ms),
         (row.modelRequests / row.result.completed).toFixed(2),
       ];
     }),
@@ -184,7 +174,7 @@ function throughputTable(rows: Row[], quota: { served: number; quotaUsed: number
       .filter((row) => row.clients > 1)
       .map((row) => {
         const base = baseline(row);
-        const kind = row.question.kind === 'tool' ? 'tool loop (searchPartners → text)' : 'plain text';
+        const kind = row.question === questions.tool ? 'tool loop (searchPartners → text)' : 'plain text';
         return headline(
           `Chat requests/s, ${row.clients} clients, ${kind}`,
           base

@@ -27,10 +27,10 @@ import { loadTables } from './load/tables.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { countDynamoCalls, type DynamoCounter } from './support/dynamo-calls.ts';
-import { type IcpLoadClient, startIcpLoadClient } from './support/load-client.ts';
+import { startLoadClient } from './support/load-client.ts';
 import { reportStreamUrl } from './support/report-stream.ts';
 import { createRunningReport, writeCompletedSection } from './support/running-report.ts';
-import { type SseClient, startSseClient } from './support/sse-client.ts';
+import { startSseClient } from './support/sse-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
 
 export const loadTest: BenchModule = {
@@ -55,8 +55,8 @@ export async function measureLoad(): Promise<BenchTable[]> {
   const startedAt = performance.now();
   let benchStack: BenchStack | undefined;
   let counter: DynamoCounter | undefined;
-  let sse: SseClient | undefined;
-  let icp: IcpLoadClient | undefined;
+  const sseClient = startSseClient();
+  const icpClient = startLoadClient();
   try {
     benchStack = await startBenchStack({
       tenant: 'Load tenant 0',
@@ -90,10 +90,6 @@ export async function measureLoad(): Promise<BenchTable[]> {
     // Failed calls count as errors (the SSE loops retry them silently); refused conditions are listed, by command.
     counter = countDynamoCalls(stores.dynamo(), (command) => command.replace(/Command$/, ''));
     const calls = counter;
-    sse = startSseClient();
-    icp = startIcpLoadClient();
-    const sseClient = sse;
-    const icpClient = icp;
 
     const icpUrl = new URL('/api/ai/icp', stack.baseUrl);
     const runId = Date.now().toString(36);
@@ -106,8 +102,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
       localBedrock.reset();
       const result = await icpClient.run({
         url: icpUrl,
-        clients,
-        companyPrefix: `${runId}${label.slice(0, 1)}`,
+        workload: { kind: 'icp', clients, companyPrefix: `${runId}${label.slice(0, 1)}` },
         warmUpMs: warmUp,
         durationMs: ms,
       });
@@ -166,14 +161,13 @@ export async function measureLoad(): Promise<BenchTable[]> {
         heartbeatMs: Number(process.env.SSE_HEARTBEAT_MS),
       },
       openFiles,
-      elapsedMs: 0,
+      elapsedMs: performance.now() - startedAt,
     };
-    run.elapsedMs = performance.now() - startedAt;
     return loadTables(run);
   } finally {
     counter?.uninstall();
-    await sse?.close();
-    await icp?.close();
+    await sseClient.close();
+    await icpClient.close();
     await benchStack?.stop();
   }
 }

@@ -12,9 +12,9 @@ import { wallTable } from './report-pipeline/wall-tables.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { type DynamoRecorder, recordDynamoCalls } from './support/dynamo-calls.ts';
-import { type SseClient, startSseClient } from './support/sse-client.ts';
+import { startSseClient } from './support/sse-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
-import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
+import { startWorkerClient } from './support/worker-client.ts';
 
 export const reportPipeline: BenchModule = {
   name: 'report-pipeline',
@@ -25,8 +25,8 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
   const settings: Settings = readSettings();
   let benchStack: BenchStack | undefined;
   let probe: DynamoRecorder<true> | undefined;
-  let sse: SseClient | undefined;
-  let http: WorkerClient | undefined;
+  const sse = startSseClient();
+  const http = startWorkerClient();
   try {
     // By default every section's model call answers after L and all its chunks then arrive at once (see the notes).
     benchStack = await startBenchStack({
@@ -38,8 +38,6 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
     probe = recordDynamoCalls(stores.dynamo(), {
       select: (command, input) => isPipelineWrite(command, input) || undefined,
     });
-    sse = startSseClient();
-    http = startWorkerClient();
     const bench: Bench = {
       stack,
       stores,
@@ -83,8 +81,8 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
     ];
   } finally {
     probe?.uninstall();
-    await sse?.close();
-    await http?.close();
+    await sse.close();
+    await http.close();
     await benchStack?.stop();
   }
 }

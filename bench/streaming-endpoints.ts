@@ -95,7 +95,8 @@ export async function measureStreamingEndpoints(bench: EndpointBench): Promise<E
     return knowledge.formatKnowledgeForPrompt(chunks);
   };
 
-  const measure = (path: string, json: () => unknown, check: (response: TimedResponse) => string | undefined) => {
+  const results: EndpointResult[] = [];
+  const run = async (path: string, json: () => unknown, check: (response: TimedResponse) => string | undefined) => {
     const call = (side: Side) => async () => {
       const response =
         side === 'api'
@@ -103,11 +104,8 @@ export async function measureStreamingEndpoints(bench: EndpointBench): Promise<E
           : await bench.http.post(floor.url(path), json());
       return mustPass(response, `POST ${path} (${side})`, check(response));
     };
-    return measurePair(bench.runs, bench.warmUpRuns, { api: call('api'), floor: call('floor') });
-  };
-  const results: EndpointResult[] = [];
-  const run = async (path: string, json: () => unknown, check: (response: TimedResponse) => string | undefined) => {
-    results.push({ endpoint: `POST ${path}`, samples: await measure(path, json, check) });
+    const samples = await measurePair(bench.runs, bench.warmUpRuns, { api: call('api'), floor: call('floor') });
+    results.push({ endpoint: `POST ${path}`, samples });
   };
 
   // IPP: the domain is sent, so the floor needs no key to derive it from.

@@ -38,59 +38,60 @@ export function buildTables(
   // Lambda durations: measured non-model time + assumed model time.
   const instantSse = httpInvocation(bench, operations.reportInstant, 'GET');
   const pacedSse = httpInvocation(bench, operations.reportPaced, 'GET');
-  const computeLines: ComputeLine[] = [
-    {
-      operation: 'ICP miss',
-      functionName: 'httpApi',
-      measuredMs: icpMiss.billedMs.httpApi,
-      assumedModelMs: icpModelMs,
-      note: `mean of ${settings.icpRuns}; the function streams the model's answer`,
-    },
-    {
-      operation: 'ICP hit',
-      functionName: 'httpApi',
-      measuredMs: icpHit.billedMs.httpApi,
-      assumedModelMs: 0,
-      note: `mean of ${settings.icpRuns}; no model call`,
-    },
-    {
-      operation: 'Report: POST generate',
-      functionName: 'httpApi',
-      measuredMs: billedMs(httpInvocation(bench, operations.reportInstant, 'POST')),
-      assumedModelMs: 0,
-      note: '202 after the lock transaction, quota and SendMessage',
-    },
-    {
-      operation: 'Report: worker',
-      functionName: 'reportWorker',
-      measuredMs: reportInstant.billedMs.reportWorker,
-      assumedModelMs: reportModelMs,
-      note: `${sections} sections, ${concurrency} at a time: ${waves} waves × ${settings.sectionModelSeconds} s`,
-    },
-    {
-      operation: 'Report: stream projector',
-      functionName: 'streamProjector',
-      measuredMs: reportPaced.billedMs.streamProjector,
-      assumedModelMs: 0,
-      note: `${reportPaced.invocations.streamProjector} invocations (paced run: partials included)`,
-    },
-    {
-      operation: 'Report: SSE connection',
-      functionName: 'httpApi',
-      measuredMs: billedMs(instantSse),
-      assumedModelMs: reportModelMs,
-      note: 'open from the 202 until job.completed: it waits for the worker',
-    },
+  const line = (
+    operation: string,
+    functionName: ComputeLine['functionName'],
+    measuredMs: number,
+    assumedModelMs: number,
+    note: string,
+  ): ComputeLine => ({ operation, functionName, measuredMs, assumedModelMs, note });
+  const computeLines = [
+    line(
+      'ICP miss',
+      'httpApi',
+      icpMiss.billedMs.httpApi,
+      icpModelMs,
+      `mean of ${settings.icpRuns}; the function streams the model's answer`,
+    ),
+    line('ICP hit', 'httpApi', icpHit.billedMs.httpApi, 0, `mean of ${settings.icpRuns}; no model call`),
+    line(
+      'Report: POST generate',
+      'httpApi',
+      billedMs(httpInvocation(bench, operations.reportInstant, 'POST')),
+      0,
+      '202 after the lock transaction, quota and SendMessage',
+    ),
+    line(
+      'Report: worker',
+      'reportWorker',
+      reportInstant.billedMs.reportWorker,
+      reportModelMs,
+      `${sections} sections, ${concurrency} at a time: ${waves} waves × ${settings.sectionModelSeconds} s`,
+    ),
+    line(
+      'Report: stream projector',
+      'streamProjector',
+      reportPaced.billedMs.streamProjector,
+      0,
+      `${reportPaced.invocations.streamProjector} invocations (paced run: partials included)`,
+    ),
+    line(
+      'Report: SSE connection',
+      'httpApi',
+      billedMs(instantSse),
+      reportModelMs,
+      'open from the 202 until job.completed: it waits for the worker',
+    ),
   ];
   const icpLines = (operation: string) => computeLines.filter((line) => line.operation === operation);
   const reportLines = computeLines.filter((line) => line.operation.startsWith('Report'));
-  const sseHourLine: ComputeLine = {
-    operation: 'SSE connection-hour',
-    functionName: 'httpApi',
-    measuredMs: 3_600_000,
-    assumedModelMs: 0,
-    note: `the function runs for the whole connection; one invocation per ${sseTimeoutMs / 1000} s (SSE_TIMEOUT_MS)`,
-  };
+  const sseHourLine = line(
+    'SSE connection-hour',
+    'httpApi',
+    3_600_000,
+    0,
+    `the function runs for the whole connection; one invocation per ${sseTimeoutMs / 1000} s (SSE_TIMEOUT_MS)`,
+  );
 
   const costs = {
     icpMiss: scaled(costOf(icpMiss, gbSecondsOf(icpLines('ICP miss'))), 1000),

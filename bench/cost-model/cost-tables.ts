@@ -1,7 +1,7 @@
 /** What the operations cost: Lambda GB-seconds, then dollars per 1,000 ICPs, per report and per idle connection-hour. */
 import { functionDefinitions } from '../../lib/definitions/functions.ts';
 import { type BenchTable, figureColumns, headline } from '../support/table.ts';
-import { type ComputeLine, type Cost, type Figures, gigabytes, scaled, total } from './figures.ts';
+import { type ComputeLine, type Cost, costParts, type Figures, gigabytes, scaled, total } from './figures.ts';
 import { ms, units, usd } from './format.ts';
 import { prices, reportType, type Settings } from './settings.ts';
 
@@ -38,15 +38,7 @@ export function dollarsTable(
   costs: { icpMiss: Cost; icpHit: Cost; report: Cost; sseHour: Cost },
   figures: { icpCold: Figures; icpMiss: Figures },
 ): BenchTable {
-  const row = (label: string, cost: Cost) => [
-    label,
-    usd(cost.compute),
-    usd(cost.requests),
-    usd(cost.dynamo),
-    usd(cost.sqs),
-    usd(cost.streaming),
-    usd(total(cost)),
-  ];
+  const row = (label: string, cost: Cost) => [label, ...costParts.map((part) => usd(cost[part])), usd(total(cost))];
   const coldExtraRru = figures.icpCold.rru - figures.icpMiss.rru;
   return {
     title: 'Cost model: dollars excluding model tokens (Bedrock tokens are billed separately and not included)',

@@ -14,6 +14,9 @@ export const gigabytes = (name: FunctionName) => functionDefinitions[name].memor
 /** Lambda bills duration rounded up to the millisecond. */
 export const billedMs = (invocation: MeteredInvocation) => Math.ceil(invocation.end - invocation.start);
 
+const perFunction = (value: (name: FunctionName) => number) =>
+  Object.fromEntries(functionNames.map((name) => [name, value(name)])) as Record<FunctionName, number>;
+
 export interface Figures {
   /** Requests (ICP rows) the totals are divided by. */
   per: number;
@@ -41,10 +44,7 @@ export function figuresOf(bench: Bench, operation: string, per = 1): Figures {
   const http = of('httpApi');
   return {
     per,
-    invocations: Object.fromEntries(functionNames.map((name) => [name, of(name).length / per])) as Record<
-      FunctionName,
-      number
-    >,
+    invocations: perFunction((name) => of(name).length / per),
     projectedRecords: sum(of('streamProjector').map((invocation) => invocation.records)) / per,
     reads: calls.filter((call) => isRead(call.command)).length / per,
     writes: calls.filter((call) => !isRead(call.command)).length / per,
@@ -59,10 +59,7 @@ export function figuresOf(bench: Bench, operation: string, per = 1): Figures {
     streamedBytes: sum(http.map((invocation) => invocation.streamedBytes)) / per,
     chargeableBytes:
       sum(http.map((invocation) => Math.max(0, invocation.streamedBytes - prices.streamedFreeBytesPerResponse))) / per,
-    billedMs: Object.fromEntries(functionNames.map((name) => [name, sum(of(name).map(billedMs)) / per])) as Record<
-      FunctionName,
-      number
-    >,
+    billedMs: perFunction((name) => sum(of(name).map(billedMs)) / per),
   };
 }
 
@@ -78,22 +75,13 @@ export function httpInvocation(bench: Bench, operation: string, route: 'POST' | 
   return found;
 }
 
-export interface Cost {
-  compute: number;
-  requests: number;
-  dynamo: number;
-  sqs: number;
-  streaming: number;
-}
+/** Dollars by what is billed, in the order of the dollar table's columns. */
+export const costParts = ['compute', 'requests', 'dynamo', 'sqs', 'streaming'] as const;
+export type Cost = Record<(typeof costParts)[number], number>;
 
-export const total = (cost: Cost) => cost.compute + cost.requests + cost.dynamo + cost.sqs + cost.streaming;
-export const scaled = (cost: Cost, factor: number): Cost => ({
-  compute: cost.compute * factor,
-  requests: cost.requests * factor,
-  dynamo: cost.dynamo * factor,
-  sqs: cost.sqs * factor,
-  streaming: cost.streaming * factor,
-});
+export const total = (cost: Cost) => costParts.reduce((sum, part) => sum + cost[part], 0);
+export const scaled = (cost: Cost, factor: number) =>
+  Object.fromEntries(costParts.map((part) => [part, cost[part] * factor])) as Cost;
 
 export function costOf(figures: Figures, gbSeconds: number): Cost {
   const invocations = functionNames.reduce((sum, name) => sum + figures.invocations[name], 0);
@@ -154,9 +142,10 @@ export function idleFigures(
     event: timeout.type,
     data: JSON.stringify(timeout.data),
   });
+  const countOf = (list: CapacityCall[], command: string) => list.filter((call) => call.command === command).length;
   const steadyMinute = {
-    queries: perMinute(steady.filter((call) => call.command === 'QueryCommand').length),
-    gets: perMinute(steady.filter((call) => call.command === 'GetItemCommand').length),
+    queries: perMinute(countOf(steady, 'QueryCommand')),
+    gets: perMinute(countOf(steady, 'GetItemCommand')),
     rru: perMinute(rruOf(steady)),
     bytes: (heartbeatComment.length * 60_000) / heartbeatMs,
   };
@@ -170,8 +159,8 @@ export function idleFigures(
     windowMs: idle.windowMs,
     connect: { reads: connect.length, rru: rruOf(connect) },
     window: {
-      queries: inWindow.filter((call) => call.command === 'QueryCommand').length,
-      gets: inWindow.filter((call) => call.command === 'GetItemCommand').length,
+      queries: countOf(inWindow, 'QueryCommand'),
+      gets: countOf(inWindow, 'GetItemCommand'),
       rru: rruOf(inWindow),
       localUnits: inWindow
         .filter((call) => isRead(call.command))

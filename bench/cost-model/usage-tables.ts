@@ -22,8 +22,7 @@ export function countsTable(
     bytes(f.streamedBytes),
     time,
   ];
-  const reportTime = (f: Figures) =>
-    `worker ${ms(f.billedMs.reportWorker)}, projector ${ms(f.billedMs.streamProjector)}, HTTP ${ms(f.billedMs.httpApi)}`;
+  const httpTime = (f: Figures, model = '') => `HTTP ${ms(f.billedMs.httpApi)}${model}`;
   return {
     title: 'Cost model: measured counts per operation (local stack, DynamoDB Local, SQS stand-in)',
     columns: [
@@ -40,27 +39,20 @@ export function countsTable(
       'Measured handler time',
     ],
     rows: [
-      row(operations.icpCold, figures.icpCold, `HTTP ${ms(figures.icpCold.billedMs.httpApi)} (instant model)`),
+      row(operations.icpCold, figures.icpCold, httpTime(figures.icpCold, ' (instant model)')),
       row(
         `${operations.icpMiss}, mean of ${settings.icpRuns}`,
         figures.icpMiss,
-        `HTTP ${ms(figures.icpMiss.billedMs.httpApi)} (instant model)`,
+        httpTime(figures.icpMiss, ' (instant model)'),
       ),
-      row(
-        `${operations.icpHit}, mean of ${settings.icpRuns}`,
-        figures.icpHit,
-        `HTTP ${ms(figures.icpHit.billedMs.httpApi)}`,
-      ),
-      row(
-        `${reportType} report (${runs.instant.events} SSE events), instant model`,
-        figures.reportInstant,
-        reportTime(figures.reportInstant),
-      ),
-      row(
-        `${reportType} report (${runs.paced.events} SSE events), each section streamed over ${settings.sectionModelSeconds} s`,
-        figures.reportPaced,
-        reportTime(figures.reportPaced),
-      ),
+      row(`${operations.icpHit}, mean of ${settings.icpRuns}`, figures.icpHit, httpTime(figures.icpHit)),
+      ...(['instant', 'paced'] as const).map((pace) => {
+        const f = pace === 'instant' ? figures.reportInstant : figures.reportPaced;
+        const model =
+          pace === 'instant' ? 'instant model' : `each section streamed over ${settings.sectionModelSeconds} s`;
+        const time = `worker ${ms(f.billedMs.reportWorker)}, projector ${ms(f.billedMs.streamProjector)}, HTTP ${ms(f.billedMs.httpApi)}`;
+        return row(`${reportType} report (${runs[pace].events} SSE events), ${model}`, f, time);
+      }),
       [
         `${operations.sseIdle}, per minute (steady state)`,
         `${count(60_000 / Number(process.env.SSE_TIMEOUT_MS))} / 0 / 0`,

@@ -41,14 +41,7 @@ export interface Delivery {
 export function analyseDelivery(connections: SseRecord[], writes: Write[], reports: FollowedReport[]): Delivery {
   const writesOf = new Map(reports.map((report) => [report.reportId, new Map<string, Write>()]));
   for (const write of writes) writesOf.get(write.reportId)?.set(write.sectionId, write);
-  const delivery: Delivery = {
-    latencies: [],
-    missing: 0,
-    duplicates: 0,
-    outOfOrder: 0,
-    unexpected: 0,
-    expected: 0,
-  };
+  const delivery: Delivery = { latencies: [], missing: 0, duplicates: 0, outOfOrder: 0, unexpected: 0, expected: 0 };
   for (const connection of connections) {
     if (connection.status !== 200) continue;
     const expected = writesOf.get(connection.reportId ?? '') ?? new Map<string, Write>();
@@ -103,18 +96,9 @@ export interface RunFacts {
   elapsedMs: number;
 }
 
-export interface ErrorCounts {
-  sseOpenFailures: number;
-  sseDropped: number;
-  missingEvents: number;
-  duplicateEvents: number;
-  outOfOrderEvents: number;
-  unexpectedEvents: number;
-  generationFailures: number;
-  dynamoFailures: number;
-}
+export type ErrorCounts = ReturnType<typeof errorCounts>;
 
-export function errorCounts(run: RunFacts): ErrorCounts {
+export function errorCounts(run: RunFacts) {
   const generationRows = [run.single, run.concurrent, run.loaded];
   return {
     sseOpenFailures: run.settings.sseConnections - run.connections.filter((c) => c.status === 200).length,

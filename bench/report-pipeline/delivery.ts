@@ -54,13 +54,12 @@ export async function measureDelivery(bench: Bench, bounds: PollBounds, writes: 
   }
   for (const [index, write] of written.entries()) {
     const event = sectionEvents[index];
-    const projected = bench.probe.calls.find(
-      (call) =>
-        call.ok &&
-        itemOf(call.input).entity === entityNames.reportEvent &&
-        (itemOf(call.input).data as { reportId?: string; sectionId?: string }).reportId === reportId &&
-        (itemOf(call.input).data as { sectionId?: string }).sectionId === write.sectionId,
-    );
+    const projected = bench.probe.calls.find(({ ok, input }) => {
+      const { entity, data } = itemOf(input) as { entity?: string; data?: { reportId?: string; sectionId?: string } };
+      return (
+        ok && entity === entityNames.reportEvent && data?.reportId === reportId && data.sectionId === write.sectionId
+      );
+    });
     if (!event || !projected) throw new Error(`No event or projection found for ${write.sectionId}`);
     row.latencies.push(event.receivedAt - write.writtenAt);
     row.toProjector.push(projected.start - write.writtenAt);
@@ -95,10 +94,9 @@ export function deliveryTable(
       'Target',
     ],
     rows: rows.map((row) => {
-      const label = `${row.bounds.minMs}–${row.bounds.maxMs} ms${row === defaultRow ? ' (cdk.json default)' : ''}`;
       const latency = median(row.latencies);
       return [
-        label,
+        `${bounds(row)}${row === defaultRow ? ' (cdk.json default)' : ''}`,
         wholeMs(latency),
         wholeMs(percentile(row.latencies, 95)),
         wholeMs(Math.max(...row.latencies)),

@@ -11,9 +11,6 @@ export type DynamoInput = Record<string, unknown>;
 export const keyOf = (input: DynamoInput) => (input.Key ?? {}) as DynamoInput;
 export const itemOf = (input: DynamoInput) => (input.Item ?? {}) as DynamoInput;
 export const valuesOf = (input: DynamoInput) => (input.ExpressionAttributeValues ?? {}) as DynamoInput;
-/** The partition a single-item call or a Query (`:pk`) addresses. */
-export const partitionOf = (input: DynamoInput) =>
-  String(keyOf(input).pk ?? itemOf(input).pk ?? valuesOf(input)[':pk']);
 
 export interface DynamoCall<Tag = true> {
   /** The low-level command name, e.g. "GetItemCommand" for a document-client GetCommand. */
@@ -31,8 +28,6 @@ export interface DynamoCall<Tag = true> {
   capacityUnits?: number;
   /** Items returned: a Query/Scan page's size, GetItem 0 or 1. */
   returnedItems?: number;
-  /** The HTTP exchange inside the call, when `timeHttp` is set. */
-  http?: { start: number; end: number };
 }
 
 export interface DynamoRecorderOptions<Tag> {
@@ -42,15 +37,11 @@ export interface DynamoRecorderOptions<Tag> {
   capacity?(command: string, input: DynamoInput): 'TOTAL' | 'INDEXES' | undefined;
   /** Keep every call in `calls` (default). Load runs turn it off and aggregate in `onCall`, to retain little memory. */
   keep?: boolean;
-  /** Also time the HTTP exchange of each call. */
-  timeHttp?: boolean;
   onCall?(call: DynamoCall<Tag>): void;
 }
 
 export interface DynamoRecorder<Tag> {
   readonly calls: readonly DynamoCall<Tag>[];
-  /** Selected calls started and not yet settled, right now. */
-  inFlight(): number;
   uninstall(): void;
 }
 
@@ -62,9 +53,6 @@ export function recordDynamoCalls<Tag>(
 ): DynamoRecorder<Tag> {
   const name = `benchDynamoCalls${installed++}`;
   const calls: DynamoCall<Tag>[] = [];
-  // The HTTP middleware sees the marshalled input; both share the per-call context object.
-  const open = new WeakMap<object, DynamoCall<Tag>>();
-  let inFlight = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? 'Command';
@@ -73,8 +61,6 @@ export function recordDynamoCalls<Tag>(
       if (tag === undefined) return next(args);
       const capacity = options.capacity?.(command, input);
       const call: DynamoCall<Tag> = { command, input, tag, start: performance.now(), end: 0, ok: false };
-      open.set(context, call);
-      inFlight++;
       try {
         const result = await next(capacity ? { ...args, input: { ...input, ReturnConsumedCapacity: capacity } } : args);
         call.ok = true;
@@ -96,42 +82,17 @@ export function recordDynamoCalls<Tag>(
         throw error;
       } finally {
         call.end = performance.now();
-        inFlight--;
         if (options.keep !== false) calls.push(call);
         options.onCall?.(call);
       }
     },
     { step: 'initialize', priority: 'high', name },
   );
-  if (options.timeHttp) {
-    // Lowest priority of the last step: wraps just the request handler, i.e. the HTTP exchange.
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const call = open.get(context);
-        const start = performance.now();
-        try {
-          return await next(args);
-        } finally {
-          if (call) call.http = { start, end: performance.now() };
-        }
-      },
-      { step: 'deserialize', priority: 'low', name: `${name}Http` },
-    );
-  }
-  return {
-    calls,
-    inFlight: () => inFlight,
-    uninstall: () => {
-      client.middlewareStack.remove(name);
-      client.middlewareStack.remove(`${name}Http`);
-    },
-  };
+  return { calls, uninstall: () => client.middlewareStack.remove(name) };
 }
 
-/** Start times and durations of one class of calls: plain numbers, so a long load run retains little memory. */
+/** One class of calls, counted: plain numbers, so a long load run retains little memory. */
 export interface CountedCalls {
-  starts: number[];
-  durations: number[];
   /** Calls whose promise rejected, except condition refusals. */
   failed: number;
   /**
@@ -144,9 +105,6 @@ export interface CountedCalls {
 export interface DynamoCounter {
   /** Per class returned by `classify`; classes are created on first use. */
   readonly classes: ReadonlyMap<string, CountedCalls>;
-  /** Calls of a class that started in [from, to). */
-  countBetween(name: string, from: number, to: number): number;
-  inFlight(): number;
   uninstall(): void;
 }
 
@@ -162,20 +120,12 @@ export function countDynamoCalls(
     onCall: (call) => {
       let counted = classes.get(call.tag);
       if (!counted) {
-        counted = { starts: [], durations: [], failed: 0, refusedByCondition: 0 };
+        counted = { failed: 0, refusedByCondition: 0 };
         classes.set(call.tag, counted);
       }
-      counted.starts.push(call.start);
-      counted.durations.push(call.end - call.start);
       if (call.errorName === 'ConditionalCheckFailedException') counted.refusedByCondition++;
       else if (!call.ok) counted.failed++;
     },
   });
-  return {
-    classes,
-    countBetween: (name, from, to) =>
-      (classes.get(name)?.starts ?? []).filter((start) => start >= from && start < to).length,
-    inFlight: recorder.inFlight,
-    uninstall: recorder.uninstall,
-  };
+  return { classes, uninstall: recorder.uninstall };
 }

@@ -62,36 +62,25 @@ export async function followReportToEnd(
   return { terminal, events };
 }
 
-export interface IdleConnection {
-  /** Start of the counted window: the connection's first event-log Query. */
-  from: number;
-  /** Waits for the window's end, closes the connection and checks that it received nothing. */
-  finish(): Promise<void>;
-}
-
 /**
- * Opens a stream on a running report that never produces anything and resolves once its first poll is seen
- * (`firstQueryStart` reads the module's DynamoDB recording): the counted window starts there, not at connect.
+ * Holds a stream on a running report that never produces anything for `windowMs` from its first poll
+ * (`firstQueryStart` reads the module's DynamoDB recording), not from connect; checks that it received nothing
+ * and resolves with the window's start.
  */
 export async function holdIdleConnection(
   sse: SseClient,
   url: URL,
   authorization: Authorization,
   { windowMs, firstQueryStart }: { windowMs: number; firstQueryStart: () => number | undefined },
-): Promise<IdleConnection> {
+): Promise<number> {
   const connection = await sse.open(url, authorization);
   let from = firstQueryStart();
   while (from === undefined) {
     await sleep(10);
     from = firstQueryStart();
   }
-  const start = from;
-  return {
-    from: start,
-    async finish() {
-      await sleep(Math.max(0, start + windowMs - performance.now()));
-      const events = await connection.close();
-      if (events.length > 0) throw new Error('The idle connection received events');
-    },
-  };
+  await sleep(Math.max(0, from + windowMs - performance.now()));
+  const events = await connection.close();
+  if (events.length > 0) throw new Error('The idle connection received events');
+  return from;
 }

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -45,7 +46,6 @@ export interface FloorGrounding {
 export interface StreamFloor {
   /** The floor answers on the API's own paths. */
   url(path: string): URL;
-  port: number;
   grounding: FloorGrounding;
   stop(): Promise<void>;
 }
@@ -150,17 +150,11 @@ export async function startStreamFloor(): Promise<StreamFloor> {
     }
     await route(JSON.parse(Buffer.concat(parts).toString('utf8')), response);
   }
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     url: (path) => new URL(path, `http://127.0.0.1:${port}`),
-    port,
     grounding,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -61,9 +61,15 @@ export async function postJson(baseUrl: string, path: string, headers: Headers, 
   });
 }
 
+/** The body of a response that must have `status`; `what` names the request in the error. */
+export async function bodyWithStatus(response: Response, status: number, what: string): Promise<string> {
+  const body = await response.text();
+  if (response.status !== status) throw new Error(`${what}: HTTP ${response.status}: ${body.slice(0, 300)}`);
+  return body;
+}
+
 export async function createPartner(baseUrl: string, headers: Headers, partner: object): Promise<void> {
-  const response = await postJson(baseUrl, '/api/partners', headers, partner);
-  if (response.status !== 201) throw new Error(`POST /api/partners: HTTP ${response.status}: ${await response.text()}`);
+  await bodyWithStatus(await postJson(baseUrl, '/api/partners', headers, partner), 201, 'POST /api/partners');
 }
 
 /** GET /api/organisation: the organisation and its quota, as a client reads them. */
@@ -79,11 +85,6 @@ export async function addKnowledgeDocument(
   namespace: string,
   document: { title: string; content: string },
 ): Promise<void> {
-  const response = await postJson(baseUrl, `/api/knowledge-base/${namespace}/documents`, headers, document);
-  if (response.status !== 201) {
-    throw new Error(
-      `POST /api/knowledge-base/${namespace}/documents: HTTP ${response.status}: ${await response.text()}`,
-    );
-  }
-  await response.arrayBuffer();
+  const path = `/api/knowledge-base/${namespace}/documents`;
+  await bodyWithStatus(await postJson(baseUrl, path, headers, document), 201, `POST ${path}`);
 }
