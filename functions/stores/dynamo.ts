@@ -1,6 +1,6 @@
 import { environment } from '../runtime/environment.ts';
 import { DynamoDocumentClient } from './dynamodb/client.ts';
-import { QueryCommand } from './dynamodb/commands.ts';
+import { QueryCommand, type QueryCommandInput } from './dynamodb/commands.ts';
 
 /**
  * One document client per process: our own small DynamoDB client (dynamodb/), not the AWS SDK's, whose loading
@@ -48,21 +48,44 @@ export async function writeIfConditionHolds(write: () => Promise<unknown>): Prom
 }
 
 /** Reads every page of a query on the generic index. */
-export async function queryIndexPartition(gsi1pk: string): Promise<Record<string, unknown>[]> {
+export function queryIndexPartition(gsi1pk: string): Promise<Record<string, unknown>[]> {
+  return queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': gsi1pk },
+  });
+}
+
+/** Every page of a query on the table. */
+export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let exclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': gsi1pk },
-        ExclusiveStartKey: exclusiveStartKey,
-      }),
+      new QueryCommand({ ...input, TableName: tableName(), ExclusiveStartKey: exclusiveStartKey }),
     );
     items.push(...(page.Items ?? []));
     exclusiveStartKey = page.LastEvaluatedKey;
   } while (exclusiveStartKey);
   return items;
+}
+
+const maxBatchAttempts = 8;
+
+/**
+ * Sends a batch request (BatchWriteItem, BatchGetItem) until DynamoDB has processed all of it: `send` returns
+ * what was left unprocessed, which is sent again after a jittered backoff, at most 8 times in all.
+ */
+export async function sendUntilProcessed<Request>(
+  requests: Request[],
+  send: (pending: Request[]) => Promise<Request[]>,
+  what: string,
+): Promise<void> {
+  let pending = requests;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    pending = await send(pending);
+    if (pending.length === 0) return;
+    if (attempt === maxBatchAttempts) throw new Error(`DynamoDB left ${pending.length} ${what} unprocessed`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt * (0.5 + Math.random()))));
+  }
 }

@@ -1,4 +1,13 @@
 /** Key builders for every item type, in one place so access patterns stay visible. */
+/** Sort-key prefixes within a knowledge namespace's partition: a query for one kind of item begins with one. */
+export const knowledgeSortKeyPrefixes = {
+  documents: 'DOC#',
+  contentPartsOf: (documentId: string) => `CONTENT#${documentId}#`,
+  chunks: 'CHUNK#',
+  chunksOf: (documentId: string) => `CHUNK#${documentId}#`,
+  indexes: 'KIDX#',
+};
+
 export const itemKeys = {
   organisation: (organisationId: string) => ({ pk: `ORG#${organisationId}`, sk: 'PROFILE' }),
   organisationsIndex: (createdAt: string, organisationId: string) => ({
@@ -47,11 +56,11 @@ export const itemKeys = {
   knowledgeNamespace: (organisationId: string, namespace: string) => ({ pk: `ORG#${organisationId}#KB#${namespace}` }),
   knowledgeDocument: (organisationId: string, namespace: string, documentId: string) => ({
     pk: `ORG#${organisationId}#KB#${namespace}`,
-    sk: `DOC#${documentId}`,
+    sk: `${knowledgeSortKeyPrefixes.documents}${documentId}`,
   }),
   knowledgeContentPart: (organisationId: string, namespace: string, documentId: string, part: number) => ({
     pk: `ORG#${organisationId}#KB#${namespace}`,
-    sk: `CONTENT#${documentId}#${String(part).padStart(4, '0')}`,
+    sk: `${knowledgeSortKeyPrefixes.contentPartsOf(documentId)}${String(part).padStart(4, '0')}`,
   }),
   /** The namespace's chunk counter: reserved before a document is embedded, released when it is deleted. */
   knowledgeNamespaceUsage: (organisationId: string, namespace: string) => ({
@@ -61,10 +70,10 @@ export const itemKeys = {
   /** A document's entries in the namespace's compact retrieval index (sign bits and term hashes per chunk). */
   knowledgeIndex: (organisationId: string, namespace: string, documentId: string) => ({
     pk: `ORG#${organisationId}#KB#${namespace}`,
-    sk: `KIDX#${documentId}`,
+    sk: `${knowledgeSortKeyPrefixes.indexes}${documentId}`,
   }),
   knowledgeChunk: (organisationId: string, namespace: string, documentId: string, chunkIndex: number) => ({
     pk: `ORG#${organisationId}#KB#${namespace}`,
-    sk: `CHUNK#${documentId}#${String(chunkIndex).padStart(6, '0')}`,
+    sk: `${knowledgeSortKeyPrefixes.chunksOf(documentId)}${String(chunkIndex).padStart(6, '0')}`,
   }),
 };

@@ -15,10 +15,10 @@ import {
   compactIndexBytes,
   decodeIndexEntries,
 } from '../domain/knowledge/compact-index.ts';
-import { dynamo, tableName } from './dynamo.ts';
+import { dynamo, sendUntilProcessed, tableName } from './dynamo.ts';
 import { BatchGetCommand } from './dynamodb/commands.ts';
-import { itemKeys } from './item-keys.ts';
-import { queryAll, queryDocumentItems, type StoredChunk, toStoredChunk } from './knowledge-store.ts';
+import { itemKeys, knowledgeSortKeyPrefixes } from './item-keys.ts';
+import { queryDocumentItems, queryNamespaceItems, type StoredChunk, toStoredChunk } from './knowledge-store.ts';
 
 type Item = Record<string, unknown>;
 type Key = { pk: string; sk: string };
@@ -122,13 +122,13 @@ export async function readUnindexedChunks(
   namespace: string,
   { unindexedDocuments }: NamespaceIndex,
 ): Promise<StoredChunk[]> {
-  const { pk } = itemKeys.knowledgeNamespace(organisationId, namespace);
   const perDocument = await Promise.all(
     unindexedDocuments.map(async (documentItem) => {
-      const chunkItems = await queryAll({
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': `CHUNK#${String(documentItem.documentId)}#` },
-      });
+      const chunkItems = await queryNamespaceItems(
+        organisationId,
+        namespace,
+        knowledgeSortKeyPrefixes.chunksOf(String(documentItem.documentId)),
+      );
       return chunkItems.map((item) => toStoredChunk(item, documentItem));
     }),
   );
@@ -176,40 +176,33 @@ function remember(key: string, namespaceIndex: NamespaceIndex): void {
 }
 
 function queryIndexItems(organisationId: string, namespace: string): Promise<Item[]> {
-  return queryAll({
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': itemKeys.knowledgeNamespace(organisationId, namespace).pk, ':prefix': 'KIDX#' },
-    ConsistentRead: true,
-  });
+  return queryNamespaceItems(organisationId, namespace, knowledgeSortKeyPrefixes.indexes, true);
 }
 
 const readIndexItems = (keys: Key[]) => readItems(keys, true);
 
 const batchGetLimit = 100;
-const maxAttempts = 8;
 
-/** BatchGetItem in groups of 100, all at once, asking again for unprocessed keys with backoff. */
+/** BatchGetItem in groups of 100, all at once, asking again for unprocessed keys. */
 async function readItems(keys: Key[], consistent: boolean): Promise<Item[]> {
   const groups: Key[][] = [];
   for (let start = 0; start < keys.length; start += batchGetLimit)
     groups.push(keys.slice(start, start + batchGetLimit));
-  const pages = await Promise.all(
-    groups.map(async (group) => {
-      const items: Item[] = [];
-      let pending: Key[] = group;
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        const { Responses, UnprocessedKeys } = await dynamo().send(
-          new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: consistent } } }),
-        );
-        items.push(...(Responses?.[tableName()] ?? []));
-        pending = (UnprocessedKeys?.[tableName()]?.Keys ?? []) as Key[];
-        if (pending.length > 0 && attempt === maxAttempts) {
-          throw new Error(`DynamoDB left ${pending.length} batch reads unprocessed`);
-        }
-        if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-      }
-      return items;
-    }),
+  const items: Item[] = [];
+  await Promise.all(
+    groups.map((group) =>
+      sendUntilProcessed(
+        group,
+        async (pending) => {
+          const { Responses, UnprocessedKeys } = await dynamo().send(
+            new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: consistent } } }),
+          );
+          items.push(...(Responses?.[tableName()] ?? []));
+          return (UnprocessedKeys?.[tableName()]?.Keys ?? []) as Key[];
+        },
+        'batch reads',
+      ),
+    ),
   );
-  return pages.flat();
+  return items;
 }

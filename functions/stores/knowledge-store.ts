@@ -22,15 +22,9 @@ import type { KnowledgeDocument, KnowledgeDocumentMetadata } from '../domain/kno
 import type { CandidateChunk } from '../domain/knowledge/retrieval.ts';
 import { decodeVector, encodeVector } from '../domain/knowledge/vector-codec.ts';
 import { logger } from '../runtime/logger.ts';
-import { dynamo, isTransactionCanceled, tableName } from './dynamo.ts';
-import {
-  BatchWriteCommand,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-} from './dynamodb/commands.ts';
-import { itemKeys } from './item-keys.ts';
+import { dynamo, isTransactionCanceled, queryAll, sendUntilProcessed, tableName } from './dynamo.ts';
+import { BatchWriteCommand, GetCommand, TransactWriteCommand } from './dynamodb/commands.ts';
+import { itemKeys, knowledgeSortKeyPrefixes } from './item-keys.ts';
 import { namespaceChunksRelease, namespaceVersionBump } from './knowledge-namespace-store.ts';
 
 export interface ChunkToStore extends TextChunk {
@@ -44,9 +38,6 @@ export interface StoredChunk extends CandidateChunk {
 
 type Item = Record<string, unknown>;
 type Key = { pk: string; sk: string };
-
-const documentPrefix = 'DOC#';
-const chunkPrefix = 'CHUNK#';
 
 export async function putKnowledgeDocument(
   organisationId: string,
@@ -126,12 +117,12 @@ export async function getKnowledgeDocument(
 ): Promise<KnowledgeDocument | undefined> {
   const documentItem = await getDocumentItem(organisationId, namespace, documentId);
   if (!documentItem) return undefined;
-  const { pk } = itemKeys.knowledgeNamespace(organisationId, namespace);
-  const parts = await queryAll({
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': pk, ':prefix': `CONTENT#${documentId}#` },
-    ConsistentRead: true,
-  });
+  const parts = await queryNamespaceItems(
+    organisationId,
+    namespace,
+    knowledgeSortKeyPrefixes.contentPartsOf(documentId),
+    true,
+  );
   return { ...toMetadata(documentItem), content: parts.map((part) => String(part.content)).join('') };
 }
 
@@ -188,13 +179,9 @@ export async function knowledgeDocumentExists(
 
 /** Every chunk of the namespace whose document is visible, with decoded embeddings. */
 export async function loadKnowledgeChunks(organisationId: string, namespace: string): Promise<StoredChunk[]> {
-  const { pk } = itemKeys.knowledgeNamespace(organisationId, namespace);
   const [documentItems, chunkItems] = await Promise.all([
     queryDocumentItems(organisationId, namespace),
-    queryAll({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': chunkPrefix },
-    }),
+    queryNamespaceItems(organisationId, namespace, knowledgeSortKeyPrefixes.chunks),
   ]);
   const documents = new Map(documentItems.map((item) => [String(item.documentId), item]));
   return chunkItems.flatMap((item) => {
@@ -231,13 +218,20 @@ async function getDocumentItem(organisationId: string, namespace: string, docume
 
 // Consistent, so a document is listed and retrievable as soon as its POST returned, and gone after DELETE.
 export function queryDocumentItems(organisationId: string, namespace: string): Promise<Item[]> {
+  return queryNamespaceItems(organisationId, namespace, knowledgeSortKeyPrefixes.documents, true);
+}
+
+/** Every item of the namespace whose sort key begins with `prefix` (knowledgeSortKeyPrefixes). */
+export function queryNamespaceItems(
+  organisationId: string,
+  namespace: string,
+  prefix: string,
+  consistentRead = false,
+): Promise<Item[]> {
   return queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: {
-      ':pk': itemKeys.knowledgeNamespace(organisationId, namespace).pk,
-      ':prefix': documentPrefix,
-    },
-    ConsistentRead: true,
+    ExpressionAttributeValues: { ':pk': itemKeys.knowledgeNamespace(organisationId, namespace).pk, ':prefix': prefix },
+    ...(consistentRead ? { ConsistentRead: true } : {}),
   });
 }
 
@@ -259,19 +253,6 @@ function compare(a: string, b: string): number {
 
 function keyOf(item: Item): Key {
   return { pk: String(item.pk), sk: String(item.sk) };
-}
-
-export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-  const items: Item[] = [];
-  let exclusiveStartKey: Item | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({ ...input, TableName: tableName(), ExclusiveStartKey: exclusiveStartKey }),
-    );
-    items.push(...(page.Items ?? []));
-    exclusiveStartKey = page.LastEvaluatedKey;
-  } while (exclusiveStartKey);
-  return items;
 }
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
@@ -302,7 +283,6 @@ type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Key
 
 const batchSize = 25;
 const parallelBatches = 4;
-const maxAttempts = 8;
 
 /** BatchWriteItem in groups of 25, a few groups at a time, re-sending unprocessed items with backoff. */
 async function batchWrite(requests: WriteRequest[]): Promise<void> {
@@ -314,15 +294,15 @@ async function batchWrite(requests: WriteRequest[]): Promise<void> {
   }
 }
 
-async function writeBatch(batch: WriteRequest[]): Promise<void> {
-  let pending = batch;
-  for (let attempt = 1; ; attempt++) {
-    const { UnprocessedItems } = await dynamo().send(
-      new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),
-    );
-    pending = (UnprocessedItems?.[tableName()] ?? []) as WriteRequest[];
-    if (pending.length === 0) return;
-    if (attempt === maxAttempts) throw new Error(`DynamoDB left ${pending.length} batch writes unprocessed`);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt * (0.5 + Math.random()))));
-  }
+function writeBatch(batch: WriteRequest[]): Promise<void> {
+  return sendUntilProcessed(
+    batch,
+    async (pending) => {
+      const { UnprocessedItems } = await dynamo().send(
+        new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),
+      );
+      return (UnprocessedItems?.[tableName()] ?? []) as WriteRequest[];
+    },
+    'batch writes',
+  );
 }
