@@ -41,23 +41,20 @@ export type RetrievalPath = 'auto' | 'exact' | 'indexed';
 type OpenedNamespace = { path: 'exact'; chunks: StoredChunk[] } | { path: 'indexed'; namespaceIndex: NamespaceIndex };
 
 /** The chunks of the organisation's namespace most relevant to `query`, best first; [] when it is empty. */
-export async function retrieveKnowledge(
+export function retrieveKnowledge(
   organisationId: string,
   namespace: string,
   query: string,
   limit = defaultRetrievalLimit,
 ): Promise<RetrievedChunk[]> {
-  const boundedLimit = boundLimit(namespace, limit);
-  if (boundedLimit === 0 || query.trim() === '') return [];
-  const opened = await openNamespace(organisationId, namespace, 'auto');
-  if (isEmpty(opened)) return [];
   // No Bedrock call when nothing could be compared with the query vector.
-  const queryEmbedding = hasEmbeddings(opened) ? await embedQuery(query) : undefined;
-  return rank(organisationId, namespace, opened, query, queryEmbedding, boundedLimit);
+  return retrieve(organisationId, namespace, query, limit, 'auto', async (opened) =>
+    hasEmbeddings(opened) ? embedQuery(query) : undefined,
+  );
 }
 
 /** Retrieval with the query's vector already computed: what the benchmark times, without the embedding call. */
-export async function retrieveKnowledgeByVector(
+export function retrieveKnowledgeByVector(
   organisationId: string,
   namespace: string,
   query: string,
@@ -65,10 +62,22 @@ export async function retrieveKnowledgeByVector(
   limit = defaultRetrievalLimit,
   path: RetrievalPath = 'auto',
 ): Promise<RetrievedChunk[]> {
+  return retrieve(organisationId, namespace, query, limit, path, async () => queryEmbedding);
+}
+
+async function retrieve(
+  organisationId: string,
+  namespace: string,
+  query: string,
+  limit: number,
+  path: RetrievalPath,
+  queryVector: (opened: OpenedNamespace) => Promise<number[] | undefined>,
+): Promise<RetrievedChunk[]> {
   const boundedLimit = boundLimit(namespace, limit);
   if (boundedLimit === 0 || query.trim() === '') return [];
   const opened = await openNamespace(organisationId, namespace, path);
-  return isEmpty(opened) ? [] : rank(organisationId, namespace, opened, query, queryEmbedding, boundedLimit);
+  if (isEmpty(opened)) return [];
+  return rank(organisationId, namespace, opened, query, await queryVector(opened), boundedLimit);
 }
 
 function boundLimit(namespace: string, limit: number): number {
