@@ -10,8 +10,8 @@
  *
  * Client disconnect — how a handler notices it:
  * - Real runtime: the response stream is an HTTP request to the Runtime API, not the client's connection.
- *   When the client goes away nothing is emitted ('close' only fires after end(); see
- *   aws/aws-lambda-nodejs-runtime-interface-client issue #145) and writes keep succeeding; the function runs
+ *   When the client goes away nothing is emitted ('close' only fires after end(), a
+ *   known limitation of the runtime interface client) and writes keep succeeding; the function runs
  *   until it ends the stream or times out. A long-lived handler (SSE) must therefore bound its own lifetime.
  * - Locally: `clientDisconnected()` destroys the stream with a ClientDisconnectedError, so 'error' and 'close'
  *   are emitted, `destroyed` becomes true, later writes fail through their callback, and a `pipeline()` into
