@@ -35,14 +35,13 @@ async function measureInThisProcess(moduleUrl = '', exportName = ''): Promise<Ch
   return { ok: true, tables: [await (measure as () => Promise<BenchTable | BenchTable[]>)()].flat() };
 }
 
+// Not a top-level await: the measured module imports this file, which must finish loading first.
 if (process.argv[1] === thisFile && process.send) {
-  const reply = await measureInThisProcess(...process.argv.slice(2)).catch(
-    (error: unknown): ChildReply => ({
-      ok: false,
-      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    }),
-  );
-  // Exit once the reply is out: whatever the benchmark left open (keep-alive sockets, timers) must not keep
-  // `npm run bench` waiting; the measurement stopped its stack in its own finally.
-  process.send(reply, () => process.exit(reply.ok ? 0 : 1));
+  void measureInThisProcess(...process.argv.slice(2))
+    .catch((error: unknown): ChildReply => {
+      return { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    })
+    // Exit once the reply is out: whatever the benchmark left open (keep-alive sockets, timers) must not keep
+    // `npm run bench` waiting; the measurement stopped its stack in its own finally.
+    .then((reply) => process.send?.(reply, () => process.exit(reply.ok ? 0 : 1)));
 }
