@@ -1,7 +1,6 @@
 /**
- * `npm run bench [-- <module>...]`: runs the benchmark modules in sequence and prints each one's tables, then
- * one summary of every module's headline figures. Figures are printed, never asserted: they depend on the
- * machine. New benchmarks are added to `modules`.
+ * `npm run bench [-- <module>...]`: runs the benchmark modules in sequence and prints each one's tables, then one
+ * summary of every module's headline figures. Figures are printed, never asserted: they depend on the machine.
  */
 import { arch, cpus, platform } from 'node:os';
 import { chatThroughput } from './chat-throughput.ts';
@@ -12,18 +11,9 @@ import { loadTest } from './load.ts';
 import { promptCaching } from './prompt-caching.ts';
 import { reportPipeline } from './report-pipeline.ts';
 import { retrieval } from './retrieval.ts';
-import { type BenchModule, formatTable, type HeadlineRow, headline, summaryTable } from './support/table.ts';
+import { formatTable, type HeadlineRow, headline, summaryTable } from './support/table.ts';
 
-const modules: BenchModule[] = [
-  coldStart,
-  icpTtfb,
-  reportPipeline,
-  chatThroughput,
-  loadTest,
-  costModel,
-  promptCaching,
-  retrieval,
-];
+const modules = [coldStart, icpTtfb, reportPipeline, chatThroughput, loadTest, costModel, promptCaching, retrieval];
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !modules.some((module) => module.name === name));
@@ -55,16 +45,12 @@ for (const module of selected) {
   }
 }
 
-console.log('');
-console.log(
-  formatTable(
-    summaryTable(headlines, [
-      `${machine}; modules: ${selected.map((module) => module.name).join(', ')}; ` +
-        `whole run ${((performance.now() - startedAt) / 1000).toFixed(0)} s.`,
-      'In-run baseline: what the same run measured to compare the figure with (a bare node:http floor streaming the same ' +
-        'AI SDK result, a bare `node`, one client, the sequential report, a cache hit); method and caveats in the ' +
-        'detailed tables above and in bench/README.md.',
-      'Target: the product’s performance goal; PASS / MISS against it, — where none is set.',
-    ]),
-  ),
-);
+const seconds = ((performance.now() - startedAt) / 1000).toFixed(0);
+const notes = [
+  `${machine}; modules: ${selected.map((module) => module.name).join(', ')}; whole run ${seconds} s.`,
+  'In-run baseline: what the same run measured to compare the figure with (a bare node:http floor streaming the same ' +
+    'AI SDK result, a bare `node`, one client, the sequential report, a cache hit); method and caveats in the ' +
+    'detailed tables above and in bench/README.md.',
+  'Target: the product’s performance goal; PASS / MISS against it, — where none is set.',
+];
+console.log(`\n${formatTable(summaryTable(headlines, notes))}`);

@@ -1,23 +1,21 @@
+/**
+ * Runs a benchmark in a fresh Node process: `runInChildProcess` forks this same file, which then imports the
+ * module, awaits the named export and sends its tables (or its failure) back.
+ *
+ * Why: the handlers keep process-wide state — clients, caches, the SQS client the first message loads — set up
+ * for the first local stack they saw. A benchmark that starts its own stack after another one did therefore runs
+ * in its own process.
+ */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchTable } from './table.ts';
 
-export type ChildReply = { ok: true; tables: BenchTable[] } | { ok: false; error: string };
+type ChildReply = { ok: true; tables: BenchTable[] } | { ok: false; error: string };
+const thisFile = fileURLToPath(import.meta.url);
 
-/**
- * Runs `exportName` of the module at `moduleUrl` in a fresh Node process (same TypeScript loader, inherited
- * stdout/stderr) and returns the tables it produced.
- *
- * Why: the handlers keep process-wide clients — the DynamoDB document client (functions/stores/dynamo.ts) and
- * the SQS client (functions/stores/report-queue.ts) — and the AWS SDK resolves AWS_ENDPOINT_URL_* once per
- * client. A second local stack in the same process gets new ports, but those clients keep calling the first
- * stack's (stopped) DynamoDB Local and SQS. A benchmark that starts its own stack after another one did
- * therefore runs in its own process.
- */
 export function runInChildProcess(moduleUrl: string, exportName: string): Promise<BenchTable[]> {
-  const entry = fileURLToPath(new URL('./child-process-entry.ts', import.meta.url));
   // fork() passes this process's execArgv on, so the child loads TypeScript with tsx too.
-  const child = fork(entry, [moduleUrl, exportName], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(thisFile, [moduleUrl, exportName], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     let reply: ChildReply | undefined;
     child.on('message', (message: ChildReply) => {
@@ -26,8 +24,24 @@ export function runInChildProcess(moduleUrl: string, exportName: string): Promis
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (reply?.ok) resolve(reply.tables);
-      else if (reply) reject(new Error(reply.error));
-      else reject(new Error(`The benchmark process exited with ${signal ?? code} before reporting`));
+      else reject(new Error(reply?.error ?? `The benchmark process exited with ${signal ?? code} before reporting`));
     });
   });
+}
+
+async function measureInThisProcess(moduleUrl = '', exportName = ''): Promise<ChildReply> {
+  const measure = ((await import(moduleUrl)) as Record<string, unknown>)[exportName];
+  if (typeof measure !== 'function') throw new Error(`${moduleUrl} does not export a function ${exportName}`);
+  return { ok: true, tables: [await (measure as () => Promise<BenchTable | BenchTable[]>)()].flat() };
+}
+
+// Not a top-level await: the measured module imports this file, which must finish loading first.
+if (process.argv[1] === thisFile && process.send) {
+  void measureInThisProcess(...process.argv.slice(2))
+    .catch((error: unknown): ChildReply => {
+      return { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    })
+    // Exit once the reply is out: whatever the benchmark left open (keep-alive sockets, timers) must not keep
+    // `npm run bench` waiting; the measurement stopped its stack in its own finally.
+    .then((reply) => process.send?.(reply, () => process.exit(reply.ok ? 0 : 1)));
 }

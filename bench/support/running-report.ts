@@ -1,21 +1,11 @@
+/** A running report written straight to the store, standing in for one the report worker is generating. */
 import { randomUUID } from 'node:crypto';
 import type { createReportUnlessRunning, putReportSection } from '../../functions/stores/report-store.ts';
 
-export interface RunningReportOptions {
-  organisationId: string;
-  orgName: string;
-  domain: string;
-  /** Names the report in the error thrown when it unexpectedly joins a running one. */
-  what: string;
-}
-
-/**
- * Writes a running `executive-summary` report directly (outside any request), as a stand-in for one the report
- * worker is generating: an SSE stream can then follow it. Returns its id.
- */
+/** Creates a running executive-summary report an SSE stream can follow; `what` names it in the error. */
 export async function createRunningReport(
   stores: { createReportUnlessRunning: typeof createReportUnlessRunning },
-  { organisationId, orgName, domain, what }: RunningReportOptions,
+  { organisationId, orgName, domain, what }: { organisationId: string; orgName: string; domain: string; what: string },
 ): Promise<string> {
   const reportId = randomUUID();
   const now = new Date().toISOString();
@@ -40,10 +30,7 @@ export async function createRunningReport(
   return reportId;
 }
 
-/**
- * Writes one completed section of a running report, as the report worker does when a section is done, and
- * returns when the write started and when it resolved (performance.now()).
- */
+/** Writes one completed section as the worker does; returns when the write started and resolved. */
 export async function writeCompletedSection(
   stores: { putReportSection: typeof putReportSection },
   organisationId: string,

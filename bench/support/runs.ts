@@ -1,8 +1,3 @@
-/** The sample count of a benchmark: BENCH_RUNS when set, otherwise the module's own default. */
-export function runCount(defaultRuns: number): number {
-  return integerFromEnv('BENCH_RUNS', defaultRuns);
-}
-
 /** An integer knob from the environment (e.g. a longer measuring window), or the default. */
 export function integerFromEnv(name: string, defaultValue: number, minimum = 1): number {
   const raw = process.env[name] ?? String(defaultValue);
@@ -11,3 +6,6 @@ export function integerFromEnv(name: string, defaultValue: number, minimum = 1):
     throw new Error(`${name} must be an integer ≥ ${minimum}, got "${raw}"`);
   return value;
 }
+
+/** The sample count of a benchmark: BENCH_RUNS when set, otherwise the module's own default. */
+export const runCount = (defaultRuns: number) => integerFromEnv('BENCH_RUNS', defaultRuns);

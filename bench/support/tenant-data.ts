@@ -2,10 +2,7 @@
 import { userMessage } from '../../test/support/ui-chat-turn.ts';
 import type { ResponseExpectation } from './response-checks.ts';
 
-/**
- * Limits far above what a run uses: the quota and rate-limit counters are still written on every AI request
- * (their cost is measured), they just never refuse one.
- */
+/** Far above what a run uses: the quota and rate-limit counters are still written (and costed), never refuse. */
 export const benchOrganisationLimits = { monthlyQuota: 1_000_000, aiRequestsPerMinute: 1_000_000 };
 
 /** Five partners of different types, tiers and regions (four active, one onboarding). */
@@ -35,10 +32,8 @@ export const benchKnowledgeDocument = {
 
 /** A question the offline model answers with text alone, so no tool runs. */
 export const plainChatQuestion = 'Hello Nelson, how are you today?';
-
 /** A chat request of one user message, shaped as `useChat` sends it. */
 export const chatRequest = (text: string) => ({ messages: [userMessage(text)] });
-
 /** How a UI message stream part of this type appears in its SSE framing (JsonToSseTransformStream). */
 export const uiPart = (type: string) => `"type":"${type}"`;
 export const uiStreamEnd = 'data: [DONE]\n\n';
@@ -53,13 +48,12 @@ export const plainChatAnswer: ResponseExpectation = {
 
 type Headers = Record<string, string>;
 
-export async function postJson(baseUrl: string, path: string, headers: Headers, body: unknown): Promise<Response> {
-  return fetch(new URL(path, baseUrl), {
+export const postJson = (baseUrl: string, path: string, headers: Headers, body: unknown) =>
+  fetch(new URL(path, baseUrl), {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-}
 
 /** The body of a response that must have `status`; `what` names the request in the error. */
 export async function bodyWithStatus(response: Response, status: number, what: string): Promise<string> {
@@ -72,19 +66,13 @@ export async function createPartner(baseUrl: string, headers: Headers, partner: 
   await bodyWithStatus(await postJson(baseUrl, '/api/partners', headers, partner), 201, 'POST /api/partners');
 }
 
+export async function addKnowledgeDocument(baseUrl: string, headers: Headers, namespace: string, document: object) {
+  const path = `/api/knowledge-base/${namespace}/documents`;
+  await bodyWithStatus(await postJson(baseUrl, path, headers, document), 201, `POST ${path}`);
+}
+
 /** GET /api/organisation: the organisation and its quota, as a client reads them. */
 export async function getOrganisation(baseUrl: string, headers: Headers): Promise<{ quota: { used: number } }> {
   const response = await fetch(new URL('/api/organisation', baseUrl), { headers });
-  if (response.status !== 200) throw new Error(`GET /api/organisation: HTTP ${response.status}`);
-  return (await response.json()) as { quota: { used: number } };
-}
-
-export async function addKnowledgeDocument(
-  baseUrl: string,
-  headers: Headers,
-  namespace: string,
-  document: { title: string; content: string },
-): Promise<void> {
-  const path = `/api/knowledge-base/${namespace}/documents`;
-  await bodyWithStatus(await postJson(baseUrl, path, headers, document), 201, `POST ${path}`);
+  return JSON.parse(await bodyWithStatus(response, 200, 'GET /api/organisation'));
 }
