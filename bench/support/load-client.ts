@@ -1,11 +1,12 @@
-import type { ResponseExpectation } from './response-checks.ts';
-import { convertRequestTimes, fromEpochMs } from './thread-clock.ts';
-import { startWorkerRpc } from './worker-rpc.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { callerNow, startClientThread } from './client-thread.ts';
+import { keepAliveAgent, type TimedResponse, timedPost } from './http-timing.ts';
+import { expectationProblem, icpProblem, type ResponseExpectation } from './response-checks.ts';
 
 /**
- * What the worker's closed-loop clients send and how it checks the responses: the same JSON body for every
- * request of `clients` loops; or `POST /api/ai/icp`, one loop per headers entry (its tenant's API key), each request
- * for a company never asked for before (so the ICP cache never answers), checked as a miss that parses as an ICPResult.
+ * What the closed loops send and how the responses are checked: the same JSON body for every request of `clients`
+ * loops; or `POST /api/ai/icp`, one loop per headers entry (its tenant's API key), each request for a company never
+ * asked for before (so the ICP cache never answers), checked as a miss that parses as an ICPResult.
  */
 export type LoadWorkload =
   | { kind: 'fixed'; json: unknown; headers: Record<string, string>; clients: number; expect: ResponseExpectation }
@@ -16,64 +17,83 @@ export interface LoadOptions {
   /** Load before the measuring window opens (same loops, no gap), not counted. */
   warmUpMs: number;
   durationMs: number;
-  /** Each client a loop of sequential requests on its own keep-alive socket. */
   workload: LoadWorkload;
 }
 
-/** A load phase for load-client-worker.ts, which answers with its LoadResult, times as epoch milliseconds. */
-export type LoadRequest = Omit<LoadOptions, 'url'> & { url: string };
-
-/** One valid response sent inside the window; times on the caller's performance.now() clock. */
-export interface LoadSample {
-  sentAt: number;
-  firstByteAt: number;
-  endAt: number;
-  bytes: number;
-}
-
-export interface LoadResult {
-  /** The measuring window (after the warm-up); clients stop starting requests at its end. */
-  windowStart: number;
-  windowEnd: number;
-  /** When the last in-flight request ended. */
-  drainedAt: number;
-  /** Valid responses sent inside the window (the latency samples). */
-  samples: LoadSample[];
-  /** Responses received in the whole run, warm-up and drain included (valid or not). */
-  completed: number;
-  /** Valid responses that ended inside the window (the throughput count). */
-  completedInWindow: number;
-  /** Invalid responses and failed requests in the whole run, and the first few reasons. */
-  failed: number;
-  failures: string[];
-}
-
-export interface LoadClient {
-  /** Runs one closed-loop load phase; resolves once every client has finished its last request. */
-  run(options: LoadOptions): Promise<LoadResult>;
-  close(): Promise<void>;
-}
-
-/**
- * A closed-loop load generator on its own thread (same process, own event loop), like worker-client.ts: a
- * client on the servers' thread would only read a response once the server code yields.
- */
-export function startLoadClient(): LoadClient {
-  const url = new URL('./load-client-worker.ts', import.meta.url);
-  const rpc = startWorkerRpc<LoadRequest, LoadResult>(url, 'load client worker');
+/** Closed-loop load from a client thread (client-thread.ts says why). */
+export function startLoadClient() {
+  const thread = startClientThread();
   return {
-    run: async (options) => {
-      const result = await rpc.call({ ...options, url: options.url.href });
-      return {
-        ...result,
-        windowStart: fromEpochMs(result.windowStart),
-        windowEnd: fromEpochMs(result.windowEnd),
-        drainedAt: fromEpochMs(result.drainedAt),
-        samples: result.samples.map((sample) => convertRequestTimes(sample, fromEpochMs)),
-      };
-    },
-    close: async () => {
-      await rpc.worker.terminate();
-    },
+    /** Runs one load phase; resolves once every loop has finished its last request. */
+    run: ({ url, ...options }: LoadOptions) => thread.call('load', url.href, options),
+    close: thread.close,
   };
+}
+
+export type LoadResult = Awaited<ReturnType<typeof runLoad>>;
+
+/** Kept in the result so a failing run can say what went wrong without shipping every body back. */
+const failureExamples = 3;
+/** A loop whose request failed outright (connection error) waits this long before its next one. */
+const failureBackoffMs = 50;
+
+/** On the client thread: each loop sends its next request when the previous response has ended. */
+export async function runLoad(href: string, { warmUpMs, durationMs, workload }: Omit<LoadOptions, 'url'>) {
+  const url = new URL(href);
+  // The measuring window: loops stop starting requests at its end.
+  const windowStart = callerNow() + warmUpMs;
+  const windowEnd = windowStart + durationMs;
+  // Valid responses sent inside the window: the latency samples.
+  const samples: Array<Pick<TimedResponse, 'sentAt' | 'firstByteAt' | 'endAt'>> = [];
+  // Responses received in the whole run, warm-up and drain included, valid or not.
+  let completed = 0;
+  // Valid responses that ended inside the window: the throughput count.
+  let completedInWindow = 0;
+  // Invalid responses and failed requests in the whole run, and the first few reasons.
+  let failed = 0;
+  const failures: string[] = [];
+  const fail = (description: string) => {
+    failed++;
+    if (failures.length < failureExamples) failures.push(description);
+  };
+
+  const loop = async (headers: Record<string, string>, body: (sequence: number) => unknown) => {
+    // Each loop on its own keep-alive socket.
+    const agent = keepAliveAgent();
+    try {
+      for (let sequence = 0; callerNow() < windowEnd; sequence++) {
+        let response: TimedResponse;
+        try {
+          response = await timedPost(url, body(sequence), agent, headers);
+        } catch (error) {
+          fail(`request failed: ${String(error)}`);
+          await sleep(failureBackoffMs);
+          continue;
+        }
+        completed++;
+        const problem =
+          workload.kind === 'icp' ? icpProblem(response, 'miss') : expectationProblem(response, workload.expect);
+        if (problem) {
+          fail(problem);
+          continue;
+        }
+        const { sentAt, firstByteAt, endAt } = response;
+        if (endAt >= windowStart && endAt <= windowEnd) completedInWindow++;
+        if (sentAt >= windowStart) samples.push({ sentAt, firstByteAt, endAt });
+      }
+    } finally {
+      agent.destroy();
+    }
+  };
+  await Promise.all(
+    workload.kind === 'fixed'
+      ? Array.from({ length: workload.clients }, () => loop(workload.headers, () => workload.json))
+      : workload.clients.map((headers, index) =>
+          // Same length for every company, so every generation streams about as many chunks.
+          loop(headers, (sequence) => ({
+            company: `${workload.companyPrefix}-${String(index).padStart(3, '0')}-${sequence.toString(36).padStart(3, '0')}.example.com`,
+          })),
+        ),
+  );
+  return { windowStart, windowEnd, samples, completed, completedInWindow, failed, failures };
 }
