@@ -1,20 +1,79 @@
 /**
- * Entry of a client thread (client-thread.ts starts it): runs each call's handler here and replies with its result
- * or the error it threw. Only results cross threads: response bodies under load are validated here.
+ * Entry of a client thread (client-thread.ts starts it): runs each call's handler and replies with its result or the
+ * error it threw. Timed POSTs and closed-loop load are here, the SSE streams in sse-streams.ts. Only results cross
+ * threads: response bodies under load are validated here.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort } from 'node:worker_threads';
-import { runLoad } from './load-client.ts';
-import { awaitSections, closeStreams, openStreams, waitForEvent } from './sse-client.ts';
-import { postKeptAlive } from './worker-client.ts';
+import { callerNow } from './client-thread.ts';
+import { keepAliveAgent, type TimedResponse, timedPost } from './http-timing.ts';
+import type { LoadOptions } from './load-client.ts';
+import { expectationProblem, icpProblem } from './response-checks.ts';
+import { awaitSections, closeStreams, openStreams, waitForEvent } from './sse-streams.ts';
 
-const handlers = {
-  post: postKeptAlive,
-  load: runLoad,
-  open: openStreams,
-  wait: waitForEvent,
-  await: awaitSections,
-  close: closeStreams,
-};
+// An agent's socket limit is per server: timed POSTs get one warm socket for each.
+const postAgent = keepAliveAgent();
+const post = (href: string, json: unknown, headers?: Record<string, string>) =>
+  timedPost(new URL(href), json, postAgent, headers);
+
+const failureExamples = 3; // kept in the result, to say what went wrong without shipping every body back
+const failureBackoffMs = 50; // before a loop's next request when one failed outright (connection error)
+
+/** Closed loops: each sends its next request when the previous response has ended. */
+async function runLoad(href: string, { warmUpMs, durationMs, workload }: Omit<LoadOptions, 'url'>) {
+  const url = new URL(href);
+  // The measuring window: loops stop starting requests at its end.
+  const windowStart = callerNow() + warmUpMs;
+  const windowEnd = windowStart + durationMs;
+  // Latency samples: valid responses sent inside the window. Throughput: valid responses that ended inside it.
+  const samples: Array<Pick<TimedResponse, 'sentAt' | 'firstByteAt' | 'endAt'>> = [];
+  let completedInWindow = 0;
+  // Over the whole run (warm-up and drain included): responses received, valid or not; failures and a few reasons.
+  let completed = 0;
+  let failed = 0;
+  const failures: string[] = [];
+  const fail = (description: string) => {
+    failed++;
+    if (failures.length < failureExamples) failures.push(description);
+  };
+
+  const loop = async (headers: Record<string, string>, body: (sequence: number) => unknown) => {
+    // Each loop on its own keep-alive socket.
+    const agent = keepAliveAgent();
+    for (let sequence = 0; callerNow() < windowEnd; sequence++) {
+      const response = await timedPost(url, body(sequence), agent, headers).catch((error: unknown) => String(error));
+      if (typeof response === 'string') {
+        fail(`request failed: ${response}`);
+        await sleep(failureBackoffMs);
+        continue;
+      }
+      completed++;
+      const problem =
+        workload.kind === 'icp' ? icpProblem(response, 'miss') : expectationProblem(response, workload.expect);
+      if (problem) {
+        fail(problem);
+        continue;
+      }
+      const { sentAt, firstByteAt, endAt } = response;
+      if (endAt >= windowStart && endAt <= windowEnd) completedInWindow++;
+      if (sentAt >= windowStart) samples.push({ sentAt, firstByteAt, endAt });
+    }
+    agent.destroy();
+  };
+  await Promise.all(
+    workload.kind === 'fixed'
+      ? Array.from({ length: workload.clients }, () => loop(workload.headers, () => workload.json))
+      : workload.clients.map((headers, index) =>
+          // Same length for every company, so every generation streams about as many chunks.
+          loop(headers, (sequence) => ({
+            company: `${workload.companyPrefix}-${String(index).padStart(3, '0')}-${sequence.toString(36).padStart(3, '0')}.example.com`,
+          })),
+        ),
+  );
+  return { windowStart, windowEnd, samples, completed, completedInWindow, failed, failures };
+}
+
+const handlers = { post, runLoad, openStreams, waitForEvent, awaitSections, closeStreams };
 export type ClientHandlers = typeof handlers;
 
 parentPort?.on('message', ({ id, kind, args }: { id: number; kind: keyof ClientHandlers; args: unknown[] }) => {

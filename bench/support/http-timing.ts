@@ -22,37 +22,29 @@ export const keepAliveAgent = () => new http.Agent({ keepAlive: true, maxSockets
  * POSTs a JSON body and times the first body chunk and the end of the response. node:http rather than fetch keeps
  * client-side overhead (undici's stream plumbing) out of the figures; it is the same for every target anyway.
  */
-export function timedPost(
-  url: URL,
-  json: unknown,
-  agent: http.Agent,
-  headers?: Record<string, string>,
-): Promise<TimedResponse> {
+export function timedPost(url: URL, json: unknown, agent: http.Agent, headers?: Record<string, string>) {
   const payload = JSON.stringify(json);
   const contentHeaders = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) };
-  return new Promise((resolve, reject) => {
+  const options = { method: 'POST', agent, headers: { ...contentHeaders, ...headers } };
+  return new Promise<TimedResponse>((resolve, reject) => {
     const sentAt = callerNow();
     let firstByteAt: number | undefined;
     const chunks: Buffer[] = [];
-    const request = http.request(
-      url,
-      { method: 'POST', agent, headers: { ...contentHeaders, ...headers } },
-      (response) => {
-        response.on('data', (chunk: Buffer) => {
-          firstByteAt ??= callerNow();
-          chunks.push(chunk);
-        });
-        response.on('error', reject);
-        response.on('aborted', () => reject(new Error(`${url.href}: the response was aborted`)));
-        response.on('end', () => {
-          const endAt = callerNow();
-          const first = firstByteAt ?? endAt;
-          const body = Buffer.concat(chunks).toString('utf8');
-          const times = { sentAt, firstByteAt: first, endAt, ttfbMs: first - sentAt, totalMs: endAt - sentAt };
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body, ...times });
-        });
-      },
-    );
+    const request = http.request(url, options, (response) => {
+      response.on('data', (chunk: Buffer) => {
+        firstByteAt ??= callerNow();
+        chunks.push(chunk);
+      });
+      response.on('error', reject);
+      response.on('aborted', () => reject(new Error(`${url.href}: the response was aborted`)));
+      response.on('end', () => {
+        const endAt = callerNow();
+        const first = firstByteAt ?? endAt;
+        const body = Buffer.concat(chunks).toString('utf8');
+        const times = { sentAt, firstByteAt: first, endAt, ttfbMs: first - sentAt, totalMs: endAt - sentAt };
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body, ...times });
+      });
+    });
     request.on('error', reject);
     request.end(payload);
   });
