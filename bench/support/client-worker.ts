@@ -1,8 +1,5 @@
-/**
- * Entry of a client thread (client-thread.ts starts it): runs each call's handler and replies with its result or the
- * error it threw. Timed POSTs and closed-loop load are here, the SSE streams in sse-streams.ts. Only results cross
- * threads: response bodies under load are validated here.
- */
+// Entry of a client thread (client-thread.ts): runs each call's handler and replies with its result or error. Timed
+// POSTs and closed loops are here (bodies are validated here: only timings cross threads), SSE in sse-streams.ts.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort } from 'node:worker_threads';
 import { callerNow } from './client-thread.ts';
@@ -14,14 +11,13 @@ import { awaitSections, closeStreams, openStreams, waitForEvent } from './sse-st
 // An agent's socket limit is per server: timed POSTs get one warm socket for each.
 const postAgent = keepAliveAgent();
 const post = (href: string, json: unknown, headers?: Record<string, string>) =>
-  timedPost(new URL(href), json, postAgent, headers);
+  timedPost(href, json, postAgent, headers);
 
 const failureExamples = 3; // kept in the result, to say what went wrong without shipping every body back
 const failureBackoffMs = 50; // before a loop's next request when one failed outright (connection error)
 
 /** Closed loops: each sends its next request when the previous response has ended. */
 async function runLoad(href: string, { warmUpMs, durationMs, workload }: Omit<LoadOptions, 'url'>) {
-  const url = new URL(href);
   // The measuring window: loops stop starting requests at its end.
   const windowStart = callerNow() + warmUpMs;
   const windowEnd = windowStart + durationMs;
@@ -38,10 +34,9 @@ async function runLoad(href: string, { warmUpMs, durationMs, workload }: Omit<Lo
   };
 
   const loop = async (headers: Record<string, string>, body: (sequence: number) => unknown) => {
-    // Each loop on its own keep-alive socket.
-    const agent = keepAliveAgent();
+    const agent = keepAliveAgent(); // each loop on a keep-alive socket of its own
     for (let sequence = 0; callerNow() < windowEnd; sequence++) {
-      const response = await timedPost(url, body(sequence), agent, headers).catch((error: unknown) => String(error));
+      const response = await timedPost(href, body(sequence), agent, headers).catch((error: unknown) => String(error));
       if (typeof response === 'string') {
         fail(`request failed: ${response}`);
         await sleep(failureBackoffMs);

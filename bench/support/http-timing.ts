@@ -22,7 +22,7 @@ export const keepAliveAgent = () => new http.Agent({ keepAlive: true, maxSockets
  * POSTs a JSON body and times the first body chunk and the end of the response. node:http rather than fetch keeps
  * client-side overhead (undici's stream plumbing) out of the figures; it is the same for every target anyway.
  */
-export function timedPost(url: URL, json: unknown, agent: http.Agent, headers?: Record<string, string>) {
+export function timedPost(url: string, json: unknown, agent: http.Agent, headers?: Record<string, string>) {
   const payload = JSON.stringify(json);
   const contentHeaders = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) };
   const options = { method: 'POST', agent, headers: { ...contentHeaders, ...headers } };
@@ -36,7 +36,7 @@ export function timedPost(url: URL, json: unknown, agent: http.Agent, headers?: 
         chunks.push(chunk);
       });
       response.on('error', reject);
-      response.on('aborted', () => reject(new Error(`${url.href}: the response was aborted`)));
+      response.on('aborted', () => reject(new Error(`${url}: the response was aborted`)));
       response.on('end', () => {
         const endAt = callerNow();
         const first = firstByteAt ?? endAt;

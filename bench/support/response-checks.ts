@@ -1,7 +1,5 @@
-/**
- * What a response must look like to count: a benchmark of errors or of the wrong path would print misleading figures.
- * Each check returns why a response does not count, or undefined when it does.
- */
+// What a response must look like to count (figures of errors or of the wrong path would mislead): each check returns
+// why a response does not count, or undefined when it does.
 import type { z } from 'zod';
 import { icpResultSchema } from '../../functions/domain/strategy/icp.ts';
 import type { TimedResponse } from './http-timing.ts';

@@ -1,7 +1,5 @@
-/**
- * The SSE client of the benchmarks: its streams live on a client thread (sse-streams.ts; client-thread.ts says why),
- * where events are timed as their chunk arrives and kept until the caller asks for them.
- */
+// The SSE client of the benchmarks: its streams live on a client thread (sse-streams.ts; client-thread.ts says why),
+// where events are timed as their chunk arrives and kept until the caller asks for them.
 import type { SseEvent } from '../../functions/domain/reports/sse.ts';
 import { startClientThread } from './client-thread.ts';
 

@@ -1,7 +1,5 @@
-/**
- * The streams of an SSE client (sse-client.ts) on its client thread: raw node:http GETs whose events are timed as their
- * chunk arrives and kept here until the caller asks, so that hundreds of streams put no work on the thread under load.
- */
+// The streams of an SSE client (sse-client.ts) on its client thread: raw node:http GETs whose events are timed as their
+// chunk arrives and kept here until the caller asks, so that hundreds of streams put no work on the thread under load.
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SseEvent } from '../../functions/domain/reports/sse.ts';
@@ -145,10 +143,8 @@ function parseSseBlock(block: string): SseEvent | undefined {
   let event = 'message';
   const data: string[] = [];
   for (const line of block.split(/\r\n|\r|\n/)) {
-    // A comment line (`:…`) has the empty field name, which no branch takes.
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    // The field name, then the value after `:` and one optional space; a comment (`:…`) has an empty name.
+    const [, field, value = ''] = /^([^:]*)(?:: ?(.*))?$/s.exec(line) ?? [];
     if (field === 'id') id = value;
     else if (field === 'event') event = value;
     else if (field === 'data') data.push(value);
