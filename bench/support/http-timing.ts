@@ -1,10 +1,12 @@
 import http from 'node:http';
+import { callerNow } from './client-thread.ts';
 
+/** Times on the caller's performance.now() clock (client-thread.ts). */
 export interface TimedResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
-  /** performance.now() just before the request was handed to node:http. */
+  /** Just before the request was handed to node:http. */
   sentAt: number;
   /** When the first body chunk arrived (not the head): what a streaming client can first show. */
   firstByteAt: number;
@@ -13,60 +15,36 @@ export interface TimedResponse {
   totalMs: number;
 }
 
-/** A keep-alive agent with one socket, so every sample reuses a warm connection like a browser does. */
-export function keepAliveAgent(): http.Agent {
-  return new http.Agent({ keepAlive: true, maxSockets: 1 });
-}
+/** One socket kept alive, so that every request after the first reuses a warm connection as a browser does. */
+export const keepAliveAgent = () => new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 /**
- * POSTs a JSON body with node:http and times the first body chunk and the end of the response. node:http
- * rather than fetch keeps client-side overhead (undici's stream plumbing) out of the figures; it is the same
- * for every target anyway.
+ * POSTs a JSON body and times the first body chunk and the end of the response. node:http rather than fetch keeps
+ * client-side overhead (undici's stream plumbing) out of the figures; it is the same for every target anyway.
  */
-export function timedPost(
-  url: URL,
-  json: unknown,
-  options: { agent: http.Agent; headers?: Record<string, string> },
-): Promise<TimedResponse> {
+export function timedPost(url: string, json: unknown, agent: http.Agent, headers?: Record<string, string>) {
   const payload = JSON.stringify(json);
-  return new Promise((resolve, reject) => {
-    const sentAt = performance.now();
+  const contentHeaders = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) };
+  const options = { method: 'POST', agent, headers: { ...contentHeaders, ...headers } };
+  return new Promise<TimedResponse>((resolve, reject) => {
+    const sentAt = callerNow();
     let firstByteAt: number | undefined;
-    const request = http.request(
-      url,
-      {
-        method: 'POST',
-        agent: options.agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': String(Buffer.byteLength(payload)),
-          ...options.headers,
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => {
-          firstByteAt ??= performance.now();
-          chunks.push(chunk);
-        });
-        response.on('error', reject);
-        response.on('aborted', () => reject(new Error(`${url.href}: the response was aborted`)));
-        response.on('end', () => {
-          const endAt = performance.now();
-          const first = firstByteAt ?? endAt;
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-            sentAt,
-            firstByteAt: first,
-            endAt,
-            ttfbMs: first - sentAt,
-            totalMs: endAt - sentAt,
-          });
-        });
-      },
-    );
+    const chunks: Buffer[] = [];
+    const request = http.request(url, options, (response) => {
+      response.on('data', (chunk: Buffer) => {
+        firstByteAt ??= callerNow();
+        chunks.push(chunk);
+      });
+      response.on('error', reject);
+      response.on('aborted', () => reject(new Error(`${url}: the response was aborted`)));
+      response.on('end', () => {
+        const endAt = callerNow();
+        const first = firstByteAt ?? endAt;
+        const body = Buffer.concat(chunks).toString('utf8');
+        const times = { sentAt, firstByteAt: first, endAt, ttfbMs: first - sentAt, totalMs: endAt - sentAt };
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body, ...times });
+      });
+    });
     request.on('error', reject);
     request.end(payload);
   });
