@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { text } from 'node:stream/consumers';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleFunction } from '../lib/bundling/bundle-function.ts';
 import { type BundleSize, bundleSize } from '../lib/bundling/bundle-size.ts';
@@ -51,23 +53,16 @@ type Built = Awaited<ReturnType<typeof buildVariants>>;
 const { NODE_OPTIONS: _parentOptions, ...parentEnv } = process.env;
 
 /** Wall-clock ms from spawning a fresh `node` to its exit; the spawn cost is in every sample and cancels out. */
-function timeNode({ script, nodeOptions }: Timed): Promise<number> {
+async function timeNode({ script, nodeOptions }: Timed): Promise<number> {
   const args = ['--import', preloadUrl, '--input-type=module', '-e', script];
   const env = { ...parentEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_OPTIONS: nodeOptions };
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const elapsed = performance.now() - started;
-      if (code === 0) resolve(elapsed);
-      else reject(new Error(`node ${args.join(' ')} exited with ${signal ?? code}\n${stderr}`));
-    });
-  });
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const stderr = text(child.stderr);
+  const [code, signal] = await once(child, 'close');
+  const elapsed = performance.now() - started;
+  if (code !== 0) throw new Error(`node ${args.join(' ')} exited with ${signal ?? code}\n${await stderr}`);
+  return elapsed;
 }
 
 export const coldStart: BenchModule = {
@@ -115,11 +110,9 @@ export const coldStart: BenchModule = {
           return [
             built.name,
             String(size.files),
-            `${size.totalBytes.toLocaleString('en-US')} B`,
-            `${size.initBytes.toLocaleString('en-US')} B`,
+            ...[size.totalBytes, size.initBytes].map((bytes) => `${bytes.toLocaleString('en-US')} B`),
             verdict(size.totalBytes <= targets[built.name].bytes, `≤ ${sizeText(targets[built.name].bytes)}`),
-            tenthsMs(median(timed.samples)),
-            tenthsMs(percentile(timed.samples, 90)),
+            ...[median(timed.samples), percentile(timed.samples, 90)].map(tenthsMs),
             `${tenthsMs(ms)} (${(ms / bareMedian).toFixed(2)}×)`,
             verdict(...overheadVerdict(built)),
           ];
@@ -153,14 +146,8 @@ export const coldStart: BenchModule = {
       title: `Cold start: what each build choice costs (${runs} runs each, medians of the init overhead)`,
       columns: [
         'Function',
-        ...figureColumns(
-          'Deployed',
-          'No source maps',
-          'AWS SDK bundled: size',
-          'AWS SDK bundled: overhead',
-          'One file, no plugins: size',
-          'One file, no plugins: overhead',
-        ),
+        ...figureColumns('Deployed', 'No source maps', 'AWS SDK bundled: size', 'AWS SDK bundled: overhead'),
+        ...figureColumns('One file, no plugins: size', 'One file, no plugins: overhead'),
       ],
       rows: functions.map(({ name, deployed, sdkBundled, oneFile, noMaps }) => {
         const versus = (command: Timed) =>

@@ -34,6 +34,7 @@ const settings = {
   concurrency: integerFromEnv('BENCH_CACHE_CONCURRENCY', 6),
 };
 const modes = ['off', 'on'] as const;
+type Mode = (typeof modes)[number];
 const sectionCount = sectionPlans['executive-summary'].length;
 const summitNotes = Array.from({ length: 20 }, () => tenantData.benchKnowledgeDocument.content).join('\n\n');
 const pastedBriefing = `Here is the briefing from our partner summit, for the questions that follow:\n\n${summitNotes}`;
@@ -162,20 +163,18 @@ const headlineFigures: Array<[figure: string, value: (run: ModeRun) => number, f
   ['Model-token cost per 3-turn chat', (run) => run.chatUsage.costUsd, usd],
 ];
 
-function tables(runs: Record<(typeof modes)[number], ModeRun>): BenchTable[] {
-  const usageRow = (name: string, mode: string, usage: Usage, saving: string) => [
-    name,
-    mode,
-    ...usageColumns.map(([, cell]) => cell(usage)),
-    saving,
-  ];
+function tables(runs: Record<Mode, ModeRun>): BenchTable[] {
   const tokenTable: BenchTable = {
     title: 'Prompt caching: model tokens and cost per operation, caching off (baseline) and on',
     columns: ['Operation', 'Caching', ...figureColumns(...usageColumns.map(([header]) => header), 'Saving')],
     rows: runs.off.operations.flatMap(([name, off], index) => {
       const [, on] = runs.on.operations[index] as [string, Usage];
       const saving = off.costUsd > 0 ? `${Math.round((1 - on.costUsd / off.costUsd) * 100)} %` : '—';
-      return [usageRow(name, 'off', off, '—'), usageRow(name, 'on', on, saving)];
+      const cells = (usage: Usage) => usageColumns.map(([, cell]) => cell(usage));
+      return [
+        [name, 'off', ...cells(off), '—'],
+        [name, 'on', ...cells(on), saving],
+      ];
     }),
     notes: [
       `Tokens: the local Bedrock endpoint’s estimates and cache simulation; prices of ${modelPricesDate} ` +
@@ -221,7 +220,7 @@ export async function measurePromptCaching(): Promise<BenchTable[]> {
     // The report quotes the organisation's current ICP and IPP: generate them as a user would.
     const icp = JSON.parse(await post(bench, '/api/ai/icp', { company: 'bench.example' }));
     await post(bench, '/api/ai/ipp', { icp, domain: 'bench.example' });
-    const runs = {} as Record<(typeof modes)[number], ModeRun>;
+    const runs = {} as Record<Mode, ModeRun>;
     for (const mode of modes) {
       process.env.PROMPT_CACHING = mode;
       process.env.REPORT_SECTION_CONCURRENCY = String(settings.concurrency);

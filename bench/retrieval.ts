@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { join } from 'node:path';
 import { chunksPerDocument, exactTopK, knowledgeWorld } from './retrieval/namespace.ts';
 import { startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
@@ -22,6 +22,7 @@ export const retrieval: BenchModule = {
 const wordlessQuery = 'xyzzy';
 const writers = 6;
 type Query = { vector: Float32Array; text: string };
+type RetrievalPath = 'exact' | 'indexed';
 type Bench = Awaited<ReturnType<typeof openBench>>;
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 const fixed = (value: number, digits = 1) => (Number.isNaN(value) ? 'failed' : value.toFixed(digits));
@@ -33,7 +34,7 @@ export async function measureRetrieval(): Promise<BenchTable[]> {
   const sizes = (process.env.RETRIEVAL_SIZES ?? '1000,10000,50000').split(',').map(Number);
   const queries = Number(process.env.RETRIEVAL_QUERIES ?? 40);
   // On disk: 60,000 chunks (~350 MB of items) do not fit DynamoDB Local's in-memory heap.
-  const dataDirectory = await mkdtemp(path.join(tmpdir(), 'retrieval-bench-'));
+  const dataDirectory = await mkdtemp(join(tmpdir(), 'retrieval-bench-'));
   const benchStack = await startBenchStack({ tenant: 'Retrieval benchmark', pollers: false, dataDirectory });
   try {
     const bench = await openBench(benchStack.tenant.organisationId);
@@ -66,37 +67,24 @@ async function openBench(organisationId: string) {
       units += call.capacityUnits ?? 0;
     },
   });
-  const timedQuery = async (namespace: string, query: Query, retrievalPath: 'exact' | 'indexed') => {
+  const timedQuery = async (namespace: string, query: Query, path: RetrievalPath) => {
     [units, metering] = [0, true];
     const start = performance.now();
     const vector = [...query.vector];
-    const found = await product.retrieveKnowledgeByVector(
-      organisationId,
-      namespace,
-      query.text,
-      vector,
-      10,
-      retrievalPath,
-    );
+    const found = await product.retrieveKnowledgeByVector(organisationId, namespace, query.text, vector, 10, path);
     metering = false;
     return { ms: performance.now() - start, units, sourceIds: found.map((chunk) => chunk.sourceId) };
   };
-  const runPath = async (namespace: string, retrievalPath: 'exact' | 'indexed', asked: Query[]) => {
+  const runPath = async (namespace: string, path: RetrievalPath, asked: Query[]) => {
     const runs = [];
-    for (const query of asked) runs.push(await timedQuery(namespace, query, retrievalPath));
+    for (const query of asked) runs.push(await timedQuery(namespace, query, path));
     const times = runs.map((run) => run.ms);
     const units = mean(runs.map((run) => run.units));
     const results = runs.map((run) => run.sourceIds);
     return { p50: percentile(times, 50), p95: percentile(times, 95), units, queries: runs.length, results };
   };
-  return {
-    product,
-    organisationId,
-    model: product.modelId('embeddings'),
-    world: knowledgeWorld(),
-    timedQuery,
-    runPath,
-  };
+  const [model, world] = [product.modelId('embeddings'), knowledgeWorld()];
+  return { product, organisationId, model, world, timedQuery, runPath };
 }
 
 /** Documents of 200 chunks, `writers` at a time, each reserved and stored as an upload stores it. */
@@ -110,20 +98,15 @@ async function populate({ product, organisationId, model, world }: Bench, namesp
       vectors.push(...chunks.map((chunk) => chunk.vector));
       sourceIds.push(...chunks.map((_chunk, index) => `${documentId}#${index}`));
       await product.reserveNamespaceChunks(organisationId, namespace, chunksPerDocument, 1_000_000);
-      const content = chunks.map((chunk) => chunk.text).join('\n\n');
-      const document = { documentId, namespace, title, content, chunkCount: chunks.length, embedded: true };
+      const [content, createdAt] = [chunks.map((chunk) => chunk.text).join('\n\n'), new Date().toISOString()];
+      const document = { documentId, namespace, title, content, chunkCount: chunks.length, embedded: true, createdAt };
       const toStore = chunks.map(({ text, vector }, chunkIndex) => ({
         chunkIndex,
         headingPath: [],
         text,
         embedding: [...vector],
       }));
-      await product.putKnowledgeDocument(
-        organisationId,
-        { ...document, createdAt: new Date().toISOString() },
-        toStore,
-        model,
-      );
+      await product.putKnowledgeDocument(organisationId, document, toStore, model);
     }
   };
   await Promise.all(Array.from({ length: writers }, writer));
@@ -151,11 +134,8 @@ async function measureSize(bench: Bench, size: number, queries: number) {
   const { documentsVersion } = await product.readNamespaceState(organisationId, namespace);
   const held = await product.openNamespaceIndex(organisationId, namespace, documentsVersion, bench.model);
   const indexed = await runPath(namespace, 'indexed', asked);
-  const vectorOnly = await runPath(
-    namespace,
-    'indexed',
-    asked.map(({ vector }) => ({ vector, text: wordlessQuery })),
-  );
+  const wordless = asked.map(({ vector }) => ({ vector, text: wordlessQuery }));
+  const vectorOnly = await runPath(namespace, 'indexed', wordless);
   const recall = mean(
     asked.map((query, index) => {
       const truth = exactTopK(vectors, query.vector, 10).map((position) => sourceIds[position]);
