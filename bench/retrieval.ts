@@ -145,19 +145,20 @@ async function measureSize(bench: Bench, size: number, queries: number) {
   const agreement = mean(
     exact.results.map((exactTop, index) => overlap(exactTop, indexed.results[index]) / Math.max(1, exactTop.length)),
   );
-  const coldLoad = { ms: cold.ms, units: cold.units, megabytes: held.bytes / 1e6 };
-  return { size, writeSeconds, exact, indexed, recall, agreement, cold: coldLoad };
+  return { size, writeSeconds, exact, indexed, recall, agreement, cold, indexMegabytes: held.bytes / 1e6 };
 }
 
 function tableOf(figures: Array<Awaited<ReturnType<typeof measureSize>>>, queries: number): BenchTable {
-  const rows = figures.flatMap(({ size, exact, indexed, recall, agreement, cold }) => [
-    [String(size), 'exact']
-      .concat(exact.queries === 0 ? ['failed', '—', '—'] : [exact.p50, exact.p95, exact.units].map((v) => fixed(v)))
-      .concat(['—', '—', String(exact.queries), '—', '—', '—']),
-    [String(size), 'indexed', ...[indexed.p50, indexed.p95, indexed.units].map((value) => fixed(value))]
-      .concat([fixed(recall, 3), fixed(agreement, 2), String(indexed.queries)])
-      .concat([fixed(cold.ms, 0), fixed(cold.units, 0), fixed(cold.megabytes, 1)]),
-  ]);
+  const warm = (path: { p50: number; p95: number; units: number; queries: number }) =>
+    path.queries === 0 ? ['failed', '—', '—'] : [path.p50, path.p95, path.units].map((value) => fixed(value));
+  const rows = figures.flatMap(({ size, exact, indexed, recall, agreement, cold, indexMegabytes }) => {
+    const coldLoad = [fixed(cold.ms, 0), fixed(cold.units, 0), fixed(indexMegabytes, 1)];
+    const indexedFigures = [fixed(recall, 3), fixed(agreement, 2), String(indexed.queries), ...coldLoad];
+    return [
+      [String(size), 'exact', ...warm(exact), '—', '—', String(exact.queries), '—', '—', '—'],
+      [String(size), 'indexed', ...warm(indexed), ...indexedFigures],
+    ];
+  });
   const [smallest, largest] = [figures[0], figures.at(-1)];
   if (!smallest || !largest) throw new Error('RETRIEVAL_SIZES names no size');
   const writes = figures.map((size) => `${size.size}: ${fixed(size.writeSeconds, 0)} s`).join(', ');

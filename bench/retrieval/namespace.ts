@@ -62,10 +62,8 @@ export function knowledgeWorld() {
 
 /** The `k` chunks (positions in `vectors`) with the highest float cosine to `query`: the exact search. */
 export function exactTopK(vectors: readonly Float32Array[], query: Float32Array, k: number): number[] {
-  const scores = vectors.map((vector) => vector.reduce((dot, value, i) => dot + value * (query[i] ?? 0), 0));
-  return scores
-    .map((score, position) => ({ score, position }))
-    .sort((a, b) => b.score - a.score)
-    .slice(0, k)
-    .map(({ position }) => position);
+  const cosine = (vector: Float32Array) => vector.reduce((dot, value, i) => dot + value * (query[i] ?? 0), 0);
+  const scored = vectors.map((vector, position) => ({ score: cosine(vector), position }));
+  const ranked = scored.sort((a, b) => b.score - a.score);
+  return ranked.slice(0, k).map(({ position }) => position);
 }
