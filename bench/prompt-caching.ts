@@ -44,6 +44,8 @@ const chatQuestions = [
   'Thanks. What should we do with them next quarter?',
 ];
 
+const isReportPrompt = (request: ConverseRequest) => systemText(request) === reportSystemPrompt;
+
 const tokenKinds = ['inputTokens', 'cacheWriteInputTokens', 'cacheReadInputTokens', 'outputTokens'] as const;
 type Usage = Record<(typeof tokenKinds)[number] | 'calls' | 'costUsd', number>;
 
@@ -61,7 +63,7 @@ function usageOf(requests: readonly RecordedRequest[]): Usage {
 /** The report's uncached input over one section's whole context, and its sections' wall time over the longest. */
 function reportFigures(report: RecordedRequest[], endToEndMs: number) {
   const sections = report.filter(
-    (request) => request.operation !== 'invoke' && systemText(request.body as ConverseRequest) === reportSystemPrompt,
+    (request) => request.operation !== 'invoke' && isReportPrompt(request.body as ConverseRequest),
   );
   if (sections.length !== sectionCount) throw new Error(`${sections.length} section requests, not ${sectionCount}`);
   const { inputTokens, cacheReadInputTokens, cacheWriteInputTokens } = usageOf(sections);
@@ -201,17 +203,10 @@ function tables(runs: Record<Mode, ModeRun>): BenchTable[] {
 }
 
 export async function measurePromptCaching(): Promise<BenchTable[]> {
-  const bench = await startBenchStack({
-    tenant: 'Prompt caching benchmark',
-    localBedrock: {
-      // Report sections only, paced like a real model; everything else answers at once.
-      generator: pacedOfflineGenerator((request) =>
-        systemText(request) === reportSystemPrompt
-          ? { firstMs: settings.firstChunkMs, totalMs: settings.sectionMs }
-          : undefined,
-      ),
-    },
-  });
+  // Report sections only, paced like a real model; everything else answers at once.
+  const sectionPace = { firstMs: settings.firstChunkMs, totalMs: settings.sectionMs };
+  const generator = pacedOfflineGenerator((request) => (isReportPrompt(request) ? sectionPace : undefined));
+  const bench = await startBenchStack({ tenant: 'Prompt caching benchmark', localBedrock: { generator } });
   const [http, sse] = [startWorkerClient(), startSseClient()];
   try {
     const { resetEnvironmentCache } = await import('../functions/runtime/environment.ts');
