@@ -1,11 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { text } from 'node:stream/consumers';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BuildOptions } from 'esbuild';
 import { bundleFunction } from '../lib/bundling/bundle-function.ts';
 import { type BundleSize, bundleSize } from '../lib/bundling/bundle-size.ts';
 import { type FunctionName, functionDefinitions, functionNodeOptions } from '../lib/definitions/functions.ts';
 import { tenthsMs, verdict } from './support/format.ts';
 import { runCount } from './support/runs.ts';
-import { timeNodeProcess } from './support/spawn-timing.ts';
 import { median, percentile } from './support/stats.ts';
 import { type BenchModule, type BenchTable, figureColumns, headline } from './support/table.ts';
 
@@ -25,76 +26,71 @@ const variants = {
   deployed: {},
   sdkBundled: { external: [] },
   oneFile: { splitting: false, plugins: [] },
-} satisfies Record<string, Partial<BuildOptions>>;
-type Variant = keyof typeof variants;
+} satisfies Record<string, Parameters<typeof bundleFunction>[2]>;
+
+/** A command timed in every round; its process gets the functions' NODE_OPTIONS unless given others. */
+type Timed = { script: string; nodeOptions: string; samples: number[] };
+const timed = (script: string, nodeOptions = functionNodeOptions): Timed => ({ script, nodeOptions, samples: [] });
 
 const sizeText = (bytes: number) =>
   bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(0)} KB`;
 const sizeCell = (size: BundleSize) => `${sizeText(size.totalBytes)} (${sizeText(size.initBytes)} at init)`;
 
+async function buildVariants(name: FunctionName) {
+  const entry = fileURLToPath(new URL(functionDefinitions[name].entry, repoRoot));
+  const builds = {} as Record<keyof typeof variants, { size: BundleSize; timed: Timed }>;
+  for (const [variant, overrides] of Object.entries(variants)) {
+    const outdir = fileURLToPath(new URL(`bench/out/${name}-${variant}/`, repoRoot));
+    const size = bundleSize(await bundleFunction(entry, outdir, overrides));
+    const index = pathToFileURL(`${outdir}index.mjs`).href;
+    builds[variant as keyof typeof variants] = { size, timed: timed(`await import(${JSON.stringify(index)})`) };
+  }
+  return { name, ...builds, noMaps: timed(builds.deployed.timed.script, '') };
+}
+type Built = Awaited<ReturnType<typeof buildVariants>>;
+
+// Loader flags of the parent (tsx) must not leak into the measured process.
+const { NODE_OPTIONS: _parentOptions, ...parentEnv } = process.env;
+
+/** Wall-clock ms from spawning a fresh `node` to its exit; the spawn cost is in every sample and cancels out. */
+async function timeNode({ script, nodeOptions }: Timed): Promise<number> {
+  const args = ['--import', preloadUrl, '--input-type=module', '-e', script];
+  const env = { ...parentEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_OPTIONS: nodeOptions };
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const stderr = text(child.stderr);
+  const [code, signal] = await once(child, 'close');
+  const elapsed = performance.now() - started;
+  if (code !== 0) throw new Error(`node ${args.join(' ')} exited with ${signal ?? code}\n${await stderr}`);
+  return elapsed;
+}
+
 export const coldStart: BenchModule = {
   name: 'cold-start',
   async run(): Promise<BenchTable[]> {
     const runs = runCount(15);
-    const names = Object.keys(functionDefinitions) as FunctionName[];
-
-    const builds = new Map<string, { index: string; size: BundleSize }>();
-    const buildOf = (name: FunctionName, variant: Variant) => {
-      const build = builds.get(`${name}/${variant}`);
-      if (!build) throw new Error(`No ${variant} build of ${name}`);
-      return build;
-    };
-    for (const name of names) {
-      const entry = fileURLToPath(new URL(functionDefinitions[name].entry, repoRoot));
-      for (const [variant, overrides] of Object.entries(variants)) {
-        const outdir = fileURLToPath(new URL(`bench/out/${name}-${variant}/`, repoRoot));
-        const size = bundleSize(await bundleFunction(entry, outdir, overrides));
-        builds.set(`${name}/${variant}`, { index: `${outdir}index.mjs`, size });
-      }
-    }
-
-    // Every process runs with the NODE_OPTIONS the stack gives the functions unless a command says otherwise.
-    // The baseline pays for the same process start and preload, so the difference is the bundle's own init.
-    const importOf = (file: string) => `await import(${JSON.stringify(pathToFileURL(file).href)})`;
+    const functions: Built[] = [];
+    for (const name of Object.keys(functionDefinitions) as FunctionName[]) functions.push(await buildVariants(name));
+    // The bare start pays the same process start and preload, so the difference is the bundle's own init.
+    const bare = timed('0');
     const commands = [
-      { label: 'baseline', script: '0', nodeOptions: functionNodeOptions },
-      ...names.flatMap((name) => [
-        ...(Object.keys(variants) as Variant[]).map((variant) => ({
-          label: `${name}/${variant}`,
-          script: importOf(buildOf(name, variant).index),
-          nodeOptions: functionNodeOptions,
-        })),
-        { label: `${name}/no-maps`, script: importOf(buildOf(name, 'deployed').index), nodeOptions: '' },
-      ]),
+      bare,
+      ...functions.flatMap((f) => [f.deployed.timed, f.sdkBundled.timed, f.oneFile.timed, f.noMaps]),
     ];
-    const samples = new Map<string, number[]>(commands.map((command) => [command.label, []]));
-    // Loader flags of the parent (tsx) must not leak into the measured process.
-    const { NODE_OPTIONS: _parentOptions, ...parentEnv } = process.env;
-    const env = { ...parentEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-    const time = ({ script, nodeOptions }: { script: string; nodeOptions: string }) =>
-      timeNodeProcess({
-        args: ['--import', preloadUrl, '--input-type=module', '-e', script],
-        env: { ...env, NODE_OPTIONS: nodeOptions },
-      });
-
     // One untimed pass warms the file cache; interleaving the rounds spreads machine noise over every command.
-    for (const command of commands) await time(command);
+    for (const command of commands) await timeNode(command);
     for (let round = 0; round < runs; round++) {
-      for (const command of commands) samples.get(command.label)?.push(await time(command));
+      for (const command of commands) command.samples.push(await timeNode(command));
     }
 
-    const samplesOf = (label: string) => samples.get(label) ?? [];
-    const baseline = samplesOf('baseline');
-    const baselineMedian = median(baseline);
-    const medianOf = (label: string) => median(samplesOf(label));
-    const overheadOf = (label: string) => medianOf(label) - baselineMedian;
-    const relative = (value: number) => `${(value / baselineMedian).toFixed(2)}×`;
-    const overheadVerdict = (name: FunctionName): [pass: boolean, target: string] => {
+    const bareMedian = median(bare.samples);
+    const overhead = (command: Timed) => median(command.samples) - bareMedian;
+    const overheadVerdict = ({ name, deployed, oneFile }: Built): [boolean, string] => {
       const { overheadMs, oneFileShare } = targets[name];
-      const overhead = overheadOf(`${name}/deployed`);
-      if (!oneFileShare) return [overhead <= overheadMs, `≤ ${overheadMs} ms`];
-      const absolute = `≤ ${overheadMs} ms ${overhead <= overheadMs ? 'met' : 'not met'}`;
-      return [overhead / overheadOf(`${name}/oneFile`) <= oneFileShare, `≤ ${oneFileShare}× one file (${absolute})`];
+      const ms = overhead(deployed.timed);
+      if (!oneFileShare) return [ms <= overheadMs, `≤ ${overheadMs} ms`];
+      const absolute = `≤ ${overheadMs} ms ${ms <= overheadMs ? 'met' : 'not met'}`;
+      return [ms / overhead(oneFile.timed) <= oneFileShare, `≤ ${oneFileShare}× one file (${absolute})`];
     };
 
     const deployedTable: BenchTable = {
@@ -107,48 +103,40 @@ export const coldStart: BenchModule = {
         'Overhead target',
       ],
       rows: [
-        ['bare node', '—', '—', '—', '—', tenthsMs(baselineMedian), tenthsMs(percentile(baseline, 90)), '—', '—'],
-        ...names.map((name) => {
-          const { size } = buildOf(name, 'deployed');
-          const times = samplesOf(`${name}/deployed`);
-          const overhead = overheadOf(`${name}/deployed`);
+        ['bare node', '—', '—', '—', '—', tenthsMs(bareMedian), tenthsMs(percentile(bare.samples, 90)), '—', '—'],
+        ...functions.map((built) => {
+          const { size, timed } = built.deployed;
+          const ms = overhead(timed);
           return [
-            name,
+            built.name,
             String(size.files),
-            `${size.totalBytes.toLocaleString('en-US')} B`,
-            `${size.initBytes.toLocaleString('en-US')} B`,
-            verdict(size.totalBytes <= targets[name].bytes, `≤ ${sizeText(targets[name].bytes)}`),
-            tenthsMs(median(times)),
-            tenthsMs(percentile(times, 90)),
-            `${tenthsMs(overhead)} (${relative(overhead)})`,
-            verdict(...overheadVerdict(name)),
+            ...[size.totalBytes, size.initBytes].map((bytes) => `${bytes.toLocaleString('en-US')} B`),
+            verdict(size.totalBytes <= targets[built.name].bytes, `≤ ${sizeText(targets[built.name].bytes)}`),
+            ...[median(timed.samples), percentile(timed.samples, 90)].map(tenthsMs),
+            `${tenthsMs(ms)} (${(ms / bareMedian).toFixed(2)}×)`,
+            verdict(...overheadVerdict(built)),
           ];
         }),
       ],
-      notes: [
-        `NODE_OPTIONS=${functionNodeOptions}, as the stack sets it; bundles in bench/out/<name>-<variant>/. Method and ` +
-          'caveats (a local init, not a Lambda prediction) in bench/README.md.',
-      ],
-      headlines: names.flatMap((name) => {
-        const { size } = buildOf(name, 'deployed');
-        const overhead = overheadOf(`${name}/deployed`);
-        const oneFileOverhead = overheadOf(`${name}/oneFile`);
-        const [overheadPass, overheadTarget] = overheadVerdict(name);
+      notes: [`NODE_OPTIONS=${functionNodeOptions}, as the stack sets it; bundles in bench/out/<name>-<variant>/.`],
+      headlines: functions.flatMap((built) => {
+        const { name, deployed, oneFile } = built;
+        const [ms, oneFileMs] = [overhead(deployed.timed), overhead(oneFile.timed)];
+        const [pass, target] = overheadVerdict(built);
         return [
           headline(
             `${name}: bundle size (every deployed .mjs)`,
-            sizeCell(size),
-            `one file: ${sizeText(buildOf(name, 'oneFile').size.totalBytes)}`,
+            sizeCell(deployed.size),
+            `one file: ${sizeText(oneFile.size.totalBytes)}`,
             `≤ ${sizeText(targets[name].bytes)}`,
-            size.totalBytes <= targets[name].bytes,
+            deployed.size.totalBytes <= targets[name].bytes,
           ),
           headline(
             `${name}: init overhead (import of the bundle)`,
-            `${tenthsMs(overhead)} (init ${tenthsMs(medianOf(`${name}/deployed`))})`,
-            `bare node ${tenthsMs(baselineMedian)}; one file ${tenthsMs(oneFileOverhead)} ` +
-              `(${(overhead / oneFileOverhead).toFixed(2)}×)`,
-            overheadTarget,
-            overheadPass,
+            `${tenthsMs(ms)} (init ${tenthsMs(median(deployed.timed.samples))})`,
+            `bare node ${tenthsMs(bareMedian)}; one file ${tenthsMs(oneFileMs)} (${(ms / oneFileMs).toFixed(2)}×)`,
+            target,
+            pass,
           ),
         ];
       }),
@@ -158,25 +146,17 @@ export const coldStart: BenchModule = {
       title: `Cold start: what each build choice costs (${runs} runs each, medians of the init overhead)`,
       columns: [
         'Function',
-        ...figureColumns(
-          'Deployed',
-          'No source maps',
-          'AWS SDK bundled: size',
-          'AWS SDK bundled: overhead',
-          'One file, no plugins: size',
-          'One file, no plugins: overhead',
-        ),
+        ...figureColumns('Deployed', 'No source maps', 'AWS SDK bundled: size', 'AWS SDK bundled: overhead'),
+        ...figureColumns('One file, no plugins: size', 'One file, no plugins: overhead'),
       ],
-      rows: names.map((name) => {
-        const deployed = overheadOf(`${name}/deployed`);
-        const versus = (label: string) =>
-          `${tenthsMs(overheadOf(label))} (${(overheadOf(label) / deployed).toFixed(2)}×)`;
-        const variant = (built: Variant) => [sizeCell(buildOf(name, built).size), versus(`${name}/${built}`)];
-        return [name, tenthsMs(deployed), versus(`${name}/no-maps`), ...variant('sdkBundled'), ...variant('oneFile')];
+      rows: functions.map(({ name, deployed, sdkBundled, oneFile, noMaps }) => {
+        const versus = (command: Timed) =>
+          `${tenthsMs(overhead(command))} (${(overhead(command) / overhead(deployed.timed)).toFixed(2)}×)`;
+        const built = ({ size, timed }: typeof deployed) => [sizeCell(size), versus(timed)];
+        return [name, tenthsMs(overhead(deployed.timed)), versus(noMaps), ...built(sdkBundled), ...built(oneFile)];
       }),
       notes: [
-        `Overhead over the same run's bare node (${tenthsMs(baselineMedian)}); (×) = that build's overhead / the ` +
-          'deployed build’s; each variant is described in bench/README.md.',
+        `Overhead over the same run's bare node (${tenthsMs(bareMedian)}); (×) = that build's / the deployed one's.`,
       ],
     };
     return [deployedTable, choicesTable];

@@ -6,7 +6,7 @@
  */
 import { mulberry32 } from '../../test/fuzz/prng.ts';
 
-export const dimensions = 1024;
+const dimensions = 1024;
 export const chunksPerDocument = 200;
 const topics = 40;
 const subTopics = 10;
@@ -22,8 +22,8 @@ function unitMix(parts: Part[]): Float32Array {
 }
 
 /** Topic and sub-topic directions and vocabularies shared by every namespace size, and a query generator. */
-export function knowledgeWorld(seed = 7) {
-  const random = mulberry32(seed);
+export function knowledgeWorld() {
+  const random = mulberry32(7);
   const gaussian = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
   const direction = () => unitMix([[Float32Array.from({ length: dimensions }, gaussian), 1]]);
   const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)] as T;
@@ -62,10 +62,8 @@ export function knowledgeWorld(seed = 7) {
 
 /** The `k` chunks (positions in `vectors`) with the highest float cosine to `query`: the exact search. */
 export function exactTopK(vectors: readonly Float32Array[], query: Float32Array, k: number): number[] {
-  const scores = vectors.map((vector) => vector.reduce((dot, value, i) => dot + value * (query[i] ?? 0), 0));
-  return scores
-    .map((score, position) => ({ score, position }))
-    .sort((a, b) => b.score - a.score)
-    .slice(0, k)
-    .map(({ position }) => position);
+  const cosine = (vector: Float32Array) => vector.reduce((dot, value, i) => dot + value * (query[i] ?? 0), 0);
+  const scored = vectors.map((vector, position) => ({ score: cosine(vector), position }));
+  const ranked = scored.sort((a, b) => b.score - a.score);
+  return ranked.slice(0, k).map(({ position }) => position);
 }
