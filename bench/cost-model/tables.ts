@@ -1,0 +1,210 @@
+/** From the metered operations to the cost model's tables: counts per operation, Lambda GB-seconds, dollars. */
+import { sectionPlans } from '../../functions/domain/reports/report-types.ts';
+import { type FunctionName, functionDefinitions } from '../../lib/definitions/functions.ts';
+import { type BenchTable, figureColumns, headline } from '../support/table.ts';
+import { billedMs, type Figures, figuresOf, gbSeconds, httpInvocation, idleFigures } from './figures.ts';
+import type { Bench } from './operations.ts';
+import { operations, prices, reportType, type Settings } from './settings.ts';
+
+/** A count or request units per operation: whole, or a mean to two decimals. */
+export const count = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
+
+export const bytes = (value: number) => Math.round(value).toLocaleString('en-US');
+
+export function ms(value: number): string {
+  if (value >= 10_000) return `${(value / 1000).toFixed(1)} s`;
+  if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
+  return `${value.toFixed(value >= 100 || Number.isInteger(value) ? 0 : 1)} ms`;
+}
+
+/** Three significant figures, never in exponent notation. */
+export function usd(value: number): string {
+  if (value === 0) return '$0';
+  return `$${value.toFixed(Math.max(2, 2 - Math.floor(Math.log10(Math.abs(value)))))}`;
+}
+
+/** Dollars by what is billed, in the order of the dollar table's columns. */
+const costParts = ['compute', 'requests', 'dynamo', 'sqs', 'streaming'] as const;
+type Cost = Record<(typeof costParts)[number], number>;
+const total = (cost: Cost) => costParts.reduce((sum, part) => sum + cost[part], 0);
+const scaled = (cost: Cost, factor: number) =>
+  Object.fromEntries(costParts.map((part) => [part, cost[part] * factor])) as Cost;
+
+function costOf(figures: Figures, gbs: number): Cost {
+  return {
+    compute: gbs * prices.lambdaPerGbSecond,
+    requests: Object.values(figures.invocations).reduce((sum, count) => sum + count, 0) * prices.lambdaPerRequest,
+    dynamo: figures.rru * prices.perRru + figures.wru * prices.perWru,
+    sqs: (figures.sqs.send + figures.sqs.receive + figures.sqs.delete) * prices.perSqsRequest,
+    streaming: (figures.chargeableBytes / 1024 ** 3) * prices.streamedPerGb,
+  };
+}
+
+type DurationRow = [operation: string, functionName: FunctionName, measuredMs: number, modelMs: number, note: string];
+
+export function buildTables(
+  bench: Bench,
+  settings: Settings,
+  runs: { instantEvents: number; pacedEvents: number; idleFrom: number },
+): BenchTable[] {
+  const icpCold = figuresOf(bench, operations.icpCold);
+  const icpMiss = figuresOf(bench, operations.icpMiss, settings.icpRuns);
+  const icpHit = figuresOf(bench, operations.icpHit, settings.icpRuns);
+  const reportInstant = figuresOf(bench, operations.reportInstant);
+  const reportPaced = figuresOf(bench, operations.reportPaced);
+  const idle = idleFigures(bench, runs.idleFrom, settings.idleSeconds * 1000);
+
+  const row = (label: string, f: Figures, time: string) => [
+    label,
+    `${count(f.invocations.httpApi)} / ${count(f.invocations.reportWorker)} / ${count(f.invocations.streamProjector)}`,
+    count(f.projectedRecords),
+    `${count(f.reads)} / ${count(f.writes)}`,
+    count(f.rru),
+    count(f.wru),
+    `${count(f.sqs.send)} / ${count(f.sqs.receive)} / ${count(f.sqs.delete)}`,
+    bytes(f.streamedBytes),
+    time,
+  ];
+  const icpRow = (label: string, f: Figures, model = ' (instant model)') =>
+    row(label, f, `HTTP ${ms(f.billedMs.httpApi)}${model}`);
+  const reportRow = (f: Figures, events: number, model: string) =>
+    row(
+      `${reportType} report (${events} SSE events), ${model}`,
+      f,
+      `worker ${ms(f.billedMs.reportWorker)}, projector ${ms(f.billedMs.streamProjector)}, HTTP ${ms(f.billedMs.httpApi)}`,
+    );
+  const countsTable: BenchTable = {
+    title: 'Cost model: measured counts per operation (local stack, DynamoDB Local, SQS stand-in)',
+    columns: [
+      'Operation',
+      ...figureColumns(
+        'Lambda invocations (HTTP / worker / projector)',
+        'Stream records projected',
+        'DynamoDB calls (reads / writes)',
+        'RRU',
+        'WRU',
+        'SQS requests (send / receive / delete)',
+        'Bytes streamed',
+      ),
+      'Measured handler time',
+    ],
+    rows: [
+      icpRow(operations.icpCold, icpCold),
+      icpRow(`${operations.icpMiss}, mean of ${settings.icpRuns}`, icpMiss),
+      icpRow(`${operations.icpHit}, mean of ${settings.icpRuns}`, icpHit, ''),
+      reportRow(reportInstant, runs.instantEvents, 'instant model'),
+      reportRow(reportPaced, runs.pacedEvents, `each section streamed over ${settings.sectionModelSeconds} s`),
+      [
+        `${operations.sseIdle}, per minute (steady state)`,
+        `${count(60_000 / idle.sseTimeoutMs)} / 0 / 0`,
+        '0',
+        `${count(idle.steadyPerMinute.reads)} / 0`,
+        count(idle.steadyPerMinute.rru),
+        '0',
+        '0 / 0 / 0',
+        bytes(idle.steadyPerMinute.bytes),
+        'the connection’s whole life',
+      ],
+    ],
+    notes: [
+      `Idle SSE: counted for ${idle.windowMs / 1000} s; connecting cost ${idle.connect.reads} reads ` +
+        `(${count(idle.connect.rru)} RRU: API key, organisation, report); the window had ${idle.window.queries} ` +
+        `event-log Queries and ${idle.window.gets} status GetItems (${count(idle.window.rru)} RRU) and ` +
+        `${bytes(idle.bytes)} bytes.`,
+    ],
+  };
+
+  // Lambda durations: measured non-model time + assumed model time.
+  const concurrency = Number(process.env.REPORT_SECTION_CONCURRENCY);
+  const sections = sectionPlans[reportType].length;
+  const waves = Math.ceil(sections / concurrency);
+  const icpModelMs = settings.icpModelSeconds * 1000;
+  const reportModelMs = waves * settings.sectionModelSeconds * 1000;
+  const postMs = billedMs(httpInvocation(bench, operations.reportInstant, 'POST'));
+  const instantSseMs = billedMs(httpInvocation(bench, operations.reportInstant, 'GET'));
+  const meanOf = `mean of ${settings.icpRuns}`;
+  const wavesNote = `${sections} sections, ${concurrency} at a time: ${waves} waves × ${settings.sectionModelSeconds} s`;
+  const projectorNote = `${reportPaced.invocations.streamProjector} invocations (paced run: partials included)`;
+  const sseNote = 'open from the 202 until job.completed: it waits for the worker';
+  const hourNote = `the function runs for the whole connection; one invocation per ${idle.sseTimeoutMs / 1000} s (SSE_TIMEOUT_MS)`;
+  const durations: DurationRow[] = [
+    ['ICP miss', 'httpApi', icpMiss.billedMs.httpApi, icpModelMs, `${meanOf}; the function streams the model's answer`],
+    ['ICP hit', 'httpApi', icpHit.billedMs.httpApi, 0, `${meanOf}; no model call`],
+    ['Report: POST generate', 'httpApi', postMs, 0, '202 after the lock transaction, quota and SendMessage'],
+    ['Report: worker', 'reportWorker', reportInstant.billedMs.reportWorker, reportModelMs, wavesNote],
+    ['Report: stream projector', 'streamProjector', reportPaced.billedMs.streamProjector, 0, projectorNote],
+    ['Report: SSE connection', 'httpApi', instantSseMs, reportModelMs, sseNote],
+    ['SSE connection-hour', 'httpApi', 3_600_000, 0, hourNote],
+  ];
+  const gbsOf = (prefix: string) =>
+    durations
+      .filter(([operation]) => operation.startsWith(prefix))
+      .reduce((sum, [, name, measuredMs, modelMs]) => sum + gbSeconds(name, measuredMs + modelMs), 0);
+  const durationTable: BenchTable = {
+    title: 'Cost model: Lambda duration and GB-seconds (measured non-model time + assumed model time)',
+    columns: [
+      'Operation',
+      'Function (memory)',
+      ...figureColumns('Measured', 'Assumed model time', 'Billed', 'GB-s'),
+      'Notes',
+    ],
+    rows: durations.map(([operation, name, measuredMs, modelMs, note]) => [
+      operation,
+      `${name} (${functionDefinitions[name].memoryMiB} MB)`,
+      ms(measuredMs),
+      modelMs > 0 ? ms(modelMs) : '—',
+      ms(measuredMs + modelMs),
+      gbSeconds(name, measuredMs + modelMs).toFixed(3),
+      note,
+    ]),
+    notes: [
+      `Check against the paced report run: the worker ran ${ms(reportPaced.billedMs.reportWorker)} (formula ` +
+        `${ms(reportInstant.billedMs.reportWorker + reportModelMs)}), the SSE connection ` +
+        `${ms(billedMs(httpInvocation(bench, operations.reportPaced, 'GET')))} (formula ${ms(instantSseMs + reportModelMs)}).`,
+    ],
+  };
+
+  const icpMissCost = scaled(costOf(icpMiss, gbsOf('ICP miss')), 1000);
+  const icpHitCost = scaled(costOf(icpHit, gbsOf('ICP hit')), 1000);
+  const reportCost = costOf(reportPaced, gbsOf('Report'));
+  const sseHourCost: Cost = {
+    compute: gbsOf('SSE connection-hour') * prices.lambdaPerGbSecond,
+    requests: idle.hour.invocations * prices.lambdaPerRequest,
+    dynamo: idle.hour.rru * prices.perRru,
+    sqs: 0,
+    // Each connection streams far less than the free 6 MB.
+    streaming: 0,
+  };
+  const costRow = (label: string, cost: Cost) => [label, ...costParts.map((part) => usd(cost[part])), usd(total(cost))];
+  const dollarsTable: BenchTable = {
+    title: 'Cost model: dollars excluding model tokens (Bedrock tokens are billed separately and not included)',
+    columns: [
+      'Per',
+      ...figureColumns('Lambda compute', 'Lambda requests', 'DynamoDB', 'SQS', 'Streamed bytes', 'Total'),
+    ],
+    rows: [
+      costRow('1,000 ICPs (cache miss)', icpMissCost),
+      costRow('1,000 ICPs (cache hit)', icpHitCost),
+      costRow(`1 ${reportType} report (with one SSE client)`, reportCost),
+      costRow('1,000 reports', scaled(reportCost, 1000)),
+      costRow('1 SSE connection-hour (idle)', sseHourCost),
+    ],
+    notes: [
+      `Prices: ${prices.label} (listed in docs/cost-model.md). Free tiers are ignored.`,
+      `A first ICP request with cold credentials adds ${count(icpCold.rru - icpMiss.rru)} RRU (API key and organisation reads).`,
+    ],
+    headlines: [
+      headline(
+        `Cost per 1,000 ICPs, cache miss (excl. model tokens; ${settings.icpModelSeconds} s model time assumed)`,
+        usd(total(icpMissCost)),
+        `cache hit: ${usd(total(icpHitCost))}`,
+      ),
+      headline(
+        `Cost per 1,000 ${reportType} reports (excl. model tokens; ${settings.sectionModelSeconds} s per section assumed)`,
+        usd(total(scaled(reportCost, 1000))),
+        '—',
+      ),
+    ],
+  };
+  return [countsTable, durationTable, dollarsTable];
+}
