@@ -23,18 +23,17 @@ export async function measureCostModel(): Promise<BenchTable[]> {
   try {
     const bench = await startMeteredStack(cleanup);
     const { stack, tenant, meter, pace } = bench;
+    const mainKey = tenant.authorization;
     for (const partner of benchPartners) {
-      await createPartner(stack.baseUrl, tenant.authorization, partner);
+      await createPartner(stack.baseUrl, mainKey, partner);
       await meter.settle(0);
     }
 
     // Warm-up (not counted): JIT, SDK clients, sockets, the worker and projector paths.
     meter.operation = 'warm-up';
-    for (let index = 0; index < 5; index++) {
-      await postIcp(bench, tenant.authorization, `warm-up-${index}.example.com`, 'miss');
-    }
-    await postIcp(bench, tenant.authorization, 'warm-up-0.example.com', 'hit');
-    await runReport(bench, tenant.authorization);
+    for (let index = 0; index < 5; index++) await postIcp(bench, mainKey, `warm-up-${index}.example.com`, 'miss');
+    await postIcp(bench, mainKey, 'warm-up-0.example.com', 'hit');
+    await runReport(bench, mainKey);
 
     // 1. ICP cache misses: a fresh key makes the first request pay the credential lookup.
     const icpKey = await bench.issueKey(tenant.organisationId, 'cost-model-icp');
@@ -55,12 +54,10 @@ export async function measureCostModel(): Promise<BenchTable[]> {
     // 3. One report with one SSE client, instantly, then with every section streamed over its assumed model time
     // (partial writes, SSE polls and the connection's length depend on it).
     meter.operation = operations.reportInstant;
-    const instantEvents = await runReport(bench, tenant.authorization);
+    const instantEvents = await runReport(bench, mainKey);
     meter.operation = operations.reportPaced;
     pace.totalMs = settings.sectionModelSeconds * 1000;
-    const pacedEvents = await runReport(bench, tenant.authorization).finally(() => {
-      pace.totalMs = 0;
-    });
+    const pacedEvents = await runReport(bench, mainKey);
 
     // 4. An idle SSE connection, with cold credentials as after a reconnect.
     meter.operation = 'setup';

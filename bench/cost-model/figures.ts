@@ -1,7 +1,4 @@
-/**
- * The figures the cost model's tables show, from what was metered: what each operation used, and the idle SSE
- * connection's reads extrapolated to its whole life.
- */
+/** The figures of the cost model's tables: what each operation used, and the idle SSE connection's reads. */
 import { heartbeatComment } from '../../functions/domain/reports/sse.ts';
 import { type FunctionName, functionDefinitions } from '../../lib/definitions/functions.ts';
 import type { MeteredInvocation } from '../support/lambda-meter.ts';
@@ -9,7 +6,7 @@ import type { Bench } from './operations.ts';
 import { type CapacityCall, isRead, requestUnits } from './request-units.ts';
 import { operations, prices } from './settings.ts';
 
-const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+export const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const functionNames = Object.keys(functionDefinitions) as FunctionName[];
 const perFunction = (value: (name: FunctionName) => number) =>
   Object.fromEntries(functionNames.map((name) => [name, value(name)])) as Record<FunctionName, number>;

@@ -1,5 +1,8 @@
 /** The metered bench stack, and the operations the cost model counts, each made through the API as a client would. */
 import { randomUUID } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sectionPlans } from '../../functions/domain/reports/report-types.ts';
 import { startBenchStack } from '../support/bench-stack.ts';
 import { recordDynamoCalls } from '../support/dynamo-calls.ts';
@@ -8,7 +11,6 @@ import { pacedOfflineGenerator } from '../support/paced-generator.ts';
 import { followReportToEnd, holdIdleConnection, reportStreamUrl, startReport } from '../support/report-stream.ts';
 import { icpProblem, mustPass } from '../support/response-checks.ts';
 import { createRunningReport } from '../support/running-report.ts';
-import { countSqsRequests } from '../support/sqs-requests.ts';
 import { startSseClient } from '../support/sse-client.ts';
 import { startWorkerClient } from '../support/worker-client.ts';
 import { operations, reportType } from './settings.ts';
@@ -31,16 +33,22 @@ export async function startMeteredStack(cleanup: Array<() => unknown>) {
   const { dynamo } = await import('../../functions/stores/dynamo.ts');
   const stores = await import('../../functions/stores/report-store.ts');
   const dynamoCalls = recordDynamoCalls(dynamo(), { select: () => meter.scope(), capacity: () => 'INDEXES' });
-  const sqs = countSqsRequests(benchStack.stack.sqsEndpoint, () => meter.operation);
+  // SQS requests as the local SQS stand-in (a node:http server in this process) receives them: the handlers' SQS
+  // client stays private. The SDK speaks the JSON protocol, so the action is the x-amz-target header.
+  const sqsPort = Number(new URL(benchStack.stack.sqsEndpoint).port);
+  const sqs: Array<{ action: string; operation: string }> = [];
+  const onRequest = (message: unknown) => {
+    const { request, server } = message as { request: IncomingMessage; server: Server };
+    if ((server.address() as AddressInfo | null)?.port !== sqsPort) return;
+    const action = String(request.headers['x-amz-target']).replace(/^AmazonSQS\./, '');
+    sqs.push({ action, operation: meter.operation });
+  };
+  subscribe('http.server.request.start', onRequest);
   const http = startWorkerClient();
   const sse = startSseClient();
-  cleanup.push(
-    dynamoCalls.uninstall,
-    sqs.uninstall,
-    () => http.close(),
-    () => sse.close(),
-  );
-  return { ...benchStack, stores, meter, pace, calls: dynamoCalls.calls, sqs: sqs.requests, http, sse };
+  cleanup.push(dynamoCalls.uninstall, () => unsubscribe('http.server.request.start', onRequest));
+  for (const client of [http, sse]) cleanup.push(() => client.close());
+  return { ...benchStack, stores, meter, pace, calls: dynamoCalls.calls, sqs, http, sse };
 }
 
 export async function postIcp(bench: Bench, authorization: Authorization, company: string, expected: 'hit' | 'miss') {
@@ -53,17 +61,10 @@ export async function postIcp(bench: Bench, authorization: Authorization, compan
 /** One report followed over SSE to job.completed; resolves with the number of SSE events the client received. */
 export async function runReport(bench: Bench, authorization: Authorization): Promise<number> {
   const tag = randomUUID();
-  const { reportId } = await startReport(bench.http, bench.stack.baseUrl, authorization, {
-    orgName: `Cost ${tag}`,
-    domain: 'bench.example',
-    reportType,
-    filterFingerprint: tag,
-  });
-  const { events } = await followReportToEnd(bench.sse, bench.stack.baseUrl, authorization, {
-    reportId,
-    sections: sectionPlans[reportType].length,
-    timeoutMs: 120_000 + 4 * bench.pace.totalMs,
-  });
+  const body = { orgName: `Cost ${tag}`, domain: 'bench.example', reportType, filterFingerprint: tag };
+  const { reportId } = await startReport(bench.http, bench.stack.baseUrl, authorization, body);
+  const report = { reportId, sections: sectionPlans[reportType].length, timeoutMs: 120_000 + 4 * bench.pace.totalMs };
+  const { events } = await followReportToEnd(bench.sse, bench.stack.baseUrl, authorization, report);
   // The worker's lock release and the poller's DeleteMessageBatch come after job.completed.
   await bench.meter.settle(500);
   return events.length;
@@ -72,14 +73,11 @@ export async function runReport(bench: Bench, authorization: Authorization): Pro
 /** Holds an idle SSE connection for `windowMs` from its first poll; resolves with that poll's start. */
 export async function measureIdleConnection(bench: Bench, windowMs: number): Promise<number> {
   // Written by the benchmark itself (outside any metered invocation, so not counted): a report that stays running.
-  const reportId = await createRunningReport(bench.stores, {
-    organisationId: bench.tenant.organisationId,
-    orgName: 'Idle',
-    domain: 'bench.example',
-    what: 'The idle report',
-  });
+  const { organisationId } = bench.tenant;
+  const idleReport = { organisationId, orgName: 'Idle', domain: 'bench.example', what: 'The idle report' };
+  const reportId = await createRunningReport(bench.stores, idleReport);
   // A fresh key: the connection pays the credential reads, as after a reconnect.
-  const authorization = await bench.issueKey(bench.tenant.organisationId, 'cost-model-idle');
+  const authorization = await bench.issueKey(organisationId, 'cost-model-idle');
   // The report's INSERT reaches the projector (which writes nothing for it) before the connection is counted.
   await bench.meter.settle(500);
   bench.meter.operation = operations.sseIdle;

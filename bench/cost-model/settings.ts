@@ -3,19 +3,16 @@ import { integerFromEnv, runCount } from '../support/runs.ts';
 
 export const prices = {
   label: 'us-east-1 list prices, November 2026 — check the live pricing pages',
-  // Lambda on Arm (the functions are ARM_64), first pricing tier.
-  lambdaPerGbSecond: 0.0000133334,
+  lambdaPerGbSecond: 0.0000133334, // Arm (the functions are ARM_64), first pricing tier
   lambdaPerRequest: 0.2 / 1e6,
-  // Response streaming bills the bytes beyond the first 6 MB of each response; the rate is to be checked.
-  streamedPerGb: 0.008,
+  streamedPerGb: 0.008, // response streaming, beyond the first 6 MB of each response; the rate is to be checked
   streamedFreeBytesPerResponse: 6 * 1024 * 1024,
   perWru: 0.625 / 1e6,
   perRru: 0.125 / 1e6,
-  // Per request to a standard queue (each 64 KB chunk of a payload; report jobs are < 1 KB).
-  perSqsRequest: 0.4 / 1e6,
+  perSqsRequest: 0.4 / 1e6, // standard queue, per 64 KB chunk of a payload (report jobs are < 1 KB)
 } as const;
 
-export const reportType = 'executive-summary';
+export const reportType = 'executive-summary' as const;
 export const operations = {
   icpCold: 'ICP miss, first request (cold credentials)',
   icpMiss: 'ICP miss (warm credentials)',

@@ -2,43 +2,39 @@
 import { sectionPlans } from '../../functions/domain/reports/report-types.ts';
 import { type FunctionName, functionDefinitions } from '../../lib/definitions/functions.ts';
 import { type BenchTable, figureColumns, headline } from '../support/table.ts';
-import { billedMs, type Figures, figuresOf, gbSeconds, httpInvocation, idleFigures } from './figures.ts';
+import { billedMs, type Figures, figuresOf, gbSeconds, httpInvocation, idleFigures, sum } from './figures.ts';
 import type { Bench } from './operations.ts';
 import { operations, prices, reportType, type Settings } from './settings.ts';
 
 /** A count or request units per operation: whole, or a mean to two decimals. */
-export const count = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
+const count = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
+const bytes = (value: number) => Math.round(value).toLocaleString('en-US');
 
-export const bytes = (value: number) => Math.round(value).toLocaleString('en-US');
-
-export function ms(value: number): string {
+function ms(value: number): string {
   if (value >= 10_000) return `${(value / 1000).toFixed(1)} s`;
   if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
   return `${value.toFixed(value >= 100 || Number.isInteger(value) ? 0 : 1)} ms`;
 }
 
 /** Three significant figures, never in exponent notation. */
-export function usd(value: number): string {
+function usd(value: number): string {
   if (value === 0) return '$0';
   return `$${value.toFixed(Math.max(2, 2 - Math.floor(Math.log10(Math.abs(value)))))}`;
 }
 
-/** Dollars by what is billed, in the order of the dollar table's columns. */
-const costParts = ['compute', 'requests', 'dynamo', 'sqs', 'streaming'] as const;
-type Cost = Record<(typeof costParts)[number], number>;
-const total = (cost: Cost) => costParts.reduce((sum, part) => sum + cost[part], 0);
-const scaled = (cost: Cost, factor: number) =>
-  Object.fromEntries(costParts.map((part) => [part, cost[part] * factor])) as Cost;
-
-function costOf(figures: Figures, gbs: number): Cost {
-  return {
-    compute: gbs * prices.lambdaPerGbSecond,
-    requests: Object.values(figures.invocations).reduce((sum, count) => sum + count, 0) * prices.lambdaPerRequest,
-    dynamo: figures.rru * prices.perRru + figures.wru * prices.perWru,
-    sqs: (figures.sqs.send + figures.sqs.receive + figures.sqs.delete) * prices.perSqsRequest,
-    streaming: (figures.chargeableBytes / 1024 ** 3) * prices.streamedPerGb,
-  };
+/** Dollars in the order of the dollar table's columns: Lambda compute and requests, DynamoDB, SQS, streamed bytes. */
+function dollars(gbs: number, invocations: number, rru: number, wru = 0, sqsRequests = 0, chargeableBytes = 0) {
+  return [
+    gbs * prices.lambdaPerGbSecond,
+    invocations * prices.lambdaPerRequest,
+    rru * prices.perRru + wru * prices.perWru,
+    sqsRequests * prices.perSqsRequest,
+    (chargeableBytes / 1024 ** 3) * prices.streamedPerGb,
+  ];
 }
+
+const dollarsOf = (f: Figures, gbs: number) =>
+  dollars(gbs, sum(Object.values(f.invocations)), f.rru, f.wru, sum(Object.values(f.sqs)), f.chargeableBytes);
 
 type DurationRow = [operation: string, functionName: FunctionName, measuredMs: number, modelMs: number, note: string];
 
@@ -53,25 +49,26 @@ export function buildTables(
   const reportInstant = figuresOf(bench, operations.reportInstant);
   const reportPaced = figuresOf(bench, operations.reportPaced);
   const idle = idleFigures(bench, runs.idleFrom, settings.idleSeconds * 1000);
+  const meanOf = `mean of ${settings.icpRuns}`;
 
+  const slashed = (values: number[]) => values.map(count).join(' / ');
   const row = (label: string, f: Figures, time: string) => [
     label,
-    `${count(f.invocations.httpApi)} / ${count(f.invocations.reportWorker)} / ${count(f.invocations.streamProjector)}`,
+    slashed(Object.values(f.invocations)),
     count(f.projectedRecords),
-    `${count(f.reads)} / ${count(f.writes)}`,
+    slashed([f.reads, f.writes]),
     count(f.rru),
     count(f.wru),
-    `${count(f.sqs.send)} / ${count(f.sqs.receive)} / ${count(f.sqs.delete)}`,
+    slashed(Object.values(f.sqs)),
     bytes(f.streamedBytes),
     time,
   ];
-  const icpRow = (label: string, f: Figures, model = ' (instant model)') =>
-    row(label, f, `HTTP ${ms(f.billedMs.httpApi)}${model}`);
+  const httpTime = (f: Figures) => `HTTP ${ms(f.billedMs.httpApi)}`;
   const reportRow = (f: Figures, events: number, model: string) =>
     row(
       `${reportType} report (${events} SSE events), ${model}`,
       f,
-      `worker ${ms(f.billedMs.reportWorker)}, projector ${ms(f.billedMs.streamProjector)}, HTTP ${ms(f.billedMs.httpApi)}`,
+      `worker ${ms(f.billedMs.reportWorker)}, projector ${ms(f.billedMs.streamProjector)}, ${httpTime(f)}`,
     );
   const countsTable: BenchTable = {
     title: 'Cost model: measured counts per operation (local stack, DynamoDB Local, SQS stand-in)',
@@ -89,16 +86,16 @@ export function buildTables(
       'Measured handler time',
     ],
     rows: [
-      icpRow(operations.icpCold, icpCold),
-      icpRow(`${operations.icpMiss}, mean of ${settings.icpRuns}`, icpMiss),
-      icpRow(`${operations.icpHit}, mean of ${settings.icpRuns}`, icpHit, ''),
+      row(operations.icpCold, icpCold, `${httpTime(icpCold)} (instant model)`),
+      row(`${operations.icpMiss}, ${meanOf}`, icpMiss, `${httpTime(icpMiss)} (instant model)`),
+      row(`${operations.icpHit}, ${meanOf}`, icpHit, httpTime(icpHit)),
       reportRow(reportInstant, runs.instantEvents, 'instant model'),
       reportRow(reportPaced, runs.pacedEvents, `each section streamed over ${settings.sectionModelSeconds} s`),
       [
         `${operations.sseIdle}, per minute (steady state)`,
-        `${count(60_000 / idle.sseTimeoutMs)} / 0 / 0`,
+        slashed([60_000 / idle.sseTimeoutMs, 0, 0]),
         '0',
-        `${count(idle.steadyPerMinute.reads)} / 0`,
+        slashed([idle.steadyPerMinute.reads, 0]),
         count(idle.steadyPerMinute.rru),
         '0',
         '0 / 0 / 0',
@@ -122,11 +119,12 @@ export function buildTables(
   const reportModelMs = waves * settings.sectionModelSeconds * 1000;
   const postMs = billedMs(httpInvocation(bench, operations.reportInstant, 'POST'));
   const instantSseMs = billedMs(httpInvocation(bench, operations.reportInstant, 'GET'));
-  const meanOf = `mean of ${settings.icpRuns}`;
   const wavesNote = `${sections} sections, ${concurrency} at a time: ${waves} waves × ${settings.sectionModelSeconds} s`;
   const projectorNote = `${reportPaced.invocations.streamProjector} invocations (paced run: partials included)`;
   const sseNote = 'open from the 202 until job.completed: it waits for the worker';
-  const hourNote = `the function runs for the whole connection; one invocation per ${idle.sseTimeoutMs / 1000} s (SSE_TIMEOUT_MS)`;
+  const hourNote =
+    'the function runs for the whole connection; ' +
+    `one invocation per ${idle.sseTimeoutMs / 1000} s (SSE_TIMEOUT_MS)`;
   const durations: DurationRow[] = [
     ['ICP miss', 'httpApi', icpMiss.billedMs.httpApi, icpModelMs, `${meanOf}; the function streams the model's answer`],
     ['ICP hit', 'httpApi', icpHit.billedMs.httpApi, 0, `${meanOf}; no model call`],
@@ -139,7 +137,8 @@ export function buildTables(
   const gbsOf = (prefix: string) =>
     durations
       .filter(([operation]) => operation.startsWith(prefix))
-      .reduce((sum, [, name, measuredMs, modelMs]) => sum + gbSeconds(name, measuredMs + modelMs), 0);
+      .reduce((total, [, name, measuredMs, modelMs]) => total + gbSeconds(name, measuredMs + modelMs), 0);
+  const pacedSseMs = billedMs(httpInvocation(bench, operations.reportPaced, 'GET'));
   const durationTable: BenchTable = {
     title: 'Cost model: Lambda duration and GB-seconds (measured non-model time + assumed model time)',
     columns: [
@@ -159,23 +158,18 @@ export function buildTables(
     ]),
     notes: [
       `Check against the paced report run: the worker ran ${ms(reportPaced.billedMs.reportWorker)} (formula ` +
-        `${ms(reportInstant.billedMs.reportWorker + reportModelMs)}), the SSE connection ` +
-        `${ms(billedMs(httpInvocation(bench, operations.reportPaced, 'GET')))} (formula ${ms(instantSseMs + reportModelMs)}).`,
+        `${ms(reportInstant.billedMs.reportWorker + reportModelMs)}), the SSE connection ${ms(pacedSseMs)} ` +
+        `(formula ${ms(instantSseMs + reportModelMs)}).`,
     ],
   };
 
-  const icpMissCost = scaled(costOf(icpMiss, gbsOf('ICP miss')), 1000);
-  const icpHitCost = scaled(costOf(icpHit, gbsOf('ICP hit')), 1000);
-  const reportCost = costOf(reportPaced, gbsOf('Report'));
-  const sseHourCost: Cost = {
-    compute: gbsOf('SSE connection-hour') * prices.lambdaPerGbSecond,
-    requests: idle.hour.invocations * prices.lambdaPerRequest,
-    dynamo: idle.hour.rru * prices.perRru,
-    sqs: 0,
-    // Each connection streams far less than the free 6 MB.
-    streaming: 0,
-  };
-  const costRow = (label: string, cost: Cost) => [label, ...costParts.map((part) => usd(cost[part])), usd(total(cost))];
+  const perThousand = (cost: number[]) => cost.map((dollars) => dollars * 1000);
+  const icpMissCost = perThousand(dollarsOf(icpMiss, gbsOf('ICP miss')));
+  const icpHitCost = perThousand(dollarsOf(icpHit, gbsOf('ICP hit')));
+  const reportCost = dollarsOf(reportPaced, gbsOf('Report'));
+  // Each idle connection streams far less than the 6 MB a response includes.
+  const sseHourCost = dollars(gbsOf('SSE connection-hour'), idle.hour.invocations, idle.hour.rru);
+  const costRow = (label: string, cost: number[]) => [label, ...cost.map(usd), usd(sum(cost))];
   const dollarsTable: BenchTable = {
     title: 'Cost model: dollars excluding model tokens (Bedrock tokens are billed separately and not included)',
     columns: [
@@ -186,22 +180,23 @@ export function buildTables(
       costRow('1,000 ICPs (cache miss)', icpMissCost),
       costRow('1,000 ICPs (cache hit)', icpHitCost),
       costRow(`1 ${reportType} report (with one SSE client)`, reportCost),
-      costRow('1,000 reports', scaled(reportCost, 1000)),
+      costRow('1,000 reports', perThousand(reportCost)),
       costRow('1 SSE connection-hour (idle)', sseHourCost),
     ],
     notes: [
       `Prices: ${prices.label} (listed in docs/cost-model.md). Free tiers are ignored.`,
-      `A first ICP request with cold credentials adds ${count(icpCold.rru - icpMiss.rru)} RRU (API key and organisation reads).`,
+      `A first ICP request with cold credentials adds ${count(icpCold.rru - icpMiss.rru)} RRU ` +
+        '(API key and organisation reads).',
     ],
     headlines: [
       headline(
         `Cost per 1,000 ICPs, cache miss (excl. model tokens; ${settings.icpModelSeconds} s model time assumed)`,
-        usd(total(icpMissCost)),
-        `cache hit: ${usd(total(icpHitCost))}`,
+        usd(sum(icpMissCost)),
+        `cache hit: ${usd(sum(icpHitCost))}`,
       ),
       headline(
         `Cost per 1,000 ${reportType} reports (excl. model tokens; ${settings.sectionModelSeconds} s per section assumed)`,
-        usd(total(scaled(reportCost, 1000))),
+        usd(sum(perThousand(reportCost))),
         '—',
       ),
     ],

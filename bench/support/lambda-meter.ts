@@ -16,20 +16,16 @@ import type { LocalHandlers } from '../../local/local-stack.ts';
 export type MeteredInvocation = ReturnType<typeof newInvocation>;
 type Handler = (...args: unknown[]) => unknown;
 
-/** The marker the Lambda runtime (and the local shim) looks for on a response-streaming handler. */
-const streamingMarker = Symbol.for('aws.lambda.runtime.handler.streaming');
-
 /**
- * `operation`: the benchmark operation current when the invocation started; `start`, `end`: performance.now() when
- * the handler was called and when its promise settled; `records`: the batch size (1 for HTTP); HTTP only: `route`
- * (method and path) and `streamedBytes`, written to the response stream with the prelude (what Lambda meters).
+ * `operation`: the benchmark operation current when the invocation started; `records`: the batch size (1 for HTTP);
+ * HTTP only: `route` and the bytes written to the response stream, prelude included (what Lambda meters).
  */
 function newInvocation(functionName: FunctionName, operation: string, records: number, route?: string) {
   return { functionName, operation, start: performance.now(), end: 0, records, streamedBytes: 0, route };
 }
 
 export class LambdaMeter {
-  /** Set by the benchmark before each operation; invocations started afterwards count for it. */
+  /** Set before each operation; invocations started afterwards count for it. */
   operation = 'setup';
   readonly invocations: MeteredInvocation[] = [];
   readonly #scope = new AsyncLocalStorage<MeteredInvocation>();
@@ -38,9 +34,7 @@ export class LambdaMeter {
   #lastEnd = 0;
 
   /** The invocation the caller runs in, if any. */
-  scope(): MeteredInvocation | undefined {
-    return this.#scope.getStore();
-  }
+  scope = () => this.#scope.getStore();
 
   /** Resolves once no invocation has been running for `quietMs`. */
   async settle(quietMs: number): Promise<void> {
@@ -49,7 +43,8 @@ export class LambdaMeter {
 
   handlers(): LocalHandlers {
     const httpApi = (event: LambdaFunctionURLEvent, stream: LocalResponseStream, context: Context) => {
-      const invocation = this.#start('httpApi', 1, `${event.requestContext.http.method} ${event.rawPath}`);
+      const { method } = event.requestContext.http;
+      const invocation = newInvocation('httpApi', this.operation, 1, `${method} ${event.rawPath}`);
       const write = stream._write.bind(stream);
       stream._write = (...args: Parameters<LocalResponseStream['_write']>) => {
         invocation.streamedBytes += args[0].length;
@@ -58,20 +53,17 @@ export class LambdaMeter {
       return this.#run(invocation, event, stream, context);
     };
     const batch = (name: FunctionName) => (event: SQSEvent | DynamoDBStreamEvent, context: Context) =>
-      this.#run(this.#start(name, event.Records.length), event, context);
+      this.#run(newInvocation(name, this.operation, event.Records.length), event, context);
     return {
-      httpApi: Object.assign(httpApi, { [streamingMarker]: 'response' }),
+      // The marker the Lambda runtime (and the local shim) looks for on a response-streaming handler.
+      httpApi: Object.assign(httpApi, { [Symbol.for('aws.lambda.runtime.handler.streaming')]: 'response' }),
       reportWorker: batch('reportWorker') as LocalHandlers['reportWorker'],
       streamProjector: batch('streamProjector') as LocalHandlers['streamProjector'],
     };
   }
 
-  #start(functionName: FunctionName, records: number, route?: string): MeteredInvocation {
-    this.#inFlight += 1;
-    return newInvocation(functionName, this.operation, records, route);
-  }
-
   async #run(invocation: MeteredInvocation, ...args: unknown[]): Promise<unknown> {
+    this.#inFlight += 1;
     try {
       const handler = await this.#handler(invocation.functionName);
       return await this.#scope.run(invocation, () => handler(...args));
