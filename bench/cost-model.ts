@@ -1,7 +1,6 @@
 /**
- * Cost model: dollars per 1,000 ICPs, per report and per idle SSE connection-hour, excluding model tokens, from
- * the Lambda invocations, DynamoDB request units and SQS requests each operation made on the local stack. Model
- * time, which the instant offline model hides, is an assumption. Method: bench/README.md.
+ * Cost model: dollars per 1,000 ICPs, per report and per idle SSE connection-hour, excluding model tokens, from what
+ * each operation used on the local stack; model time, hidden by the instant offline model, is an assumption.
  */
 import { randomUUID } from 'node:crypto';
 import { measureIdleConnection, postIcp, runReport, startMeteredStack } from './cost-model/operations.ts';

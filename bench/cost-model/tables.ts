@@ -1,6 +1,6 @@
 /** From the metered operations to the cost model's tables: counts per operation, Lambda GB-seconds, dollars. */
 import { sectionPlans } from '../../functions/domain/reports/report-types.ts';
-import { type FunctionName, functionDefinitions } from '../../lib/definitions/functions.ts';
+import { functionDefinitions } from '../../lib/definitions/functions.ts';
 import { type BenchTable, figureColumns, headline } from '../support/table.ts';
 import { billedMs, type Figures, figuresOf, gbSeconds, httpInvocation, idleFigures, sum } from './figures.ts';
 import type { Bench } from './operations.ts';
@@ -35,8 +35,6 @@ function dollars(gbs: number, invocations: number, rru: number, wru = 0, sqsRequ
 
 const dollarsOf = (f: Figures, gbs: number) =>
   dollars(gbs, sum(Object.values(f.invocations)), f.rru, f.wru, sum(Object.values(f.sqs)), f.chargeableBytes);
-
-type DurationRow = [operation: string, functionName: FunctionName, measuredMs: number, modelMs: number, note: string];
 
 export function buildTables(
   bench: Bench,
@@ -125,7 +123,7 @@ export function buildTables(
   const hourNote =
     'the function runs for the whole connection; ' +
     `one invocation per ${idle.sseTimeoutMs / 1000} s (SSE_TIMEOUT_MS)`;
-  const durations: DurationRow[] = [
+  const durations = [
     ['ICP miss', 'httpApi', icpMiss.billedMs.httpApi, icpModelMs, `${meanOf}; the function streams the model's answer`],
     ['ICP hit', 'httpApi', icpHit.billedMs.httpApi, 0, `${meanOf}; no model call`],
     ['Report: POST generate', 'httpApi', postMs, 0, '202 after the lock transaction, quota and SendMessage'],
@@ -133,7 +131,7 @@ export function buildTables(
     ['Report: stream projector', 'streamProjector', reportPaced.billedMs.streamProjector, 0, projectorNote],
     ['Report: SSE connection', 'httpApi', instantSseMs, reportModelMs, sseNote],
     ['SSE connection-hour', 'httpApi', 3_600_000, 0, hourNote],
-  ];
+  ] as const;
   const gbsOf = (prefix: string) =>
     durations
       .filter(([operation]) => operation.startsWith(prefix))

@@ -1,7 +1,6 @@
 /**
- * Wraps the local stack's three Lambda handlers (startLocalStack's `handlers` option) to meter every invocation.
- * Each runs in an AsyncLocalStorage scope, so a DynamoDB recorder can tell which invocation made a call, also while
- * the report worker, the projector and an SSE connection run at the same time.
+ * Wraps the local stack's three Lambda handlers (startLocalStack's `handlers` option) to meter every invocation, each
+ * in an AsyncLocalStorage scope: a DynamoDB recorder can tell which one made a call, also while several run at once.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
@@ -24,12 +23,20 @@ function newInvocation(functionName: FunctionName, operation: string, records: n
   return { functionName, operation, start: performance.now(), end: 0, records, streamedBytes: 0, route };
 }
 
+/** Imported on first use: the handlers read the environment startLocalStack sets when they load. */
+async function importHandler(name: FunctionName): Promise<Handler> {
+  const entry = pathToFileURL(path.join(repositoryRoot, functionDefinitions[name].entry)).href;
+  const { handler } = (await import(entry)) as { handler?: unknown };
+  if (typeof handler !== 'function') throw new Error(`${entry} exports no handler`);
+  return handler as Handler;
+}
+
 export class LambdaMeter {
   /** Set before each operation; invocations started afterwards count for it. */
   operation = 'setup';
   readonly invocations: MeteredInvocation[] = [];
   readonly #scope = new AsyncLocalStorage<MeteredInvocation>();
-  readonly #handlers = new Map<FunctionName, Promise<Handler>>();
+  readonly #handlers: Partial<Record<FunctionName, Promise<Handler>>> = {};
   #inFlight = 0;
   #lastEnd = 0;
 
@@ -65,7 +72,9 @@ export class LambdaMeter {
   async #run(invocation: MeteredInvocation, ...args: unknown[]): Promise<unknown> {
     this.#inFlight += 1;
     try {
-      const handler = await this.#handler(invocation.functionName);
+      const { functionName } = invocation;
+      this.#handlers[functionName] ??= importHandler(functionName);
+      const handler = await this.#handlers[functionName];
       return await this.#scope.run(invocation, () => handler(...args));
     } finally {
       invocation.end = performance.now();
@@ -73,17 +82,5 @@ export class LambdaMeter {
       this.#inFlight -= 1;
       this.invocations.push(invocation);
     }
-  }
-
-  #handler(name: FunctionName): Promise<Handler> {
-    const entry = pathToFileURL(path.join(repositoryRoot, functionDefinitions[name].entry)).href;
-    const loaded =
-      this.#handlers.get(name) ??
-      import(entry).then((module: { handler?: unknown }) => {
-        if (typeof module.handler !== 'function') throw new Error(`${entry} exports no handler`);
-        return module.handler as Handler;
-      });
-    this.#handlers.set(name, loaded);
-    return loaded;
   }
 }
