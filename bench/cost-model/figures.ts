@@ -3,7 +3,7 @@ import { heartbeatComment } from '../../functions/domain/reports/sse.ts';
 import { type FunctionName, functionDefinitions } from '../../lib/definitions/functions.ts';
 import type { MeteredInvocation } from '../support/lambda-meter.ts';
 import type { Bench } from './operations.ts';
-import { type CapacityCall, isRead, requestUnits } from './request-units.ts';
+import { isRead, requestUnits } from './request-units.ts';
 import { operations, prices } from './settings.ts';
 
 export const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
@@ -62,26 +62,31 @@ export function httpInvocation(bench: Bench, operation: string, method: 'POST' |
 export function idleFigures(bench: Bench, from: number, windowMs: number) {
   const sseTimeoutMs = Number(process.env.SSE_TIMEOUT_MS);
   const calls = bench.calls.filter((call) => call.tag.operation === operations.sseIdle);
-  const rruOf = (list: CapacityCall[]) => sum(list.map((call) => requestUnits(call).rru));
-  const countOf = (list: CapacityCall[], command: string) => list.filter((call) => call.command === command).length;
+  const rruOf = (list: typeof calls) => sum(list.map((call) => requestUnits(call).rru));
+  const countOf = (list: typeof calls, command: string) => list.filter((call) => call.command === command).length;
   const connect = calls.filter((call) => call.start < from);
   const window = calls.filter((call) => call.start >= from && call.start < from + windowMs);
   const steady = window.filter((call) => call.start >= from + windowMs / 2);
-  const perMinute = (value: number) => (value * 60_000) / (windowMs / 2);
-  const steadyPerMinute = {
-    reads: perMinute(countOf(steady, 'QueryCommand')) + perMinute(countOf(steady, 'GetItemCommand')),
-    rru: perMinute(rruOf(steady)),
-    bytes: (heartbeatComment.length * 60_000) / Number(process.env.SSE_HEARTBEAT_MS),
+  const steadyRate = (value: number) => (value * 60_000) / (windowMs / 2);
+  // The counts table's idle row: the connection's steady state per minute.
+  const perMinute = {
+    invocations: { httpApi: 60_000 / sseTimeoutMs, reportWorker: 0, streamProjector: 0 },
+    projectedRecords: 0,
+    reads: steadyRate(countOf(steady, 'QueryCommand')) + steadyRate(countOf(steady, 'GetItemCommand')),
+    writes: 0,
+    rru: steadyRate(rruOf(steady)),
+    wru: 0,
+    sqs: { send: 0, receive: 0, delete: 0 },
+    streamedBytes: (heartbeatComment.length * 60_000) / Number(process.env.SSE_HEARTBEAT_MS),
   };
   const remainingMinutes = Math.max(0, sseTimeoutMs - windowMs) / 60_000;
-  const rruPerConnection = rruOf(connect) + rruOf(window) + steadyPerMinute.rru * remainingMinutes;
+  const rruPerConnection = rruOf(connect) + rruOf(window) + perMinute.rru * remainingMinutes;
   const connectionsPerHour = 3_600_000 / sseTimeoutMs;
   return {
-    windowMs,
     sseTimeoutMs,
     connect: { reads: connect.length, rru: rruOf(connect) },
     window: { queries: countOf(window, 'QueryCommand'), gets: countOf(window, 'GetItemCommand'), rru: rruOf(window) },
-    steadyPerMinute,
+    perMinute,
     bytes: httpInvocation(bench, operations.sseIdle, 'GET').streamedBytes,
     hour: { invocations: connectionsPerHour, rru: connectionsPerHour * rruPerConnection },
   };

@@ -18,7 +18,7 @@ import { operations, reportType } from './settings.ts';
 export type Bench = Awaited<ReturnType<typeof startMeteredStack>>;
 type Authorization = Record<string, string>;
 
-/** A bench stack whose handlers, DynamoDB calls and SQS requests are metered; the steps that stop it go to `cleanup`. */
+/** A bench stack with metered handlers, DynamoDB calls and SQS requests; the steps that stop it go to `cleanup`. */
 export async function startMeteredStack(cleanup: Array<() => unknown>) {
   const meter = new LambdaMeter();
   // Model pacing: 0 = instant; otherwise every model answer is streamed over this many ms.
@@ -81,11 +81,10 @@ export async function measureIdleConnection(bench: Bench, windowMs: number): Pro
   // The report's INSERT reaches the projector (which writes nothing for it) before the connection is counted.
   await bench.meter.settle(500);
   bench.meter.operation = operations.sseIdle;
-  const from = await holdIdleConnection(bench.sse, reportStreamUrl(bench.stack.baseUrl, reportId), authorization, {
-    windowMs,
-    firstQueryStart: () =>
-      bench.calls.find((call) => call.tag.operation === operations.sseIdle && call.command === 'QueryCommand')?.start,
-  });
+  const firstQueryStart = () =>
+    bench.calls.find((call) => call.tag.operation === operations.sseIdle && call.command === 'QueryCommand')?.start;
+  const url = reportStreamUrl(bench.stack.baseUrl, reportId);
+  const from = await holdIdleConnection(bench.sse, url, authorization, { windowMs, firstQueryStart });
   await bench.meter.settle(300);
   bench.meter.operation = 'setup';
   await bench.stores.finishReport(reportId, 'completed', new Date().toISOString());

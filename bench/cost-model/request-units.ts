@@ -4,18 +4,12 @@
  * strongly; Local reports 0), and TransactWriteItems costs 2 WRU per 1 KB unit of each item (Local reports 4), its
  * index writes at the standard rate. A failed conditional write still costs ≥ 1 WRU.
  */
+import { secondaryIndexes } from '../../lib/definitions/table.ts';
 import { type DynamoCall, type DynamoInput, itemOf } from '../support/dynamo-calls.ts';
-import type { MeteredInvocation } from '../support/lambda-meter.ts';
-
-/** A handler call made inside a metered invocation, with the capacity DynamoDB Local reported (INDEXES). */
-export type CapacityCall = DynamoCall<MeteredInvocation>;
-
-/** Key attributes of the table's secondary indexes (lib/definitions/table.ts: gsi1, projection ALL). */
-const indexPartitionKeys = ['gsi1pk'];
 
 export const isRead = (command: string) => /^(GetItem|Query|Scan|BatchGetItem|TransactGetItems)Command$/.test(command);
 
-export function requestUnits(call: CapacityCall): { rru: number; wru: number } {
+export function requestUnits(call: DynamoCall<unknown>): { rru: number; wru: number } {
   const read = isRead(call.command);
   const units = (value: number) => (read ? { rru: value, wru: 0 } : { rru: 0, wru: value });
   // A failed conditional write is charged for the existing item; failed reads are not expected.
@@ -36,7 +30,8 @@ export function requestUnits(call: CapacityCall): { rru: number; wru: number } {
 
 /** 1 KB units of an item, `perUnit` WRU each for the table, plus 1 each for every index the item is written to. */
 function writeUnits(item: DynamoInput, perUnit: number): number {
-  const indexes = indexPartitionKeys.filter((name) => item[name] !== undefined).length;
+  // Every index projects ALL, so an item with an index's key is written there too.
+  const indexes = secondaryIndexes.filter(({ partitionKey }) => item[partitionKey] !== undefined).length;
   return (perUnit + indexes) * Math.max(1, Math.ceil(attributesSize(item) / 1024));
 }
 
@@ -44,9 +39,9 @@ function writeUnits(item: DynamoInput, perUnit: number): number {
  * DynamoDB's item size: attribute name lengths plus value sizes (strings and binaries by their bytes, numbers
  * about 1 byte per 2 significant digits + 1, 3 bytes of overhead per list or map plus 1 per element).
  */
-function attributesSize(attributes: DynamoInput): number {
+function attributesSize(attributes: DynamoInput, perAttribute = 0): number {
   const defined = Object.entries(attributes).filter(([, value]) => value !== undefined);
-  return defined.reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + valueSize(value), 0);
+  return defined.reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + valueSize(value) + perAttribute, 0);
 }
 
 function valueSize(value: unknown): number {
@@ -59,9 +54,6 @@ function valueSize(value: unknown): number {
   if (value instanceof Uint8Array) return value.byteLength;
   if (value instanceof Set) return [...value].reduce((sum: number, member) => sum + valueSize(member), 0);
   if (Array.isArray(value)) return 3 + value.reduce((sum: number, member) => sum + valueSize(member) + 1, 0);
-  if (typeof value === 'object') {
-    const map = value as DynamoInput;
-    return 3 + attributesSize(map) + Object.values(map).filter((member) => member !== undefined).length;
-  }
+  if (typeof value === 'object') return 3 + attributesSize(value as DynamoInput, 1);
   return 0;
 }

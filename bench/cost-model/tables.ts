@@ -22,7 +22,10 @@ function usd(value: number): string {
   return `$${value.toFixed(Math.max(2, 2 - Math.floor(Math.log10(Math.abs(value)))))}`;
 }
 
-/** Dollars in the order of the dollar table's columns: Lambda compute and requests, DynamoDB, SQS, streamed bytes. */
+const durationColumns = figureColumns('Measured', 'Assumed model time', 'Billed', 'GB-s');
+const dollarColumns = figureColumns('Lambda compute', 'Lambda requests', 'DynamoDB', 'SQS', 'Streamed bytes', 'Total');
+
+/** Dollars in the order of the dollar table's columns (without the total). */
 function dollars(gbs: number, invocations: number, rru: number, wru = 0, sqsRequests = 0, chargeableBytes = 0) {
   return [
     gbs * prices.lambdaPerGbSecond,
@@ -36,73 +39,52 @@ function dollars(gbs: number, invocations: number, rru: number, wru = 0, sqsRequ
 const dollarsOf = (f: Figures, gbs: number) =>
   dollars(gbs, sum(Object.values(f.invocations)), f.rru, f.wru, sum(Object.values(f.sqs)), f.chargeableBytes);
 
+const slashed = (values: number[]) => values.map(count).join(' / ');
+/** What the counts table shows of an operation (or of a minute of the idle connection). */
+type Counts = Omit<Figures, 'billedMs' | 'chargeableBytes'>;
+const countColumns: Array<[header: string, cell: (f: Counts) => string]> = [
+  ['Lambda invocations (HTTP / worker / projector)', (f) => slashed(Object.values(f.invocations))],
+  ['Stream records projected', (f) => count(f.projectedRecords)],
+  ['DynamoDB calls (reads / writes)', (f) => slashed([f.reads, f.writes])],
+  ['RRU', (f) => count(f.rru)],
+  ['WRU', (f) => count(f.wru)],
+  ['SQS requests (send / receive / delete)', (f) => slashed(Object.values(f.sqs))],
+  ['Bytes streamed', (f) => bytes(f.streamedBytes)],
+];
+
 export function buildTables(
   bench: Bench,
   settings: Settings,
   runs: { instantEvents: number; pacedEvents: number; idleFrom: number },
 ): BenchTable[] {
+  const { icpRuns, icpModelSeconds, sectionModelSeconds, idleSeconds } = settings;
   const icpCold = figuresOf(bench, operations.icpCold);
-  const icpMiss = figuresOf(bench, operations.icpMiss, settings.icpRuns);
-  const icpHit = figuresOf(bench, operations.icpHit, settings.icpRuns);
+  const icpMiss = figuresOf(bench, operations.icpMiss, icpRuns);
+  const icpHit = figuresOf(bench, operations.icpHit, icpRuns);
   const reportInstant = figuresOf(bench, operations.reportInstant);
   const reportPaced = figuresOf(bench, operations.reportPaced);
-  const idle = idleFigures(bench, runs.idleFrom, settings.idleSeconds * 1000);
-  const meanOf = `mean of ${settings.icpRuns}`;
+  const idle = idleFigures(bench, runs.idleFrom, idleSeconds * 1000);
+  const meanOf = `mean of ${icpRuns}`;
 
-  const slashed = (values: number[]) => values.map(count).join(' / ');
-  const row = (label: string, f: Figures, time: string) => [
-    label,
-    slashed(Object.values(f.invocations)),
-    count(f.projectedRecords),
-    slashed([f.reads, f.writes]),
-    count(f.rru),
-    count(f.wru),
-    slashed(Object.values(f.sqs)),
-    bytes(f.streamedBytes),
-    time,
-  ];
+  const row = (label: string, f: Counts, time: string) => [label, ...countColumns.map(([, cell]) => cell(f)), time];
   const httpTime = (f: Figures) => `HTTP ${ms(f.billedMs.httpApi)}`;
+  const handlerTimes = (f: Figures) =>
+    `worker ${ms(f.billedMs.reportWorker)}, projector ${ms(f.billedMs.streamProjector)}, ${httpTime(f)}`;
   const reportRow = (f: Figures, events: number, model: string) =>
-    row(
-      `${reportType} report (${events} SSE events), ${model}`,
-      f,
-      `worker ${ms(f.billedMs.reportWorker)}, projector ${ms(f.billedMs.streamProjector)}, ${httpTime(f)}`,
-    );
+    row(`${reportType} report (${events} SSE events), ${model}`, f, handlerTimes(f));
   const countsTable: BenchTable = {
     title: 'Cost model: measured counts per operation (local stack, DynamoDB Local, SQS stand-in)',
-    columns: [
-      'Operation',
-      ...figureColumns(
-        'Lambda invocations (HTTP / worker / projector)',
-        'Stream records projected',
-        'DynamoDB calls (reads / writes)',
-        'RRU',
-        'WRU',
-        'SQS requests (send / receive / delete)',
-        'Bytes streamed',
-      ),
-      'Measured handler time',
-    ],
+    columns: ['Operation', ...figureColumns(...countColumns.map(([header]) => header)), 'Measured handler time'],
     rows: [
       row(operations.icpCold, icpCold, `${httpTime(icpCold)} (instant model)`),
       row(`${operations.icpMiss}, ${meanOf}`, icpMiss, `${httpTime(icpMiss)} (instant model)`),
       row(`${operations.icpHit}, ${meanOf}`, icpHit, httpTime(icpHit)),
       reportRow(reportInstant, runs.instantEvents, 'instant model'),
-      reportRow(reportPaced, runs.pacedEvents, `each section streamed over ${settings.sectionModelSeconds} s`),
-      [
-        `${operations.sseIdle}, per minute (steady state)`,
-        slashed([60_000 / idle.sseTimeoutMs, 0, 0]),
-        '0',
-        slashed([idle.steadyPerMinute.reads, 0]),
-        count(idle.steadyPerMinute.rru),
-        '0',
-        '0 / 0 / 0',
-        bytes(idle.steadyPerMinute.bytes),
-        'the connection’s whole life',
-      ],
+      reportRow(reportPaced, runs.pacedEvents, `each section streamed over ${sectionModelSeconds} s`),
+      row(`${operations.sseIdle}, per minute (steady state)`, idle.perMinute, 'the connection’s whole life'),
     ],
     notes: [
-      `Idle SSE: counted for ${idle.windowMs / 1000} s; connecting cost ${idle.connect.reads} reads ` +
+      `Idle SSE: counted for ${idleSeconds} s; connecting cost ${idle.connect.reads} reads ` +
         `(${count(idle.connect.rru)} RRU: API key, organisation, report); the window had ${idle.window.queries} ` +
         `event-log Queries and ${idle.window.gets} status GetItems (${count(idle.window.rru)} RRU) and ` +
         `${bytes(idle.bytes)} bytes.`,
@@ -113,11 +95,11 @@ export function buildTables(
   const concurrency = Number(process.env.REPORT_SECTION_CONCURRENCY);
   const sections = sectionPlans[reportType].length;
   const waves = Math.ceil(sections / concurrency);
-  const icpModelMs = settings.icpModelSeconds * 1000;
-  const reportModelMs = waves * settings.sectionModelSeconds * 1000;
+  const icpModelMs = icpModelSeconds * 1000;
+  const reportModelMs = waves * sectionModelSeconds * 1000;
   const postMs = billedMs(httpInvocation(bench, operations.reportInstant, 'POST'));
   const instantSseMs = billedMs(httpInvocation(bench, operations.reportInstant, 'GET'));
-  const wavesNote = `${sections} sections, ${concurrency} at a time: ${waves} waves × ${settings.sectionModelSeconds} s`;
+  const wavesNote = `${sections} sections, ${concurrency} at a time: ${waves} waves × ${sectionModelSeconds} s`;
   const projectorNote = `${reportPaced.invocations.streamProjector} invocations (paced run: partials included)`;
   const sseNote = 'open from the 202 until job.completed: it waits for the worker';
   const hourNote =
@@ -139,12 +121,7 @@ export function buildTables(
   const pacedSseMs = billedMs(httpInvocation(bench, operations.reportPaced, 'GET'));
   const durationTable: BenchTable = {
     title: 'Cost model: Lambda duration and GB-seconds (measured non-model time + assumed model time)',
-    columns: [
-      'Operation',
-      'Function (memory)',
-      ...figureColumns('Measured', 'Assumed model time', 'Billed', 'GB-s'),
-      'Notes',
-    ],
+    columns: ['Operation', 'Function (memory)', ...durationColumns, 'Notes'],
     rows: durations.map(([operation, name, measuredMs, modelMs, note]) => [
       operation,
       `${name} (${functionDefinitions[name].memoryMiB} MB)`,
@@ -170,10 +147,7 @@ export function buildTables(
   const costRow = (label: string, cost: number[]) => [label, ...cost.map(usd), usd(sum(cost))];
   const dollarsTable: BenchTable = {
     title: 'Cost model: dollars excluding model tokens (Bedrock tokens are billed separately and not included)',
-    columns: [
-      'Per',
-      ...figureColumns('Lambda compute', 'Lambda requests', 'DynamoDB', 'SQS', 'Streamed bytes', 'Total'),
-    ],
+    columns: ['Per', ...dollarColumns],
     rows: [
       costRow('1,000 ICPs (cache miss)', icpMissCost),
       costRow('1,000 ICPs (cache hit)', icpHitCost),
@@ -182,18 +156,18 @@ export function buildTables(
       costRow('1 SSE connection-hour (idle)', sseHourCost),
     ],
     notes: [
-      `Prices: ${prices.label} (listed in docs/cost-model.md). Free tiers are ignored.`,
+      `Prices: ${prices.label} (bench/cost-model/settings.ts); free tiers are ignored.`,
       `A first ICP request with cold credentials adds ${count(icpCold.rru - icpMiss.rru)} RRU ` +
         '(API key and organisation reads).',
     ],
     headlines: [
       headline(
-        `Cost per 1,000 ICPs, cache miss (excl. model tokens; ${settings.icpModelSeconds} s model time assumed)`,
+        `Cost per 1,000 ICPs, cache miss (excl. model tokens; ${icpModelSeconds} s model time assumed)`,
         usd(sum(icpMissCost)),
         `cache hit: ${usd(sum(icpHitCost))}`,
       ),
       headline(
-        `Cost per 1,000 ${reportType} reports (excl. model tokens; ${settings.sectionModelSeconds} s per section assumed)`,
+        `Cost per 1,000 ${reportType} reports (excl. model tokens; ${sectionModelSeconds} s per section assumed)`,
         usd(sum(perThousand(reportCost))),
         '—',
       ),

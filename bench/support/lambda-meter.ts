@@ -40,7 +40,7 @@ export class LambdaMeter {
   #inFlight = 0;
   #lastEnd = 0;
 
-  /** The invocation the caller runs in, if any. */
+  /** The invocation the caller runs in, if any (a DynamoDB call's tag). */
   scope = () => this.#scope.getStore();
 
   /** Resolves once no invocation has been running for `quietMs`. */
