@@ -40,7 +40,7 @@ const dollarsOf = (f: Figures, gbs: number) =>
   dollars(gbs, sum(Object.values(f.invocations)), f.rru, f.wru, sum(Object.values(f.sqs)), f.chargeableBytes);
 
 const slashed = (values: number[]) => values.map(count).join(' / ');
-/** What the counts table shows of an operation (or of a minute of the idle connection). */
+/** What the counts table shows of an operation or an idle minute; `invocations` and `sqs` are in header order. */
 type Counts = Omit<Figures, 'billedMs' | 'chargeableBytes'>;
 const countColumns: Array<[header: string, cell: (f: Counts) => string]> = [
   ['Lambda invocations (HTTP / worker / projector)', (f) => slashed(Object.values(f.invocations))],
