@@ -1,67 +1,27 @@
 /**
- * Cost model: dollars per 1,000 ICPs and per report, excluding model tokens, derived from
- * request counts measured on the local stack. Every Lambda invocation is metered by wrapping the three handlers
- * (support/lambda-meter.ts), every DynamoDB call of the handlers' shared client is recorded with the capacity
- * DynamoDB Local reports (cost-model/request-units.ts), and the SQS stand-in's requests are counted
- * (support/sqs-requests.ts). Model time, which the instant offline model hides, is an explicit assumption.
- * Runs in its own process (see support/child-process-module.ts).
+ * Cost model: dollars per 1,000 ICPs, per report and per idle SSE connection-hour, excluding model tokens, from what
+ * each operation used on the local stack; model time, hidden by the instant offline model, is an assumption.
  */
 import { randomUUID } from 'node:crypto';
-import { buildTables } from './cost-model/build-tables.ts';
-import { type Bench, importStores, measureIdleConnection, postIcp, runReport } from './cost-model/operations.ts';
-import { recordDynamoCapacity } from './cost-model/request-units.ts';
+import { measureIdleConnection, postIcp, runReport, startMeteredStack } from './cost-model/operations.ts';
 import { operations, readSettings } from './cost-model/settings.ts';
-import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
+import { buildTables } from './cost-model/tables.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
-import { LambdaMeter } from './support/lambda-meter.ts';
-import { pacedOfflineGenerator } from './support/paced-generator.ts';
-import { countSqsRequests } from './support/sqs-requests.ts';
-import { startSseClient } from './support/sse-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
 import { benchPartners, createPartner, getOrganisation } from './support/tenant-data.ts';
-import { startWorkerClient } from './support/worker-client.ts';
 
 export const costModel: BenchModule = {
   name: 'cost-model',
+  // Its own process: the handlers keep process-wide clients (see support/child-process-module.ts).
   run: () => runInChildProcess(import.meta.url, 'measureCostModel'),
 };
 
 export async function measureCostModel(): Promise<BenchTable[]> {
   const settings = readSettings();
-  const meter = new LambdaMeter();
-  const pace = { totalMs: 0 };
-  let benchStack: BenchStack | undefined;
   const cleanup: Array<() => unknown> = [];
   try {
-    benchStack = await startBenchStack({
-      tenant: 'Cost model benchmark',
-      localBedrock: { generator: pacedOfflineGenerator(() => pace) },
-      handlers: meter.handlers(),
-    });
-    const { stack, tenant, issueKey } = benchStack;
-    await meter.load();
-    const stores = await importStores();
-    const capacity = recordDynamoCapacity(stores.dynamo(), () => meter.scope());
-    cleanup.push(capacity.uninstall);
-    const sqs = countSqsRequests(stack.sqsEndpoint, () => meter.operation);
-    cleanup.push(sqs.uninstall);
-    const http = startWorkerClient();
-    cleanup.push(() => http.close());
-    const sse = startSseClient();
-    cleanup.push(() => sse.close());
-
-    const bench: Bench = {
-      stack,
-      stores,
-      meter,
-      calls: capacity.calls,
-      sqs: sqs.requests,
-      http,
-      sse,
-      organisationId: tenant.organisationId,
-      pace,
-      issueKey: (label) => issueKey(tenant.organisationId, label),
-    };
+    const bench = await startMeteredStack(cleanup);
+    const { stack, tenant, meter, pace } = bench;
     const mainKey = tenant.authorization;
     for (const partner of benchPartners) {
       await createPartner(stack.baseUrl, mainKey, partner);
@@ -75,7 +35,7 @@ export async function measureCostModel(): Promise<BenchTable[]> {
     await runReport(bench, mainKey);
 
     // 1. ICP cache misses: a fresh key makes the first request pay the credential lookup.
-    const icpKey = await bench.issueKey('cost-model-icp');
+    const icpKey = await bench.issueKey(tenant.organisationId, 'cost-model-icp');
     const run = randomUUID().slice(0, 8);
     const company = (index: number) => `cost-${run}-${index}.example.com`;
     meter.operation = operations.icpCold;
@@ -90,23 +50,20 @@ export async function measureCostModel(): Promise<BenchTable[]> {
     meter.operation = operations.icpHit;
     for (let index = 1; index <= settings.icpRuns; index++) await postIcp(bench, icpKey, company(index), 'hit');
 
-    // 3. One report end to end with one SSE client: instantly, then with every section streamed over its
-    // assumed model time (partial writes, SSE polls and the connection's length depend on it).
+    // 3. One report with one SSE client, instantly, then with every section streamed over its assumed model time
+    // (partial writes, SSE polls and the connection's length depend on it).
     meter.operation = operations.reportInstant;
-    const instant = await runReport(bench, mainKey);
+    const instantEvents = await runReport(bench, mainKey);
     meter.operation = operations.reportPaced;
     pace.totalMs = settings.sectionModelSeconds * 1000;
-    const paced = await runReport(bench, mainKey).finally(() => {
-      pace.totalMs = 0;
-    });
+    const pacedEvents = await runReport(bench, mainKey);
 
     // 4. An idle SSE connection, with cold credentials as after a reconnect.
     meter.operation = 'setup';
-    const idle = await measureIdleConnection(bench, settings.idleSeconds * 1000);
+    const idleFrom = await measureIdleConnection(bench, settings.idleSeconds * 1000);
 
-    return buildTables(bench, settings, { instant, paced, idle });
+    return buildTables(bench, settings, { instantEvents, pacedEvents, idleFrom });
   } finally {
     for (const step of cleanup.reverse()) await step();
-    await benchStack?.stop();
   }
 }

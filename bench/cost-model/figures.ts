@@ -1,182 +1,93 @@
-/**
- * The figures the cost model's tables show, computed from what was metered: counts per operation, Lambda
- * durations, costs at the list prices, and the idle SSE connection's reads extrapolated to its whole life.
- */
-import { randomUUID } from 'node:crypto';
+/** The figures of the cost model's tables: what each operation used, and the idle SSE connection's reads. */
+import { heartbeatComment } from '../../functions/domain/reports/sse.ts';
 import { type FunctionName, functionDefinitions } from '../../lib/definitions/functions.ts';
 import type { MeteredInvocation } from '../support/lambda-meter.ts';
-import type { Bench, IdleRun } from './operations.ts';
-import { type CapacityCall, isRead, requestUnits } from './request-units.ts';
+import type { Bench } from './operations.ts';
+import { isRead, requestUnits } from './request-units.ts';
 import { operations, prices } from './settings.ts';
 
-export const functionNames = Object.keys(functionDefinitions) as FunctionName[];
-export const gigabytes = (name: FunctionName) => functionDefinitions[name].memoryMiB / 1024;
-/** Lambda bills duration rounded up to the millisecond. */
-export const billedMs = (invocation: MeteredInvocation) => Math.ceil(invocation.end - invocation.start);
-
+export const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+const functionNames = Object.keys(functionDefinitions) as FunctionName[];
 const perFunction = (value: (name: FunctionName) => number) =>
   Object.fromEntries(functionNames.map((name) => [name, value(name)])) as Record<FunctionName, number>;
 
-export interface Figures {
-  /** Requests (ICP rows) the totals are divided by. */
-  per: number;
-  invocations: Record<FunctionName, number>;
-  /** Stream records delivered to the projector (after the event filter). */
-  projectedRecords: number;
-  reads: number;
-  writes: number;
-  rru: number;
-  wru: number;
-  sqs: { send: number; receive: number; delete: number };
-  streamedBytes: number;
-  /** Streamed bytes above the free 6 MB, summed per response. */
-  chargeableBytes: number;
-  billedMs: Record<FunctionName, number>;
-}
+// Lambda bills duration rounded up to the millisecond.
+export const billedMs = (invocation: MeteredInvocation) => Math.ceil(invocation.end - invocation.start);
+export const gbSeconds = (name: FunctionName, ms: number) => (functionDefinitions[name].memoryMiB / 1024) * (ms / 1000);
 
-export function figuresOf(bench: Bench, operation: string, per = 1): Figures {
+export type Figures = ReturnType<typeof figuresOf>;
+
+/** What one operation used, divided by the number of requests it made (`per`). */
+export function figuresOf(bench: Bench, operation: string, per = 1) {
   const invocations = bench.meter.invocations.filter((invocation) => invocation.operation === operation);
-  const calls = bench.calls.filter((call) => call.tag.operation === operation);
   const of = (name: FunctionName) => invocations.filter((invocation) => invocation.functionName === name);
-  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const calls = bench.calls.filter((call) => call.tag.operation === operation);
+  const reads = calls.filter((call) => isRead(call.command)).length;
   const units = calls.map(requestUnits);
   const sqs = bench.sqs.filter((request) => request.operation === operation);
-  const http = of('httpApi');
+  const streamed = of('httpApi').map((invocation) => invocation.streamedBytes);
   return {
-    per,
     invocations: perFunction((name) => of(name).length / per),
+    // Stream records delivered to the projector (after the event filter).
     projectedRecords: sum(of('streamProjector').map((invocation) => invocation.records)) / per,
-    reads: calls.filter((call) => isRead(call.command)).length / per,
-    writes: calls.filter((call) => !isRead(call.command)).length / per,
+    reads: reads / per,
+    writes: (calls.length - reads) / per,
     rru: sum(units.map((unit) => unit.rru)) / per,
     wru: sum(units.map((unit) => unit.wru)) / per,
     sqs: {
       send: sqs.filter((request) => request.action === 'SendMessage').length / per,
-      // The event source mapping's receive that returned this batch: one per worker invocation.
+      // The event source mapping's receive that returned the batch: one per worker invocation.
       receive: of('reportWorker').length / per,
       delete: sqs.filter((request) => request.action.startsWith('DeleteMessage')).length / per,
     },
-    streamedBytes: sum(http.map((invocation) => invocation.streamedBytes)) / per,
-    chargeableBytes:
-      sum(http.map((invocation) => Math.max(0, invocation.streamedBytes - prices.streamedFreeBytesPerResponse))) / per,
+    streamedBytes: sum(streamed) / per,
+    chargeableBytes: sum(streamed.map((bytes) => Math.max(0, bytes - prices.streamedFreeBytesPerResponse))) / per,
     billedMs: perFunction((name) => sum(of(name).map(billedMs)) / per),
   };
 }
 
 /** The HTTP invocation of one route in an operation (a report has the POST and the SSE GET). */
-export function httpInvocation(bench: Bench, operation: string, route: 'POST' | 'GET'): MeteredInvocation {
+export function httpInvocation(bench: Bench, operation: string, method: 'POST' | 'GET'): MeteredInvocation {
   const found = bench.meter.invocations.find(
-    (invocation) =>
-      invocation.operation === operation &&
-      invocation.functionName === 'httpApi' &&
-      invocation.route?.startsWith(`${route} `),
+    (invocation) => invocation.operation === operation && invocation.route?.startsWith(`${method} `),
   );
-  if (!found) throw new Error(`${operation}: no ${route} invocation was metered`);
+  if (!found) throw new Error(`${operation}: no ${method} invocation was metered`);
   return found;
 }
 
-/** Dollars by what is billed, in the order of the dollar table's columns. */
-export const costParts = ['compute', 'requests', 'dynamo', 'sqs', 'streaming'] as const;
-export type Cost = Record<(typeof costParts)[number], number>;
-
-export const total = (cost: Cost) => costParts.reduce((sum, part) => sum + cost[part], 0);
-export const scaled = (cost: Cost, factor: number) =>
-  Object.fromEntries(costParts.map((part) => [part, cost[part] * factor])) as Cost;
-
-export function costOf(figures: Figures, gbSeconds: number): Cost {
-  const invocations = functionNames.reduce((sum, name) => sum + figures.invocations[name], 0);
-  return {
-    compute: gbSeconds * prices.lambdaPerGbSecond,
-    requests: invocations * prices.lambdaPerRequest,
-    dynamo: figures.rru * prices.perRru + figures.wru * prices.perWru,
-    sqs: (figures.sqs.send + figures.sqs.receive + figures.sqs.delete) * prices.perSqsRequest,
-    streaming: (figures.chargeableBytes / 1024 ** 3) * prices.streamedPerGb,
-  };
-}
-
-/** One row of the Lambda duration table. */
-export interface ComputeLine {
-  operation: string;
-  functionName: FunctionName;
-  measuredMs: number;
-  assumedModelMs: number;
-  note: string;
-}
-
-export const gbSecondsOf = (lines: ComputeLine[]) =>
-  lines.reduce((sum, line) => sum + gigabytes(line.functionName) * ((line.measuredMs + line.assumedModelMs) / 1000), 0);
-
-export interface IdleFigures {
-  windowMs: number;
-  connect: { reads: number; rru: number };
-  /** The measured window; localUnits: the ConsumedCapacity DynamoDB Local reported for its reads. */
-  window: { queries: number; gets: number; rru: number; localUnits: number };
-  perMinute: { queries: number; gets: number; rru: number; bytes: number };
-  bytes: number;
-  /** One connection of SSE_TIMEOUT_MS, extrapolated from the window with the steady-state rates. */
-  perConnection: { rru: number; bytes: number };
-  connectionsPerHour: number;
-  hourCost(gbSeconds: number): Cost;
-}
-
-export function idleFigures(
-  bench: Bench,
-  idle: IdleRun,
-  { sseTimeoutMs, heartbeatMs }: { sseTimeoutMs: number; heartbeatMs: number },
-): IdleFigures {
+/**
+ * The idle SSE connection: its connect (before the first poll at `from`), the measured window, the steady state
+ * (the window's second half) per minute, and an hour of such connections of SSE_TIMEOUT_MS each.
+ */
+export function idleFigures(bench: Bench, from: number, windowMs: number) {
+  const sseTimeoutMs = Number(process.env.SSE_TIMEOUT_MS);
   const calls = bench.calls.filter((call) => call.tag.operation === operations.sseIdle);
-  const rruOf = (list: CapacityCall[]) => list.reduce((sum, call) => sum + requestUnits(call).rru, 0);
-  const connect = calls.filter((call) => call.start < idle.from);
-  const inWindow = calls.filter((call) => call.start >= idle.from && call.start < idle.from + idle.windowMs);
-  const half = idle.windowMs / 2;
-  const steady = inWindow.filter((call) => call.start >= idle.from + half);
-  const perMinute = (count: number) => (count * 60_000) / half;
-  const invocation = bench.meter.invocations.find(
-    (entry) => entry.operation === operations.sseIdle && entry.functionName === 'httpApi',
-  );
-  if (!invocation) throw new Error('The idle SSE connection was not metered');
-  const { formatSseEvent, heartbeatComment, streamTimeoutEvent, startOfLogEventId } = bench.stores;
-  const timeout = streamTimeoutEvent(randomUUID());
-  const timeoutFrame = formatSseEvent({
-    id: startOfLogEventId,
-    event: timeout.type,
-    data: JSON.stringify(timeout.data),
-  });
-  const countOf = (list: CapacityCall[], command: string) => list.filter((call) => call.command === command).length;
-  const steadyMinute = {
-    queries: perMinute(countOf(steady, 'QueryCommand')),
-    gets: perMinute(countOf(steady, 'GetItemCommand')),
-    rru: perMinute(rruOf(steady)),
-    bytes: (heartbeatComment.length * 60_000) / heartbeatMs,
+  const rruOf = (list: typeof calls) => sum(list.map((call) => requestUnits(call).rru));
+  const countOf = (list: typeof calls, command: string) => list.filter((call) => call.command === command).length;
+  const connect = calls.filter((call) => call.start < from);
+  const window = calls.filter((call) => call.start >= from && call.start < from + windowMs);
+  const steady = window.filter((call) => call.start >= from + windowMs / 2);
+  const steadyRate = (value: number) => (value * 60_000) / (windowMs / 2);
+  // The counts table's idle row: the connection's steady state per minute.
+  const perMinute = {
+    invocations: { httpApi: 60_000 / sseTimeoutMs, reportWorker: 0, streamProjector: 0 },
+    projectedRecords: 0,
+    reads: steadyRate(countOf(steady, 'QueryCommand')) + steadyRate(countOf(steady, 'GetItemCommand')),
+    writes: 0,
+    rru: steadyRate(rruOf(steady)),
+    wru: 0,
+    sqs: { send: 0, receive: 0, delete: 0 },
+    streamedBytes: (heartbeatComment.length * 60_000) / Number(process.env.SSE_HEARTBEAT_MS),
   };
-  const remainingMinutes = Math.max(0, sseTimeoutMs - idle.windowMs) / 60_000;
-  const perConnection = {
-    rru: rruOf(connect) + rruOf(inWindow) + steadyMinute.rru * remainingMinutes,
-    bytes: invocation.streamedBytes + steadyMinute.bytes * remainingMinutes + Buffer.byteLength(timeoutFrame),
-  };
+  const remainingMinutes = Math.max(0, sseTimeoutMs - windowMs) / 60_000;
+  const rruPerConnection = rruOf(connect) + rruOf(window) + perMinute.rru * remainingMinutes;
   const connectionsPerHour = 3_600_000 / sseTimeoutMs;
   return {
-    windowMs: idle.windowMs,
+    sseTimeoutMs,
     connect: { reads: connect.length, rru: rruOf(connect) },
-    window: {
-      queries: countOf(inWindow, 'QueryCommand'),
-      gets: countOf(inWindow, 'GetItemCommand'),
-      rru: rruOf(inWindow),
-      localUnits: inWindow
-        .filter((call) => isRead(call.command))
-        .reduce((sum, call) => sum + (call.capacityUnits ?? 0), 0),
-    },
-    perMinute: steadyMinute,
-    bytes: invocation.streamedBytes,
-    perConnection,
-    connectionsPerHour,
-    hourCost: (gbSeconds) => ({
-      compute: gbSeconds * prices.lambdaPerGbSecond,
-      requests: connectionsPerHour * prices.lambdaPerRequest,
-      dynamo: connectionsPerHour * perConnection.rru * prices.perRru,
-      sqs: 0,
-      // Each connection streams far less than the free 6 MB.
-      streaming: 0,
-    }),
+    window: { queries: countOf(window, 'QueryCommand'), gets: countOf(window, 'GetItemCommand'), rru: rruOf(window) },
+    perMinute,
+    bytes: httpInvocation(bench, operations.sseIdle, 'GET').streamedBytes,
+    hour: { invocations: connectionsPerHour, rru: connectionsPerHour * rruPerConnection },
   };
 }

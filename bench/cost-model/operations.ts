@@ -1,111 +1,92 @@
-/**
- * The operations the cost model counts, each made through the API as a client would make it while the stack's
- * handlers are metered: ICP requests, reports followed to job.completed, an idle SSE connection.
- */
+/** The metered bench stack, and the operations the cost model counts, each made through the API as a client would. */
 import { randomUUID } from 'node:crypto';
-import type { RunningLocalStack } from '../../local/local-stack.ts';
-import type { LambdaMeter } from '../support/lambda-meter.ts';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sectionPlans } from '../../functions/domain/reports/report-types.ts';
+import { startBenchStack } from '../support/bench-stack.ts';
+import { recordDynamoCalls } from '../support/dynamo-calls.ts';
+import { LambdaMeter } from '../support/lambda-meter.ts';
+import { pacedOfflineGenerator } from '../support/paced-generator.ts';
 import { followReportToEnd, holdIdleConnection, reportStreamUrl, startReport } from '../support/report-stream.ts';
 import { icpProblem, mustPass } from '../support/response-checks.ts';
 import { createRunningReport } from '../support/running-report.ts';
-import type { SqsRequest } from '../support/sqs-requests.ts';
-import type { SseClient } from '../support/sse-client.ts';
-import type { WorkerClient } from '../support/worker-client.ts';
-import type { CapacityCall } from './request-units.ts';
+import { startSseClient } from '../support/sse-client.ts';
+import { startWorkerClient } from '../support/worker-client.ts';
 import { operations, reportType } from './settings.ts';
 
-export type Stores = Awaited<ReturnType<typeof importStores>>;
+export type Bench = Awaited<ReturnType<typeof startMeteredStack>>;
+type Authorization = Record<string, string>;
 
-/** Imported after startLocalStack has set the environment (as local/start.ts does). */
-export async function importStores() {
-  const [dynamo, reportStore, icp, reportTypes, sse] = await Promise.all([
-    import('../../functions/stores/dynamo.ts'),
-    import('../../functions/stores/report-store.ts'),
-    import('../../functions/domain/strategy/icp.ts'),
-    import('../../functions/domain/reports/report-types.ts'),
-    import('../../functions/domain/reports/sse.ts'),
-  ]);
-  return { ...dynamo, ...reportStore, ...icp, ...reportTypes, ...sse };
+/** A bench stack with metered handlers, DynamoDB calls and SQS requests; the steps that stop it go to `cleanup`. */
+export async function startMeteredStack(cleanup: Array<() => unknown>) {
+  const meter = new LambdaMeter();
+  // Model pacing: 0 = instant; otherwise every model answer is streamed over this many ms.
+  const pace = { totalMs: 0 };
+  const benchStack = await startBenchStack({
+    tenant: 'Cost model benchmark',
+    localBedrock: { generator: pacedOfflineGenerator(() => pace) },
+    handlers: meter.handlers(),
+  });
+  cleanup.push(benchStack.stop);
+  // Imported only now: the stores read the environment the stack has just set (as local/start.ts does).
+  const { dynamo } = await import('../../functions/stores/dynamo.ts');
+  const stores = await import('../../functions/stores/report-store.ts');
+  const dynamoCalls = recordDynamoCalls(dynamo(), { select: () => meter.scope(), capacity: () => 'INDEXES' });
+  // SQS requests as the local SQS stand-in (a node:http server in this process) receives them: the handlers' SQS
+  // client stays private. The SDK speaks the JSON protocol, so the action is the x-amz-target header.
+  const sqsPort = Number(new URL(benchStack.stack.sqsEndpoint).port);
+  const sqs: Array<{ action: string; operation: string }> = [];
+  const onRequest = (message: unknown) => {
+    const { request, server } = message as { request: IncomingMessage; server: Server };
+    if ((server.address() as AddressInfo | null)?.port !== sqsPort) return;
+    const action = String(request.headers['x-amz-target']).replace(/^AmazonSQS\./, '');
+    sqs.push({ action, operation: meter.operation });
+  };
+  subscribe('http.server.request.start', onRequest);
+  const http = startWorkerClient();
+  const sse = startSseClient();
+  cleanup.push(dynamoCalls.uninstall, () => unsubscribe('http.server.request.start', onRequest));
+  for (const client of [http, sse]) cleanup.push(() => client.close());
+  return { ...benchStack, stores, meter, pace, calls: dynamoCalls.calls, sqs, http, sse };
 }
 
-export interface Bench {
-  stack: RunningLocalStack;
-  stores: Stores;
-  meter: LambdaMeter;
-  calls: readonly CapacityCall[];
-  sqs: SqsRequest[];
-  http: WorkerClient;
-  sse: SseClient;
-  organisationId: string;
-  issueKey(label: string): Promise<Authorization>;
-  /** Model pacing: 0 = instant; otherwise every model answer is streamed over this many ms. */
-  pace: { totalMs: number };
-}
-
-export interface ReportRun {
-  /** SSE events the client received (section.completed partials and completions, then job.completed). */
-  events: number;
-}
-
-export interface IdleRun {
-  windowMs: number;
-  /** First event-log Query of the connection: the window starts here. */
-  from: number;
-}
-
-export type Authorization = Record<string, string>;
-
-const url = (bench: Bench, path: string) => new URL(path, bench.stack.baseUrl);
-
-export async function postIcp(
-  bench: Bench,
-  authorization: Authorization,
-  company: string,
-  expected: 'hit' | 'miss',
-): Promise<void> {
-  const response = await bench.http.post(url(bench, '/api/ai/icp'), { company }, authorization);
+export async function postIcp(bench: Bench, authorization: Authorization, company: string, expected: 'hit' | 'miss') {
+  const response = await bench.http.post(new URL('/api/ai/icp', bench.stack.baseUrl), { company }, authorization);
   mustPass(response, `ICP ${company}`, icpProblem(response, expected));
   // The handler's promise settles just after the client has read the end of the body.
   await bench.meter.settle(20);
 }
 
-export async function runReport(bench: Bench, authorization: Authorization): Promise<ReportRun> {
+/** One report followed over SSE to job.completed; resolves with the number of SSE events the client received. */
+export async function runReport(bench: Bench, authorization: Authorization): Promise<number> {
   const tag = randomUUID();
-  const { reportId } = await startReport(bench.http, bench.stack.baseUrl, authorization, {
-    orgName: `Cost ${tag}`,
-    domain: 'bench.example',
-    reportType,
-    filterFingerprint: tag,
-  });
-  const { events } = await followReportToEnd(bench.sse, bench.stack.baseUrl, authorization, {
-    reportId,
-    sections: bench.stores.sectionPlans[reportType].length,
-    timeoutMs: 120_000 + 4 * bench.pace.totalMs,
-  });
+  const body = { orgName: `Cost ${tag}`, domain: 'bench.example', reportType, filterFingerprint: tag };
+  const { reportId } = await startReport(bench.http, bench.stack.baseUrl, authorization, body);
+  const report = { reportId, sections: sectionPlans[reportType].length, timeoutMs: 120_000 + 4 * bench.pace.totalMs };
+  const { events } = await followReportToEnd(bench.sse, bench.stack.baseUrl, authorization, report);
   // The worker's lock release and the poller's DeleteMessageBatch come after job.completed.
   await bench.meter.settle(500);
-  return { events: events.length };
+  return events.length;
 }
 
-export async function measureIdleConnection(bench: Bench, windowMs: number): Promise<IdleRun> {
+/** Holds an idle SSE connection for `windowMs` from its first poll; resolves with that poll's start. */
+export async function measureIdleConnection(bench: Bench, windowMs: number): Promise<number> {
   // Written by the benchmark itself (outside any metered invocation, so not counted): a report that stays running.
-  const reportId = await createRunningReport(bench.stores, {
-    organisationId: bench.organisationId,
-    orgName: 'Idle',
-    domain: 'bench.example',
-    what: 'The idle report',
-  });
-  const authorization = await bench.issueKey('cost-model-idle');
+  const { organisationId } = bench.tenant;
+  const idleReport = { organisationId, orgName: 'Idle', domain: 'bench.example', what: 'The idle report' };
+  const reportId = await createRunningReport(bench.stores, idleReport);
+  // A fresh key: the connection pays the credential reads, as after a reconnect.
+  const authorization = await bench.issueKey(organisationId, 'cost-model-idle');
   // The report's INSERT reaches the projector (which writes nothing for it) before the connection is counted.
   await bench.meter.settle(500);
   bench.meter.operation = operations.sseIdle;
-  const from = await holdIdleConnection(bench.sse, reportStreamUrl(bench.stack.baseUrl, reportId), authorization, {
-    windowMs,
-    firstQueryStart: () =>
-      bench.calls.find((call) => call.tag.operation === operations.sseIdle && call.command === 'QueryCommand')?.start,
-  });
+  const firstQueryStart = () =>
+    bench.calls.find((call) => call.tag.operation === operations.sseIdle && call.command === 'QueryCommand')?.start;
+  const url = reportStreamUrl(bench.stack.baseUrl, reportId);
+  const from = await holdIdleConnection(bench.sse, url, authorization, { windowMs, firstQueryStart });
   await bench.meter.settle(300);
   bench.meter.operation = 'setup';
   await bench.stores.finishReport(reportId, 'completed', new Date().toISOString());
-  return { windowMs, from };
+  return from;
 }

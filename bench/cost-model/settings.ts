@@ -1,24 +1,18 @@
-/** The cost model's prices, operations and assumptions, and the settings a run reads from BENCH_*. */
+/** The cost model's prices, operations and the settings a run reads from BENCH_*. */
 import { integerFromEnv, runCount } from '../support/runs.ts';
 
-/** us-east-1 list prices, November 2026 — check the live pricing pages. */
 export const prices = {
   label: 'us-east-1 list prices, November 2026 — check the live pricing pages',
-  /** Lambda on Arm (the functions are ARM_64), first pricing tier. */
-  lambdaPerGbSecond: 0.0000133334,
+  lambdaPerGbSecond: 0.0000133334, // Arm (the functions are ARM_64), first pricing tier
   lambdaPerRequest: 0.2 / 1e6,
-  /** Lambda response streaming: bytes beyond the first 6 MB of each response. The rate is to be checked. */
-  streamedPerGb: 0.008,
+  streamedPerGb: 0.008, // response streaming, beyond the first 6 MB of each response; the rate is to be checked
   streamedFreeBytesPerResponse: 6 * 1024 * 1024,
-  /** DynamoDB on-demand. */
   perWru: 0.625 / 1e6,
   perRru: 0.125 / 1e6,
-  /** SQS standard queue, per request (each 64 KB chunk of a payload; report jobs are < 1 KB). */
-  perSqsRequest: 0.4 / 1e6,
-  // DynamoDB Streams: GetRecords calls made by Lambda event source mappings are free.
+  perSqsRequest: 0.4 / 1e6, // standard queue, per 64 KB chunk of a payload (report jobs are < 1 KB)
 } as const;
 
-export const reportType = 'executive-summary';
+export const reportType = 'executive-summary' as const;
 export const operations = {
   icpCold: 'ICP miss, first request (cold credentials)',
   icpMiss: 'ICP miss (warm credentials)',
@@ -28,18 +22,12 @@ export const operations = {
   sseIdle: 'Idle SSE connection',
 } as const;
 
-export interface Settings {
-  icpRuns: number;
-  /** Assumed model time of one ICP generation (the HTTP function streams it). */
-  icpModelSeconds: number;
-  /** Assumed model time of one report section (the worker runs `concurrency` at a time). */
-  sectionModelSeconds: number;
-  idleSeconds: number;
-}
+export type Settings = ReturnType<typeof readSettings>;
 
-export function readSettings(): Settings {
+export function readSettings() {
   return {
     icpRuns: runCount(20),
+    // Assumed model time of one ICP generation and of one report section (the model is offline and instant).
     icpModelSeconds: secondsFromEnv('BENCH_COST_ICP_MODEL_S', 10),
     sectionModelSeconds: secondsFromEnv('BENCH_COST_SECTION_MODEL_S', 8),
     idleSeconds: integerFromEnv('BENCH_COST_IDLE_SECONDS', 30),
