@@ -1,74 +1,31 @@
 /**
- * TTFB and total time of the streaming endpoints besides the ICP — IPP, partner types, partner suggestions and
- * Nelson's chat — each against its own floor (support/stream-floor.ts). A phase of the icp-ttfb module: it runs
- * on that module's stack, tenant, floor server and worker-thread client, after the ICP figures.
+ * TTFB and total time of the streaming endpoints besides the ICP (IPP, partner types, partner suggestions, Nelson's
+ * chat), each against its floor: a phase of icp-ttfb, on that module's stack, tenant, floor server and client.
  */
 import { z } from 'zod';
-import type { IcpResult } from '../functions/domain/strategy/icp.ts';
-import { type IppResult, ippResultSchema } from '../functions/domain/strategy/ipp.ts';
-import {
-  partnerSuggestionSchema,
-  partnerSuggestionsKnowledgeQuery,
-} from '../functions/domain/strategy/partner-suggestions.ts';
-import { partnerTypeResultSchema, partnerTypesKnowledgeQuery } from '../functions/domain/strategy/partner-types.ts';
+import { formatKnowledgeForPrompt } from '../functions/domain/knowledge/knowledge-prompt.ts';
+import { formatRosterForPrompt } from '../functions/domain/partners/roster.ts';
+import { type IcpResult, icpResultSchema } from '../functions/domain/strategy/icp.ts';
+import * as ipp from '../functions/domain/strategy/ipp.ts';
+import * as suggestions from '../functions/domain/strategy/partner-suggestions.ts';
+import * as partnerTypes from '../functions/domain/strategy/partner-types.ts';
+import type { BenchStack } from './support/bench-stack.ts';
 import { signedMs, tenthsMs } from './support/format.ts';
 import type { TimedResponse } from './support/http-timing.ts';
 import { expectationProblem, mustPass, parses } from './support/response-checks.ts';
+import { runCount } from './support/runs.ts';
 import { median, percentile } from './support/stats.ts';
-import type { StreamFloor } from './support/stream-floor.ts';
+import type { FloorRoute, StreamFloor } from './support/stream-floor.ts';
 import { type BenchTable, figureColumns, headline } from './support/table.ts';
-import {
-  addKnowledgeDocument,
-  benchKnowledgeDocument,
-  benchPartners,
-  chatRequest,
-  createPartner,
-  plainChatAnswer,
-  plainChatQuestion,
-} from './support/tenant-data.ts';
+import * as tenantData from './support/tenant-data.ts';
 import type { WorkerClient } from './support/worker-client.ts';
 
-export type Side = 'api' | 'floor';
-export type Samples = Record<Side, TimedResponse[]>;
+type Side = 'api' | 'floor';
+type Samples = Record<Side, TimedResponse[]>;
 
-/** API and floor alternate, and who goes first alternates too, so drift and noise spread over both. */
-export const pairOrder = (round: number): Side[] => (round % 2 === 0 ? ['api', 'floor'] : ['floor', 'api']);
-
-/** Untimed warm-up requests per side, then `runs` interleaved rounds. */
-export async function measurePair(
-  runs: number,
-  warmUpRuns: number,
-  call: Record<Side, () => Promise<TimedResponse>>,
-): Promise<Samples> {
-  for (let index = 0; index < warmUpRuns; index++) {
-    await call.api();
-    await call.floor();
-  }
-  const samples: Samples = { api: [], floor: [] };
-  for (let round = 0; round < runs; round++) {
-    for (const side of pairOrder(round)) samples[side].push(await call[side]());
-  }
-  return samples;
-}
-
-export interface EndpointBench {
-  http: WorkerClient;
-  baseUrl: string;
-  floor: StreamFloor;
-  authorization: Record<string, string>;
-  organisationId: string;
-  organisationName: string;
-  /** A valid ICP, posted to the IPP endpoint. */
-  icp: IcpResult;
-  runs: number;
-  warmUpRuns: number;
-}
-
-export interface EndpointResult {
-  endpoint: string;
-  samples: Samples;
-}
-
+/** Per side and endpoint (BENCH_RUNS overrides it), after untimed warm-ups. */
+const defaultRuns = 20;
+const warmUpRuns = 3;
 const namespace = 'default';
 const prospect = {
   companyName: 'Contoso',
@@ -76,131 +33,151 @@ const prospect = {
   painPoints: ['Slow reporting', 'Siloed data'],
 };
 
-export async function measureStreamingEndpoints(bench: EndpointBench): Promise<EndpointResult[]> {
-  const { baseUrl, authorization, floor, organisationId } = bench;
+/** Untimed warm-ups, then rounds where API and floor alternate, who goes first too, so drift and noise hit both. */
+export async function measurePair<Sample>(runs: number, warmUps: number, call: Record<Side, () => Promise<Sample>>) {
+  for (let index = 0; index < warmUps; index++) {
+    await call.api();
+    await call.floor();
+  }
+  const samples: Record<Side, Sample[]> = { api: [], floor: [] };
+  for (let round = 0; round < runs; round++) {
+    for (const side of round % 2 === 0 ? (['api', 'floor'] as const) : (['floor', 'api'] as const)) {
+      samples[side].push(await call[side]());
+    }
+  }
+  return samples;
+}
+
+/** Measures the other endpoints; returns the table of all of them, whose ICP row repeats `icp`'s samples. */
+export async function measureStreamingEndpoints(
+  { stack, tenant }: BenchStack,
+  floor: StreamFloor,
+  http: WorkerClient,
+  icp: { runs: number; samples: Samples },
+): Promise<BenchTable> {
+  const { authorization, organisationId } = tenant;
+  const runs = runCount(defaultRuns);
   // Untimed setup through the public API: a roster for the suggestions and Nelson, a document to ground in.
-  for (const partner of benchPartners) await createPartner(baseUrl, authorization, partner);
-  await addKnowledgeDocument(baseUrl, authorization, namespace, benchKnowledgeDocument);
+  for (const partner of tenantData.benchPartners) await tenantData.createPartner(stack.baseUrl, authorization, partner);
+  await tenantData.addKnowledgeDocument(stack.baseUrl, authorization, namespace, tenantData.benchKnowledgeDocument);
   // Imported only now (stores and tools read the environment the stack has set, and the logger its level).
-  const [{ getStrategy }, { listAllPartners }, knowledge, roster, { createChatTools }] = await Promise.all([
+  const [{ getStrategy }, { listAllPartners }, { retrieveKnowledge }, { createChatTools }] = await Promise.all([
     import('../functions/stores/strategy-store.ts'),
     import('../functions/stores/partner-store.ts'),
     import('../functions/ai/retrieve-knowledge.ts'),
-    import('../functions/domain/partners/roster.ts'),
     import('../functions/chat/chat-tools.ts'),
   ]);
   const retrieved = async (query: string) => {
-    const chunks = await knowledge.retrieveKnowledge(organisationId, namespace, query);
+    const chunks = await retrieveKnowledge(organisationId, namespace, query);
     if (chunks.length === 0) throw new Error('The benchmark document was not retrieved: the prompts would differ');
-    return knowledge.formatKnowledgeForPrompt(chunks);
+    return formatKnowledgeForPrompt(chunks);
   };
 
-  const results: EndpointResult[] = [];
-  const run = async (path: string, json: () => unknown, check: (response: TimedResponse) => string | undefined) => {
-    const call = (side: Side) => async () => {
-      const response =
-        side === 'api'
-          ? await bench.http.post(new URL(path, baseUrl), json(), authorization)
-          : await bench.http.post(floor.url(path), json());
+  const rows = [{ endpoint: 'POST /api/ai/icp', samples: icp.samples }];
+  /** Serves `floorRoute` at `path` on the floor, then times API and floor with the same checked request. */
+  const measure = async (
+    path: string,
+    floorRoute: FloorRoute,
+    json: () => unknown,
+    check: ReturnType<typeof parses>,
+  ) => {
+    const url = { api: new URL(path, stack.baseUrl), floor: floor.serve(path, floorRoute) };
+    const post = (side: Side) => async () => {
+      const response = await http.post(url[side], json(), side === 'api' ? authorization : undefined);
       return mustPass(response, `POST ${path} (${side})`, check(response));
     };
-    const samples = await measurePair(bench.runs, bench.warmUpRuns, { api: call('api'), floor: call('floor') });
-    results.push({ endpoint: `POST ${path}`, samples });
+    const samples = await measurePair(runs, warmUpRuns, { api: post('api'), floor: post('floor') });
+    rows.push({ endpoint: `POST ${path}`, samples });
   };
 
   // IPP: the domain is sent, so the floor needs no key to derive it from.
-  await run('/api/ai/ipp', () => ({ icp: bench.icp, domain: 'bench.example' }), parses(ippResultSchema));
+  const ippBody = { icp: icpResultSchema.parse(JSON.parse(icp.samples.api[0]?.body ?? '')), domain: 'bench.example' };
+  const ippPrompt = (body: typeof ippBody) => ipp.ippPrompt(body.domain, body.icp);
+  const ippFloor = floor.object('ipp', ipp.ippResultSchema, ipp.ippSystemPrompt, ippPrompt);
+  await measure('/api/ai/ipp', ippFloor, () => ippBody, parses(ipp.ippResultSchema));
 
   // Partner types: the API reads the current ICP and IPP (just saved) and retrieves knowledge on every request.
-  const [icp, ipp] = await Promise.all([
+  const [currentIcp, currentIpp] = await Promise.all([
     getStrategy<IcpResult>(organisationId, 'icp'),
-    getStrategy<IppResult>(organisationId, 'ipp'),
+    getStrategy<ipp.IppResult>(organisationId, 'ipp'),
   ]);
-  if (!icp || !ipp) throw new Error('The tenant has no current ICP or IPP');
-  floor.grounding.partnerTypes = {
-    icp: icp.result,
-    ipp: ipp.result,
-    knowledge: await retrieved(partnerTypesKnowledgeQuery(icp.result, ipp.result)),
-  };
-  await run('/api/ai/strategy/partner-types', () => ({}), parses(partnerTypeResultSchema));
+  if (!currentIcp || !currentIpp) throw new Error('The tenant has no current ICP or IPP');
+  const strategy = [currentIcp.result, currentIpp.result] as const;
+  const typesKnowledge = await retrieved(partnerTypes.partnerTypesKnowledgeQuery(...strategy));
+  const { partnerTypeResultSchema, partnerTypesSystemPrompt } = partnerTypes;
+  const typesPrompt = () => partnerTypes.partnerTypesPrompt(...strategy, typesKnowledge);
+  const typesFloor = floor.object('partnerTypes', partnerTypeResultSchema, partnerTypesSystemPrompt, typesPrompt);
+  await measure('/api/ai/strategy/partner-types', typesFloor, () => ({}), parses(partnerTypeResultSchema));
 
-  // Partner suggestions: knowledge for the prospect and the active roster.
-  floor.grounding.partnerSuggestions = {
-    roster: roster.formatRosterForPrompt(await listAllPartners(organisationId, { status: 'active' })),
-    knowledge: await retrieved(partnerSuggestionsKnowledgeQuery({ ...prospect, namespace })),
-  };
-  await run('/api/ai/partner-suggestions', () => prospect, parses(z.array(partnerSuggestionSchema).min(1)));
+  // Partner suggestions: the active roster and knowledge for the prospect.
+  const roster = formatRosterForPrompt(await listAllPartners(organisationId, { status: 'active' }));
+  const suggestionsKnowledge = await retrieved(
+    suggestions.partnerSuggestionsKnowledgeQuery({ ...prospect, namespace }),
+  );
+  const { partnerSuggestionSchema, partnerSuggestionsSystemPrompt } = suggestions;
+  const suggestionsPrompt = (body: suggestions.PartnerSuggestionsRequest) =>
+    suggestions.partnerSuggestionsPrompt(body, roster, suggestionsKnowledge);
+  const suggestionsFloor = floor.array(
+    'partnerSuggestions',
+    partnerSuggestionSchema,
+    partnerSuggestionsSystemPrompt,
+    suggestionsPrompt,
+  );
+  const suggestionsCheck = parses(z.array(partnerSuggestionSchema).min(1));
+  await measure('/api/ai/partner-suggestions', suggestionsFloor, () => prospect, suggestionsCheck);
 
   // Chat: a question the offline model answers with text alone, so no tool runs (the floor has no database).
-  floor.grounding.chat = { organisationName: bench.organisationName, tools: createChatTools(organisationId) };
-  await run(
-    '/api/ai/chat',
-    () => chatRequest(plainChatQuestion),
-    (response) => expectationProblem(response, plainChatAnswer),
-  );
-  return results;
+  const { chatRequest, plainChatAnswer, plainChatQuestion } = tenantData;
+  const chatFloor = floor.chat(tenant.name, createChatTools(organisationId));
+  const chatCheck = (response: TimedResponse) => expectationProblem(response, plainChatAnswer);
+  await measure('/api/ai/chat', chatFloor, () => chatRequest(plainChatQuestion), chatCheck);
+  return endpointsTable(runs, icp.runs, rows);
 }
 
-const ttfb = (samples: TimedResponse[]) => samples.map((sample) => sample.ttfbMs);
-const total = (samples: TimedResponse[]) => samples.map((sample) => sample.totalMs);
+type Figure = 'ttfbMs' | 'totalMs';
+const values = (responses: TimedResponse[], figure: Figure) => responses.map((response) => response[figure]);
+const medians = ({ api, floor }: Samples, figure: Figure): [number, number] => [
+  median(values(api, figure)),
+  median(values(floor, figure)),
+];
 
-/**
- * Every streaming endpoint against its floor. The ICP row repeats the ICP table's samples; its summary rows come
- * from that table (with the ICP's targets), so only the other endpoints add headlines here.
- */
-export function streamingEndpointsTable(
-  runs: { icp: number; others: number },
-  icp: EndpointResult,
-  others: EndpointResult[],
-): BenchTable {
-  const row = ({ endpoint, samples: { api, floor } }: EndpointResult) => {
-    const [apiTtfb, floorTtfb] = [median(ttfb(api)), median(ttfb(floor))];
-    const [apiTotal, floorTotal] = [median(total(api)), median(total(floor))];
-    return [
-      endpoint,
-      String(api.length),
-      tenthsMs(apiTtfb),
-      tenthsMs(floorTtfb),
-      signedMs(apiTtfb - floorTtfb),
-      `${(apiTtfb / floorTtfb).toFixed(2)}×`,
-      `${tenthsMs(percentile(ttfb(api), 95))} / ${tenthsMs(percentile(ttfb(floor), 95))}`,
-      tenthsMs(apiTotal),
-      tenthsMs(floorTotal),
-      signedMs(apiTotal - floorTotal),
-    ];
-  };
-  const headlines = others.flatMap(({ endpoint, samples: { api, floor } }) => {
-    const figure = (what: 'TTFB' | 'total', values: (samples: TimedResponse[]) => number[]) => {
-      const [apiMedian, floorMedian] = [median(values(api)), median(values(floor))];
-      return headline(
-        `${endpoint}: ${what} median`,
-        `${tenthsMs(apiMedian)} (${(apiMedian / floorMedian).toFixed(2)}× floor)`,
-        `floor ${tenthsMs(floorMedian)}`,
-      );
-    };
-    return [figure('TTFB', ttfb), figure('total', total)];
-  });
+/** API vs floor: median, median and difference. */
+const comparison = ([api, floor]: [number, number]) => [tenthsMs(api), tenthsMs(floor), signedMs(api - floor)];
+
+/** The ICP's summary rows are the ICP table's (with its targets), so only the other endpoints add headlines here. */
+function endpointsTable(runs: number, icpRuns: number, rows: Array<{ endpoint: string; samples: Samples }>) {
   return {
     title: 'Streaming endpoints: time to first byte and total, API vs its bare node:http floor (instant model)',
     columns: [
       'Endpoint',
-      ...figureColumns(
-        'Requests',
-        'API TTFB median',
-        'Floor TTFB median',
-        'TTFB API − floor',
-        'TTFB API / floor',
-        'TTFB p95 API / floor',
-        'API total median',
-        'Floor total median',
-        'Total API − floor',
-      ),
+      ...figureColumns('Requests', 'API TTFB median', 'Floor TTFB median', 'TTFB API − floor', 'TTFB API / floor'),
+      ...figureColumns('TTFB p95 API / floor', 'API total median', 'Floor total median', 'Total API − floor'),
     ],
-    rows: [icp, ...others].map(row),
+    rows: rows.map(({ endpoint, samples }) => {
+      const [apiTtfb, floorTtfb] = medians(samples, 'ttfbMs');
+      const p95 = [samples.api, samples.floor].map((side) => tenthsMs(percentile(values(side, 'ttfbMs'), 95)));
+      return [
+        endpoint,
+        String(samples.api.length),
+        ...comparison([apiTtfb, floorTtfb]),
+        `${(apiTtfb / floorTtfb).toFixed(2)}×`,
+        p95.join(' / '),
+        ...comparison(medians(samples, 'totalMs')),
+      ];
+    }),
     notes: [
-      `${runs.others} requests per side and endpoint (BENCH_RUNS; the ICP row is the ICP table's ${runs.icp}). ` +
+      `${runs} requests per side and endpoint (BENCH_RUNS; the ICP row is the ICP table's ${icpRuns}). ` +
         `Suggestions: always the prospect ${JSON.stringify(prospect.companyName)}.`,
     ],
-    headlines,
-  };
+    headlines: rows
+      .slice(1)
+      .flatMap(({ endpoint, samples }) => [
+        vsFloor(`${endpoint}: TTFB median`, medians(samples, 'ttfbMs')),
+        vsFloor(`${endpoint}: total median`, medians(samples, 'totalMs')),
+      ]),
+  } satisfies BenchTable;
 }
+
+/** A summary row of a median next to its floor's. */
+export const vsFloor = (figure: string, [api, floor]: [number, number]) =>
+  headline(figure, `${tenthsMs(api)} (${(api / floor).toFixed(2)}× floor)`, `floor ${tenthsMs(floor)}`);
