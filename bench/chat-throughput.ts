@@ -1,7 +1,6 @@
 /**
- * Nelson chat throughput: `POST /api/ai/chat` on the local stack (instant offline model) under closed-loop clients
- * on a worker thread, next to a single client, for a tool-loop question and a plain-text one. Runs in its own
- * process (see support/child-process-module.ts).
+ * Nelson chat throughput under closed-loop clients next to a single client, for a tool-loop question and a plain-text
+ * one (instant offline model). Runs in its own process (see support/child-process-module.ts).
  */
 import { startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';

@@ -1,12 +1,12 @@
 /**
- * The lowest TTFB each streaming endpoint can have on this machine: a bare node:http server answering on the API's
- * paths with the route's own AI SDK call (same model id from cdk.json, local Bedrock endpoint, schema and prompts),
- * piped as the same kind of stream. No Function URL shim, middy, auth, validation, quota, cache or DynamoDB: what
- * a route reads before its model call, the benchmark reads once, untimed, and builds the floor's prompt with.
+ * The lowest TTFB each streaming endpoint can have on this machine: a bare node:http server running the route's own
+ * AI SDK call (model id from cdk.json, local Bedrock endpoint, schema, prompts), piped as the same kind of stream.
+ * No Function URL shim, middy, auth, validation, quota, cache or DynamoDB.
  */
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { json } from 'node:stream/consumers';
 import {
   convertToModelMessages,
   Output,
@@ -27,31 +27,27 @@ export type FloorRoute = (body: unknown, response: http.ServerResponse) => Promi
 type Purpose = Parameters<typeof languageModel>[0];
 export type StreamFloor = Awaited<ReturnType<typeof startStreamFloor>>;
 
-/** Nelson's step limit (functions/api/routes/chat.ts). */
-const chatMaxSteps = 5;
-
 /** Start it after the stack, whose environment names the models. */
 export async function startStreamFloor() {
   // Imported only now: the handlers' logger, which these load, reads its level from the stack's environment.
-  const [{ languageModel: model }, { afterFirstModelOutput }] = await Promise.all([
+  const [{ languageModel: model }, { afterFirstModelOutput }, { streamStructuredArray }] = await Promise.all([
     import('../../functions/ai/models.ts'),
     import('../../functions/ai/chat-first-output.ts'),
+    import('../../functions/ai/stream-structured-output.ts'),
   ]);
   const routes = new Map<string, FloorRoute>();
   const server = http.createServer(async (request, response) => {
     try {
-      const parts: Buffer[] = [];
-      for await (const part of request as AsyncIterable<Buffer>) parts.push(part);
+      const body = await json(request);
       const route = request.method === 'POST' ? routes.get(request.url ?? '') : undefined;
       if (!route) return void response.writeHead(404).end();
-      await route(JSON.parse(Buffer.concat(parts).toString('utf8')), response);
+      await route(body, response);
     } catch {
       if (!response.headersSent) response.writeHead(500).end();
       else response.destroy();
     }
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  await once(server.listen(0, '127.0.0.1'), 'listening');
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
@@ -68,13 +64,19 @@ export async function startStreamFloor() {
         const result = streamText({ model: model(purpose), output, system, prompt: prompt(body as Body) });
         await pipeTextStreamToResponse({ response, stream: toTextStream({ stream: result.stream }) });
       },
-    /** A JSON array written one complete element at a time, the framing of streamStructuredArray. */
+    /** A JSON array written one complete element at a time: the route's own streamStructuredArray. */
     array:
-      <Body>(purpose: Purpose, element: z.ZodType, system: string, prompt: (body: Body) => string): FloorRoute =>
+      <Body>(purpose: Purpose, schema: z.ZodType, system: string, prompt: (body: Body) => string): FloorRoute =>
       async (body, response) => {
-        const output = Output.array({ element });
-        const result = streamText({ model: model(purpose), output, system, prompt: prompt(body as Body) });
-        await pipeTextStreamToResponse({ response, stream: result.elementStream.pipeThrough(jsonArrayText()) });
+        const array = await streamStructuredArray({
+          model: model(purpose),
+          schema,
+          system,
+          prompt: prompt(body as Body),
+        });
+        response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        for await (const chunk of array) response.write(chunk);
+        response.end();
       },
     /** The UI message stream of useChat: streamText → toUIMessageStream → JsonToSseTransformStream (inside pipe…). */
     chat:
@@ -85,7 +87,7 @@ export async function startStreamFloor() {
           instructions: chatSystemPrompt({ organisationName, now: new Date().toISOString() }),
           messages: await convertToModelMessages((body as { messages: UIMessage[] }).messages, { tools }),
           tools,
-          stopWhen: stepCountIs(chatMaxSteps),
+          stopWhen: stepCountIs(5), // Nelson's step limit (functions/api/routes/chat.ts)
         });
         // The API's own first-output wait, so the floor's first body byte marks the same event as the API's.
         const stream = toUIMessageStream({ stream: result.stream, tools });
@@ -98,13 +100,4 @@ export async function startStreamFloor() {
         server.close(() => resolve());
       }),
   };
-}
-
-/** `[` before the first element, `,` before every later one, `]` at the end (`[]` when there is none). */
-function jsonArrayText<Element>(): TransformStream<Element, string> {
-  let written = 0;
-  return new TransformStream({
-    transform: (element, controller) => controller.enqueue(`${written++ === 0 ? '[' : ','}${JSON.stringify(element)}`),
-    flush: (controller) => controller.enqueue(written === 0 ? '[]' : ']'),
-  });
 }
