@@ -1,7 +1,6 @@
 /**
- * TTFB and total time of the streaming endpoints (instant offline model), each against its bare node:http floor:
- * the ICP with its cache hit and the API's own time before its model call, then IPP, partner types, partner
- * suggestions and Nelson's chat.
+ * TTFB and total time of the streaming endpoints against their bare node:http floors (support/stream-floor.ts): the
+ * ICP with its cache hit and the API's own time before its model call, then IPP, partner types, suggestions and chat.
  */
 import { z } from 'zod';
 import { formatKnowledgeForPrompt } from '../functions/domain/knowledge/knowledge-prompt.ts';
