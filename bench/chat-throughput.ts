@@ -5,9 +5,9 @@
 import { startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { medianAndP95, tenthsUnder100Ms } from './support/format.ts';
-import { type LoadResult, startLoadClient } from './support/load-client.ts';
+import { startLoadClient } from './support/load-client.ts';
 import { integerFromEnv } from './support/runs.ts';
-import { type BenchModule, type BenchTable, figureColumns, headline } from './support/table.ts';
+import { type BenchModule, type BenchTable, figureColumns, type HeadlineRow, headline } from './support/table.ts';
 import * as tenantData from './support/tenant-data.ts';
 
 const defaultSeconds = 15;
@@ -38,13 +38,6 @@ const questions = {
 };
 
 type Question = (typeof questions)[keyof typeof questions];
-interface Row {
-  question: Question;
-  clients: number;
-  result: LoadResult;
-  modelRequests: number; // received by the local endpoint in the whole phase, warm-up and drain included
-  baseline?: Row; // the same question's single-client row
-}
 
 export const chatThroughput: BenchModule = {
   name: 'chat-throughput',
@@ -69,6 +62,8 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
     const headers = tenant.authorization;
     for (const partner of tenantData.benchPartners) await tenantData.createPartner(stack.baseUrl, headers, partner);
     const chatUrl = bench.url('/api/ai/chat');
+    let served = 0;
+    /** One row's load phase; any invalid response or failed request fails the benchmark. */
     const phase = async (question: Question, loops: number, durationMs: number, warmUpMs = rowWarmUpMs) => {
       bedrock.reset();
       const json = tenantData.chatRequest(question.text);
@@ -81,64 +76,58 @@ export async function measureChatThroughput(): Promise<BenchTable[]> {
         );
       }
       if (result.samples.length === 0) throw new Error(`${question.label}: no request completed in the window`);
-      return { question, clients: loops, result, modelRequests: bedrock.requests.length };
+      served += result.completed;
+      const windowSeconds = (result.windowEnd - result.windowStart) / 1000;
+      const perSecond = result.completedInWindow / windowSeconds;
+      const since = (end: 'firstByteAt' | 'endAt') => result.samples.map((sample) => sample[end] - sample.sentAt);
+      const modelCallsPerChat = bedrock.requests.length / result.completed;
+      const row = (vsOneClient: string) => [
+        question.label,
+        String(loops),
+        `${windowSeconds.toFixed(0)} s`,
+        String(result.completedInWindow),
+        perSecond.toFixed(1),
+        vsOneClient,
+        ...medianAndP95(since('firstByteAt'), tenthsUnder100Ms),
+        ...medianAndP95(since('endAt'), tenthsUnder100Ms),
+        modelCallsPerChat.toFixed(2),
+      ];
+      return { perSecond, row };
     };
 
-    const initial = await phase(questions.tool, clients, initialWarmUpMs, 0);
-    const rows: Row[] = [];
+    await phase(questions.tool, clients, initialWarmUpMs, 0);
+    const rows: string[][] = [];
+    const headlines: HeadlineRow[] = [];
     for (const question of [questions.tool, questions.text]) {
-      const baseline = await phase(question, 1, shortMs);
+      const single = await phase(question, 1, shortMs);
       const busy = await phase(question, clients, question === questions.tool ? seconds * 1000 : shortMs);
-      rows.push(baseline, { ...busy, baseline });
+      const speedUp = `${(busy.perSecond / single.perSecond).toFixed(2)}×`;
+      rows.push(single.row('baseline'), busy.row(speedUp));
+      if (clients === 1) continue;
+      const figure = `Chat requests/s, ${clients} clients, ${question.kind}`;
+      const baseline = `1 client: ${single.perSecond.toFixed(1)}/s`;
+      headlines.push(headline(figure, `${busy.perSecond.toFixed(1)}/s (${speedUp})`, baseline));
     }
     // Every chat is charged one unit: the quota counter must match what was served, under concurrency too.
-    const served = [initial, ...rows].reduce((sum, row) => sum + row.result.completed, 0);
-    const { quota } = await tenantData.getOrganisation(stack.baseUrl, headers);
-    return [throughputTable(rows, served, quota.used)];
+    const { used } = (await tenantData.getOrganisation(stack.baseUrl, headers)).quota;
+    const quotaNote =
+      `Quota: ${served} chats served in the whole run, the organisation’s counter says ${used} units ` +
+      `used (${served === used ? 'one unit per chat, as expected' : 'MISMATCH'}).`;
+    return [
+      {
+        title: 'Nelson chat throughput: POST /api/ai/chat, instant offline model, closed-loop clients',
+        columns: [
+          'Question',
+          ...figureColumns('Clients', 'Window', 'Chats in window', 'Chats/s', 'vs 1 client', 'TTFB median', 'TTFB p95'),
+          ...figureColumns('Total median', 'Total p95', 'Model calls / chat'),
+        ],
+        rows,
+        notes: [quotaNote],
+        headlines,
+      },
+    ];
   } finally {
     await client.close();
     await bench.stop();
   }
-}
-
-const windowSeconds = ({ result }: Row) => (result.windowEnd - result.windowStart) / 1000;
-const throughput = (row: Row) => row.result.completedInWindow / windowSeconds(row);
-const speedUp = (row: Row, baseline: Row) => `${(throughput(row) / throughput(baseline)).toFixed(2)}×`;
-
-function throughputTable(rows: Row[], served: number, quotaUsed: number): BenchTable {
-  return {
-    title: 'Nelson chat throughput: POST /api/ai/chat, instant offline model, closed-loop clients',
-    columns: [
-      'Question',
-      ...figureColumns('Clients', 'Window', 'Chats in window', 'Chats/s', 'vs 1 client', 'TTFB median', 'TTFB p95'),
-      ...figureColumns('Total median', 'Total p95', 'Model calls / chat'),
-    ],
-    rows: rows.map((row) => {
-      const since = (end: 'firstByteAt' | 'endAt') => row.result.samples.map((sample) => sample[end] - sample.sentAt);
-      return [
-        row.question.label,
-        String(row.clients),
-        `${windowSeconds(row).toFixed(0)} s`,
-        String(row.result.completedInWindow),
-        throughput(row).toFixed(1),
-        row.baseline ? speedUp(row, row.baseline) : 'baseline',
-        ...medianAndP95(since('firstByteAt'), tenthsUnder100Ms),
-        ...medianAndP95(since('endAt'), tenthsUnder100Ms),
-        (row.modelRequests / row.result.completed).toFixed(2),
-      ];
-    }),
-    notes: [
-      `Quota: ${served} chats served in the whole run, the organisation’s counter says ${quotaUsed} units ` +
-        `used (${served === quotaUsed ? 'one unit per chat, as expected' : 'MISMATCH'}).`,
-    ],
-    headlines: rows.flatMap(({ baseline, ...row }) =>
-      baseline && row.clients > 1
-        ? headline(
-            `Chat requests/s, ${row.clients} clients, ${row.question.kind}`,
-            `${throughput(row).toFixed(1)}/s (${speedUp(row, baseline)})`,
-            `1 client: ${throughput(baseline).toFixed(1)}/s`,
-          )
-        : [],
-    ),
-  };
 }

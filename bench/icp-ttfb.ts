@@ -221,10 +221,10 @@ async function measureOtherEndpoints({ bench, floor, http }: Setup, icp: { runs:
     getStrategy<ipp.IppResult>(organisationId, 'ipp'),
   ]);
   if (!currentIcp || !currentIpp) throw new Error('The tenant has no current ICP or IPP');
-  const strategy = [currentIcp.result, currentIpp.result] as const;
-  const typesKnowledge = await retrieved(partnerTypes.partnerTypesKnowledgeQuery(...strategy));
+  const [savedIcp, savedIpp] = [currentIcp.result, currentIpp.result];
+  const typesKnowledge = await retrieved(partnerTypes.partnerTypesKnowledgeQuery(savedIcp, savedIpp));
   const { partnerTypeResultSchema, partnerTypesSystemPrompt } = partnerTypes;
-  const typesPrompt = () => partnerTypes.partnerTypesPrompt(...strategy, typesKnowledge);
+  const typesPrompt = () => partnerTypes.partnerTypesPrompt(savedIcp, savedIpp, typesKnowledge);
   const typesFloor = floor.object('partnerTypes', partnerTypeResultSchema, partnerTypesSystemPrompt, typesPrompt);
   await measure('/api/ai/strategy/partner-types', typesFloor, () => ({}), parses(partnerTypeResultSchema));
 
