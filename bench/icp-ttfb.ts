@@ -1,28 +1,25 @@
 /**
- * Time to first byte and total time of `POST /api/ai/icp` through the local stack (Function URL shim, middy,
- * auth, cache, quota, DynamoDB Local) with an instant offline model, against the floor: a bare node:http
- * server streaming the same AI SDK `streamText` result from the same model endpoint. Also the cached path, the
- * API's own time before its model call, and then the other streaming endpoints against their floors
- * (streaming-endpoints.ts).
+ * TTFB and total time of the streaming endpoints against their bare node:http floors (support/stream-floor.ts): the
+ * ICP with its cache hit and the API's own time before its model call, then IPP, partner types, suggestions and chat.
  */
-import { icpResultSchema } from '../functions/domain/strategy/icp.ts';
-import {
-  type EndpointResult,
-  measurePair,
-  measureStreamingEndpoints,
-  pairOrder,
-  streamingEndpointsTable,
-} from './streaming-endpoints.ts';
-import { startBenchStack } from './support/bench-stack.ts';
-import { tenthsMs, verdict } from './support/format.ts';
+import { z } from 'zod';
+import { formatKnowledgeForPrompt } from '../functions/domain/knowledge/knowledge-prompt.ts';
+import { formatRosterForPrompt } from '../functions/domain/partners/roster.ts';
+import { type IcpResult, icpPrompt, icpResultSchema, icpSystemPrompt } from '../functions/domain/strategy/icp.ts';
+import * as ipp from '../functions/domain/strategy/ipp.ts';
+import * as suggestions from '../functions/domain/strategy/partner-suggestions.ts';
+import * as partnerTypes from '../functions/domain/strategy/partner-types.ts';
+import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
+import { medianAndP95, signedMs, tenthsMs, verdict } from './support/format.ts';
 import type { TimedResponse } from './support/http-timing.ts';
-import { type ModelCallTiming, timeModelFetch } from './support/model-fetch-timing.ts';
-import { icpProblem, mustPass } from './support/response-checks.ts';
+import { timeModelFetch } from './support/model-fetch-timing.ts';
+import { expectationProblem, icpProblem, mustPass, parses } from './support/response-checks.ts';
 import { runCount } from './support/runs.ts';
 import { median, percentile } from './support/stats.ts';
-import { startStreamFloor } from './support/stream-floor.ts';
+import { type FloorRoute, type StreamFloor, startStreamFloor } from './support/stream-floor.ts';
 import { type BenchModule, type BenchTable, figureColumns, headline } from './support/table.ts';
-import { startWorkerClient } from './support/worker-client.ts';
+import * as tenantData from './support/tenant-data.ts';
+import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
 
 /** Targets: the API's own time before its model call (the floor has no admission to compare it with), the cache hit. */
 const apiOwnTimeTargetMs = 15;
@@ -32,160 +29,116 @@ const defaultRuns = 40;
 /** Per side and endpoint for IPP, partner types, partner suggestions and chat (BENCH_RUNS overrides both). */
 const defaultEndpointRuns = 20;
 const endpointWarmUpRuns = 3;
+const namespace = 'default';
+const prospect = {
+  companyName: 'Contoso',
+  industry: 'Retail analytics',
+  painPoints: ['Slow reporting', 'Siloed data'],
+};
 
-type Path = 'api' | 'floor' | 'hit';
-
-type Traced = TimedResponse & ModelCallTiming;
+type Side = 'api' | 'floor';
+type Samples = Record<Side, TimedResponse[]>;
+type Check = ReturnType<typeof parses>;
+type Setup = { bench: BenchStack; floor: StreamFloor; http: WorkerClient };
 
 export const icpTtfb: BenchModule = {
   name: 'icp-ttfb',
   async run(): Promise<BenchTable[]> {
-    const runs = runCount(defaultRuns);
-    const endpointRuns = runCount(defaultEndpointRuns);
-    const benchStack = await startBenchStack({
+    const bench = await startBenchStack({
       tenant: 'ICP TTFB benchmark',
       localBedrock: { latencyMs: 0 },
       warmUpRounds: 250,
     });
     const floor = await startStreamFloor().catch(async (error) => {
-      await benchStack.stop();
+      await bench.stop();
       throw error;
     });
     const http = startWorkerClient();
     try {
-      const { stack, bedrock: localBedrock, tenant, dynamoWarmUp } = benchStack;
-
-      const apiUrl = new URL('/api/ai/icp', stack.baseUrl);
-      const floorUrl = floor.url('/api/ai/icp');
-      const runId = Date.now().toString(36);
-      let companies = 0;
-      // A new company per generation, so the ICP cache is never hit.
-      const freshCompany = () => `bench-${runId}-${companies++}.example.com`;
-
-      /** One checked ICP request: the API (a cache miss or a hit, `x-cache` checked) or the floor. */
-      const callPath = async (path: Path, company: string) => {
-        const response =
-          path === 'floor'
-            ? await http.post(floorUrl, { company })
-            : await http.post(apiUrl, { company }, tenant.authorization);
-        return mustPass(
-          response,
-          `POST /api/ai/icp (${path})`,
-          icpProblem(response, path === 'floor' ? undefined : path === 'hit' ? 'hit' : 'miss'),
-        );
-      };
-
-      // Warm-up of the request paths: Node's JIT, keep-alive sockets, SDK clients.
-      const generated: string[] = [];
-      for (let index = 0; index < warmUpRuns; index++) {
-        const company = freshCompany();
-        await callPath('api', company);
-        generated.push(company);
-        await callPath('floor', freshCompany());
-      }
-
-      // Interleaved, alternating who goes first, so drift and noise spread over both.
-      const pair = await measurePair(runs, 0, {
-        api: () => callPath('api', freshCompany()),
-        floor: () => callPath('floor', freshCompany()),
-      });
-      const samples: Record<Path, TimedResponse[]> = { ...pair, hit: [] };
-
-      // Cached path: one company generated during the warm-up, asked again and again.
-      const cachedCompany = generated[0] ?? freshCompany();
-      for (let index = 0; index < warmUpRuns; index++) await callPath('hit', cachedCompany);
-      for (let round = 0; round < runs; round++) samples.hit.push(await callPath('hit', cachedCompany));
-
-      // The model call's timing: the same kinds of requests again, one at a time, with fetch wrapped.
-      const modelFetch = timeModelFetch(localBedrock.endpoint);
-      const traces: Record<'api' | 'floor', Traced[]> = { api: [], floor: [] };
-      try {
-        for (let round = 0; round < runs; round++) {
-          for (const path of pairOrder(round)) {
-            const timing = modelFetch.next();
-            const response = await callPath(path, freshCompany());
-            traces[path].push({ ...response, ...timing });
-          }
-        }
-      } finally {
-        modelFetch.uninstall();
-      }
-
-      // The other streaming endpoints, on the same stack, tenant and client.
-      const icpResult: EndpointResult = { endpoint: 'POST /api/ai/icp', samples: pair };
-      const others = await measureStreamingEndpoints({
-        http,
-        baseUrl: stack.baseUrl,
-        floor,
-        authorization: tenant.authorization,
-        organisationId: tenant.organisationId,
-        organisationName: tenant.name,
-        icp: icpResultSchema.parse(JSON.parse(pair.api[0]?.body ?? '')),
-        runs: endpointRuns,
-        warmUpRuns: endpointWarmUpRuns,
-      });
-
-      return [
-        headlineTable(runs, samples, traces, dynamoWarmUp),
-        streamingEndpointsTable({ icp: runs, others: endpointRuns }, icpResult, others),
-      ];
+      const icp = await measureIcp({ bench, floor, http }, runCount(defaultRuns));
+      return [icp.table, await measureOtherEndpoints({ bench, floor, http }, icp)];
     } finally {
       await http.close();
       await floor.stop();
-      await benchStack.stop();
+      await bench.stop();
     }
   },
 };
 
-function modelCallOf(trace: Traced) {
-  if (trace.startedAt === undefined || trace.firstChunkAt === undefined)
-    throw new Error('A timed request made no model call');
-  return { startedAt: trace.startedAt, firstChunkAt: trace.firstChunkAt };
+/** Untimed warm-ups, then rounds where API and floor alternate, who goes first too, so drift and noise hit both. */
+async function measurePair<Sample>(runs: number, warmUps: number, call: Record<Side, () => Promise<Sample>>) {
+  for (let index = 0; index < warmUps; index++) {
+    await call.api();
+    await call.floor();
+  }
+  const samples: Record<Side, Sample[]> = { api: [], floor: [] };
+  for (let round = 0; round < runs; round++) {
+    for (const side of round % 2 === 0 ? (['api', 'floor'] as const) : (['floor', 'api'] as const)) {
+      samples[side].push(await call[side]());
+    }
+  }
+  return samples;
 }
 
-/** Request sent → model request sent: what the API does before the model can start. */
-const apiOwnTimeOf = (trace: Traced) => modelCallOf(trace).startedAt - trace.sentAt;
+async function measureIcp({ bench, floor, http }: Setup, runs: number) {
+  const icpPromptOf = (body: { company: string }) => icpPrompt(body.company);
+  const floorUrl = floor.serve('/api/ai/icp', floor.object('icp', icpResultSchema, icpSystemPrompt, icpPromptOf));
+  const runId = Date.now().toString(36);
+  let companies = 0;
+  // A new company per generation, so the ICP cache is never hit.
+  const freshCompany = () => `bench-${runId}-${companies++}.example.com`;
+  /** One checked ICP request: the floor, or the API with the `x-cache` it must answer with. */
+  const post = async (path: 'api' | 'hit' | 'floor', company = freshCompany()) => {
+    const response =
+      path === 'floor'
+        ? await http.post(floorUrl, { company })
+        : await http.post(bench.url('/api/ai/icp'), { company }, bench.tenant.authorization);
+    const cache = path === 'floor' ? undefined : path === 'hit' ? 'hit' : 'miss';
+    return mustPass(response, `POST /api/ai/icp (${path})`, icpProblem(response, cache));
+  };
 
-/** Model's first chunk → client's first byte: the AI SDK and the response stream, which the floor has too. */
-const afterFirstModelChunkOf = (trace: Traced) => trace.firstByteAt - modelCallOf(trace).firstChunkAt;
+  // Warm-up (JIT, keep-alive sockets, SDK clients), API first: its first company is the cached path's.
+  const cachedCompany = freshCompany();
+  await post('api', cachedCompany);
+  await post('floor');
+  const samples = await measurePair(runs, warmUpRuns - 1, { api: () => post('api'), floor: () => post('floor') });
+  for (let index = 0; index < warmUpRuns; index++) await post('hit', cachedCompany);
+  const hit: TimedResponse[] = [];
+  for (let round = 0; round < runs; round++) hit.push(await post('hit', cachedCompany));
 
-function headlineTable(
-  runs: number,
-  samples: Record<Path, TimedResponse[]>,
-  traced: { api: Traced[]; floor: Traced[] },
-  dynamoWarmUp: { operations: number; ms: number },
-): BenchTable {
-  const ttfb = (path: Path) => samples[path].map((sample) => sample.ttfbMs);
-  const total = (path: Path) => samples[path].map((sample) => sample.totalMs);
-  const apiTtfbMedian = median(ttfb('api'));
-  const floorTtfbMedian = median(ttfb('floor'));
-  const ratio = apiTtfbMedian / floorTtfbMedian;
-  const apiTotalMedian = median(total('api'));
-  const floorTotalMedian = median(total('floor'));
-  const hitTotalMedian = median(total('hit'));
-  const ownTimes = traced.api.map(apiOwnTimeOf);
-  const ownTimeMedian = median(ownTimes);
-  const ownTimePass = ownTimeMedian <= apiOwnTimeTargetMs;
-  const hitPass = hitTotalMedian < cachedTotalTargetMs;
-  const afterModel = (path: 'api' | 'floor') => traced[path].map(afterFirstModelChunkOf);
-  const medianAndP95 = (values: number[]) => [tenthsMs(median(values)), tenthsMs(percentile(values, 95))];
-  const row = (label: string, path: Path, target: string) => [
+  // The model call's timing: the same kinds of requests again, one at a time, with fetch wrapped.
+  const modelFetch = timeModelFetch(bench.bedrock.endpoint);
+  const traced = await measurePair(runs, 0, {
+    api: () => modelFetch.time(() => post('api')),
+    floor: () => modelFetch.time(() => post('floor')),
+  }).finally(modelFetch.uninstall);
+
+  const cells = (values: number[]) => medianAndP95(values, tenthsMs);
+  const row = (label: string, responses: TimedResponse[], target = '—') => [
     label,
-    ...medianAndP95(ttfb(path)),
-    ...medianAndP95(total(path)),
+    ...cells(values(responses, 'ttfbMs')),
+    ...cells(values(responses, 'totalMs')),
     target,
   ];
-  const [apiAfterModel, floorAfterModel] = [medianAndP95(afterModel('api')), medianAndP95(afterModel('floor'))];
-  return {
+  const [apiTtfb, floorTtfb] = medians(samples, 'ttfbMs');
+  const [apiTotal, floorTotal] = medians(samples, 'totalMs');
+  const hitTotal = median(values(hit, 'totalMs'));
+  // Request sent → model request sent: what the API does before the model can start.
+  const ownTimes = traced.api.map((trace) => trace.modelStartedAt - trace.sentAt);
+  const ownTime = median(ownTimes);
+  // Model's first chunk → client's first byte: the AI SDK and the response stream, which the floor has too.
+  const afterModel = (side: Side) => cells(traced[side].map((trace) => trace.firstByteAt - trace.modelFirstChunkAt));
+  const [apiAfterModel, floorAfterModel] = [afterModel('api'), afterModel('floor')];
+  const table: BenchTable = {
     title: `ICP time to first byte: API vs bare node:http floor (instant model, ${runs} requests each)`,
     columns: ['Path', ...figureColumns('TTFB median', 'TTFB p95', 'Total median', 'Total p95'), 'Target'],
     rows: [
-      row('Floor: node:http + streamText (no auth/quota/DB)', 'floor', '—'),
-      row('API POST /api/ai/icp, cache miss', 'api', '—'),
+      row('Floor: node:http + streamText (no auth/quota/DB)', samples.floor),
+      row('API POST /api/ai/icp, cache miss', samples.api),
       [
         "API's own time before the first byte: request → model request (auth, cache, admission; timed)",
-        ...medianAndP95(ownTimes),
-        ...['—', '—', verdict(ownTimePass, `median ≤ ${apiOwnTimeTargetMs} ms`)],
+        ...cells(ownTimes),
+        ...['—', '—', verdict(ownTime <= apiOwnTimeTargetMs, `median ≤ ${apiOwnTimeTargetMs} ms`)],
       ],
       [
         'then first model chunk → client first byte (AI SDK, response stream): API / floor (timed)',
@@ -194,34 +147,143 @@ function headlineTable(
       ],
       row(
         'API POST /api/ai/icp, cache hit (x-cache: hit)',
-        'hit',
-        verdict(hitPass, `total median < ${cachedTotalTargetMs} ms`),
+        hit,
+        verdict(hitTotal < cachedTotalTargetMs, `total median < ${cachedTotalTargetMs} ms`),
       ),
     ],
     notes: [
-      `${warmUpRuns} untimed warm-up requests per path, after ${dynamoWarmUp.operations} direct DynamoDB Local calls ` +
-        `(${(dynamoWarmUp.ms / 1000).toFixed(1)} s); the cached company is requested ${warmUpRuns} + ${runs} times.`,
+      `${warmUpRuns} untimed warm-up requests per path, after ${bench.dynamoWarmUp.operations} direct DynamoDB Local ` +
+        `calls (${(bench.dynamoWarmUp.ms / 1000).toFixed(1)} s); the cached company is requested ${warmUpRuns} + ${runs} times.`,
     ],
     headlines: [
       headline(
         "POST /api/ai/icp, cache miss: API's own time before the first byte (request → model request, admission included), median",
-        tenthsMs(ownTimeMedian),
-        `TTFB ${tenthsMs(apiTtfbMedian)}, floor TTFB ${tenthsMs(floorTtfbMedian)} (${ratio.toFixed(2)}×)`,
+        tenthsMs(ownTime),
+        `TTFB ${tenthsMs(apiTtfb)}, floor TTFB ${tenthsMs(floorTtfb)} (${(apiTtfb / floorTtfb).toFixed(2)}×)`,
         `≤ ${apiOwnTimeTargetMs} ms`,
-        ownTimePass,
+        ownTime <= apiOwnTimeTargetMs,
       ),
-      headline(
-        'POST /api/ai/icp, cache miss: total median',
-        `${tenthsMs(apiTotalMedian)} (${(apiTotalMedian / floorTotalMedian).toFixed(2)}× floor)`,
-        `floor ${tenthsMs(floorTotalMedian)}`,
-      ),
+      vsFloor('POST /api/ai/icp, cache miss: total median', [apiTotal, floorTotal]),
       headline(
         'POST /api/ai/icp, cache hit: total median',
-        tenthsMs(hitTotalMedian),
-        `cache miss ${tenthsMs(apiTotalMedian)}`,
+        tenthsMs(hitTotal),
+        `cache miss ${tenthsMs(apiTotal)}`,
         `< ${cachedTotalTargetMs} ms`,
-        hitPass,
+        hitTotal < cachedTotalTargetMs,
       ),
     ],
   };
+  return { runs, samples, table };
 }
+
+/** The other endpoints, in one table whose ICP row repeats the ICP's samples. */
+async function measureOtherEndpoints({ bench, floor, http }: Setup, icp: { runs: number; samples: Samples }) {
+  const { stack, tenant } = bench;
+  const { authorization, organisationId } = tenant;
+  const runs = runCount(defaultEndpointRuns);
+  // Untimed setup through the public API: a roster for the suggestions and Nelson, a document to ground in.
+  for (const partner of tenantData.benchPartners) await tenantData.createPartner(stack.baseUrl, authorization, partner);
+  await tenantData.addKnowledgeDocument(stack.baseUrl, authorization, namespace, tenantData.benchKnowledgeDocument);
+  // Imported only now (stores and tools read the environment the stack has set, and the logger its level).
+  const [{ getStrategy }, { listAllPartners }, { retrieveKnowledge }, { createChatTools }] = await Promise.all([
+    import('../functions/stores/strategy-store.ts'),
+    import('../functions/stores/partner-store.ts'),
+    import('../functions/ai/retrieve-knowledge.ts'),
+    import('../functions/chat/chat-tools.ts'),
+  ]);
+  const retrieved = async (query: string) => {
+    const chunks = await retrieveKnowledge(organisationId, namespace, query);
+    if (chunks.length === 0) throw new Error('The benchmark document was not retrieved: the prompts would differ');
+    return formatKnowledgeForPrompt(chunks);
+  };
+
+  const rows = [{ endpoint: 'POST /api/ai/icp', samples: icp.samples }];
+  /** Serves `floorRoute` at `path` on the floor, then times API and floor with the same checked request. */
+  const measure = async (path: string, floorRoute: FloorRoute, json: () => unknown, check: Check) => {
+    const url = { api: bench.url(path), floor: floor.serve(path, floorRoute) };
+    const post = (side: Side) => async () => {
+      const response = await http.post(url[side], json(), side === 'api' ? authorization : undefined);
+      return mustPass(response, `POST ${path} (${side})`, check(response));
+    };
+    const samples = await measurePair(runs, endpointWarmUpRuns, { api: post('api'), floor: post('floor') });
+    rows.push({ endpoint: `POST ${path}`, samples });
+  };
+
+  // IPP: the domain is sent, so the floor needs no key to derive it from.
+  const ippBody = { icp: icpResultSchema.parse(JSON.parse(icp.samples.api[0]?.body ?? '')), domain: 'bench.example' };
+  const ippPrompt = (body: typeof ippBody) => ipp.ippPrompt(body.domain, body.icp);
+  const ippFloor = floor.object('ipp', ipp.ippResultSchema, ipp.ippSystemPrompt, ippPrompt);
+  await measure('/api/ai/ipp', ippFloor, () => ippBody, parses(ipp.ippResultSchema));
+
+  // Partner types: the API reads the current ICP and IPP (just saved) and retrieves knowledge on every request.
+  const [currentIcp, currentIpp] = await Promise.all([
+    getStrategy<IcpResult>(organisationId, 'icp'),
+    getStrategy<ipp.IppResult>(organisationId, 'ipp'),
+  ]);
+  if (!currentIcp || !currentIpp) throw new Error('The tenant has no current ICP or IPP');
+  const [savedIcp, savedIpp] = [currentIcp.result, currentIpp.result];
+  const typesKnowledge = await retrieved(partnerTypes.partnerTypesKnowledgeQuery(savedIcp, savedIpp));
+  const { partnerTypeResultSchema, partnerTypesSystemPrompt } = partnerTypes;
+  const typesPrompt = () => partnerTypes.partnerTypesPrompt(savedIcp, savedIpp, typesKnowledge);
+  const typesFloor = floor.object('partnerTypes', partnerTypeResultSchema, partnerTypesSystemPrompt, typesPrompt);
+  await measure('/api/ai/strategy/partner-types', typesFloor, () => ({}), parses(partnerTypeResultSchema));
+
+  // Partner suggestions: the active roster and knowledge for the prospect.
+  const roster = formatRosterForPrompt(await listAllPartners(organisationId, { status: 'active' }));
+  const prospectKnowledge = await retrieved(suggestions.partnerSuggestionsKnowledgeQuery({ ...prospect, namespace }));
+  const suggestionsPrompt = (body: suggestions.PartnerSuggestionsRequest) =>
+    suggestions.partnerSuggestionsPrompt(body, roster, prospectKnowledge);
+  const { partnerSuggestionSchema: suggestion, partnerSuggestionsSystemPrompt: suggestionsSystem } = suggestions;
+  const suggestionsFloor = floor.array('partnerSuggestions', suggestion, suggestionsSystem, suggestionsPrompt);
+  await measure('/api/ai/partner-suggestions', suggestionsFloor, () => prospect, parses(z.array(suggestion).min(1)));
+
+  // Chat: a question the offline model answers with text alone, so no tool runs (the floor has no database).
+  const { chatRequest, plainChatAnswer, plainChatQuestion } = tenantData;
+  const chatFloor = floor.chat(tenant.name, createChatTools(organisationId));
+  const chatCheck = (response: TimedResponse) => expectationProblem(response, plainChatAnswer);
+  await measure('/api/ai/chat', chatFloor, () => chatRequest(plainChatQuestion), chatCheck);
+
+  // The ICP's summary rows are the ICP table's (with its targets), so only the other endpoints add headlines here.
+  return {
+    title: 'Streaming endpoints: time to first byte and total, API vs its bare node:http floor (instant model)',
+    columns: [
+      'Endpoint',
+      ...figureColumns('Requests', 'API TTFB median', 'Floor TTFB median', 'TTFB API − floor', 'TTFB API / floor'),
+      ...figureColumns('TTFB p95 API / floor', 'API total median', 'Floor total median', 'Total API − floor'),
+    ],
+    rows: rows.map(({ endpoint, samples }) => {
+      const [apiTtfb, floorTtfb] = medians(samples, 'ttfbMs');
+      const p95 = [samples.api, samples.floor].map((side) => tenthsMs(percentile(values(side, 'ttfbMs'), 95)));
+      return [
+        endpoint,
+        String(samples.api.length),
+        ...comparison([apiTtfb, floorTtfb]),
+        `${(apiTtfb / floorTtfb).toFixed(2)}×`,
+        p95.join(' / '),
+        ...comparison(medians(samples, 'totalMs')),
+      ];
+    }),
+    notes: [
+      `${runs} requests per side and endpoint (BENCH_RUNS; the ICP row is the ICP table's ${icp.runs}). ` +
+        `Suggestions: always the prospect ${JSON.stringify(prospect.companyName)}.`,
+    ],
+    headlines: rows
+      .slice(1)
+      .flatMap(({ endpoint, samples }) => [
+        vsFloor(`${endpoint}: TTFB median`, medians(samples, 'ttfbMs')),
+        vsFloor(`${endpoint}: total median`, medians(samples, 'totalMs')),
+      ]),
+  } satisfies BenchTable;
+}
+
+type Figure = 'ttfbMs' | 'totalMs';
+const values = (responses: TimedResponse[], figure: Figure) => responses.map((response) => response[figure]);
+const medians = ({ api, floor }: Samples, figure: Figure): [number, number] => [
+  median(values(api, figure)),
+  median(values(floor, figure)),
+];
+/** API vs floor: both medians and their difference. */
+const comparison = ([api, floor]: [number, number]) => [tenthsMs(api), tenthsMs(floor), signedMs(api - floor)];
+/** A summary row: a median next to its floor's. */
+const vsFloor = (figure: string, [api, floor]: [number, number]) =>
+  headline(figure, `${tenthsMs(api)} (${(api / floor).toFixed(2)}× floor)`, `floor ${tenthsMs(floor)}`);

@@ -1,37 +1,33 @@
-/**
- * When a request's model call starts and its first chunk arrives, from a globalThis.fetch wrapper (the Bedrock
- * provider resolves fetch per call). Requests must run one at a time: the wrapper writes into the last timing.
- */
-export interface ModelCallTiming {
-  startedAt?: number;
-  firstChunkAt?: number;
-}
+type ModelCallTiming = { startedAt?: number; firstChunkAt?: number };
 
-export function timeModelFetch(endpoint: string): { next(): ModelCallTiming; uninstall(): void } {
+/**
+ * Times the model calls of requests run one at a time, from a globalThis.fetch wrapper (the Bedrock provider resolves
+ * fetch per call): when the call starts and when its first chunk arrives.
+ */
+export function timeModelFetch(endpoint: string) {
   const original = globalThis.fetch;
   let current: ModelCallTiming = {};
-  const timed = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.startsWith(endpoint)) return original(input, init);
+  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    if (!(input instanceof Request ? input.url : String(input)).startsWith(endpoint)) return original(input, init);
     const timing = current;
     timing.startedAt = performance.now();
     const response = await original(input, init);
-    if (!response.body) return response;
-    const body = response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          timing.firstChunkAt ??= performance.now();
-          controller.enqueue(chunk);
-        },
-      }),
-    );
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    const firstChunk = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        timing.firstChunkAt ??= performance.now();
+        controller.enqueue(chunk);
+      },
+    });
+    return response.body ? new Response(response.body.pipeThrough(firstChunk), response) : response;
   };
-  globalThis.fetch = timed as typeof fetch;
   return {
-    next: () => {
-      current = {};
-      return current;
+    async time<Result>(request: () => Promise<Result>) {
+      const timing: ModelCallTiming = {};
+      current = timing;
+      const result = await request();
+      const { startedAt, firstChunkAt } = timing;
+      if (startedAt === undefined || firstChunkAt === undefined) throw new Error('A timed request made no model call');
+      return { ...result, modelStartedAt: startedAt, modelFirstChunkAt: firstChunkAt };
     },
     uninstall: () => {
       globalThis.fetch = original;
