@@ -38,7 +38,8 @@ export async function startBenchStack(
     };
     const tenant = await addTenant(tenantName);
     const dynamoWarmUp = await warmUpDynamoDbLocal(warmUpRounds);
-    return { stack, bedrock: stack.localBedrock, tenant, dynamoWarmUp, addTenant, issueKey, stop };
+    const url = (path: string) => new URL(path, stack.baseUrl);
+    return { stack, bedrock: stack.localBedrock, tenant, dynamoWarmUp, addTenant, issueKey, url, stop };
   } catch (error) {
     await stop();
     throw error;
