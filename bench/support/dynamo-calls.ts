@@ -1,9 +1,9 @@
 /**
  * The one instrumentation of the handlers' shared DynamoDB document client: a middleware of its middlewareStack
- * (functions/stores/dynamodb/middleware-stack.ts) at the initialize step, i.e. around the whole call
- * (marshalling, the HTTP exchange, retries). Each module selects the calls it needs and reads them through one of the views below.
+ * (functions/stores/dynamodb/middleware-stack.ts) at the initialize step, i.e. around the whole call (marshalling,
+ * the HTTP exchange, retries). Each module selects the calls it needs, and keeps them or only counts them per class.
  */
-import type { DynamoDocumentClient as DynamoDBDocumentClient } from '../../functions/stores/dynamodb/client.ts';
+import type { DynamoDocumentClient } from '../../functions/stores/dynamodb/client.ts';
 
 export type DynamoInput = Record<string, unknown>;
 
@@ -30,26 +30,25 @@ export interface DynamoCall<Tag = true> {
   returnedItems?: number;
 }
 
-export interface DynamoRecorderOptions<Tag> {
-  /** The calls to record and what to tag each with; undefined leaves a call alone. */
-  select(command: string, input: DynamoInput): Tag | undefined;
-  /** ReturnConsumedCapacity to add to a selected call (the caller's input object stays as it was). */
-  capacity?(command: string, input: DynamoInput): 'TOTAL' | 'INDEXES' | undefined;
-  /** Keep every call in `calls` (default). Load runs turn it off and aggregate in `onCall`, to retain little memory. */
-  keep?: boolean;
-  onCall?(call: DynamoCall<Tag>): void;
-}
-
 export interface DynamoRecorder<Tag> {
   readonly calls: readonly DynamoCall<Tag>[];
   uninstall(): void;
 }
 
+type Capacity = { CapacityUnits?: number };
 let installed = 0;
 
 export function recordDynamoCalls<Tag>(
-  client: DynamoDBDocumentClient,
-  options: DynamoRecorderOptions<Tag>,
+  client: DynamoDocumentClient,
+  options: {
+    /** The calls to record and what to tag each with; undefined leaves a call alone. */
+    select(command: string, input: DynamoInput): Tag | undefined;
+    /** ReturnConsumedCapacity to add to a selected call (the caller's input object stays as it was). */
+    capacity?(command: string, input: DynamoInput): 'TOTAL' | 'INDEXES' | undefined;
+    /** Keep every call in `calls` (default); long runs turn it off and aggregate in `onCall` to retain little. */
+    keep?: boolean;
+    onCall?(call: DynamoCall<Tag>): void;
+  },
 ): DynamoRecorder<Tag> {
   const name = `benchDynamoCalls${installed++}`;
   const calls: DynamoCall<Tag>[] = [];
@@ -64,15 +63,11 @@ export function recordDynamoCalls<Tag>(
       try {
         const result = await next(capacity ? { ...args, input: { ...input, ReturnConsumedCapacity: capacity } } : args);
         call.ok = true;
-        const output = result.output as {
-          ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }>;
-          Items?: unknown[];
-          Item?: unknown;
-        };
+        const output = result.output as { ConsumedCapacity?: Capacity | Capacity[]; Items?: unknown[]; Item?: unknown };
         if (output.ConsumedCapacity !== undefined) {
           call.capacityUnits = [output.ConsumedCapacity]
             .flat()
-            .reduce((sum, units) => sum + (units.CapacityUnits ?? 0), 0);
+            .reduce((sum, { CapacityUnits }) => sum + (CapacityUnits ?? 0), 0);
         }
         if (output.Items) call.returnedItems = output.Items.length;
         else if (command === 'GetItemCommand') call.returnedItems = output.Item ? 1 : 0;
@@ -91,41 +86,25 @@ export function recordDynamoCalls<Tag>(
   return { calls, uninstall: () => client.middlewareStack.remove(name) };
 }
 
-/** One class of calls, counted: plain numbers, so a long load run retains little memory. */
-export interface CountedCalls {
-  /** Calls whose promise rejected, except condition refusals. */
-  failed: number;
-  /**
-   * Conditional writes DynamoDB refused (ConditionalCheckFailedException): an answer the code asked for, not a
-   * failure (e.g. the first AI request of a minute finds the rate window not yet started and starts it).
-   */
-  refusedByCondition: number;
-}
-
-export interface DynamoCounter {
-  /** Per class returned by `classify`; classes are created on first use. */
-  readonly classes: ReadonlyMap<string, CountedCalls>;
-  uninstall(): void;
-}
-
-/** The counting view: calls by class, without their inputs. */
+/**
+ * Failed calls and refused conditional writes per class, as plain numbers. A refused condition
+ * (ConditionalCheckFailedException) is an answer the code asked for, not a failure: e.g. the first AI request of a
+ * minute finds the rate window not yet started and starts it.
+ */
 export function countDynamoCalls(
-  client: DynamoDBDocumentClient,
+  client: DynamoDocumentClient,
   classify: (command: string, input: DynamoInput) => string | undefined,
-): DynamoCounter {
-  const classes = new Map<string, CountedCalls>();
-  const recorder = recordDynamoCalls(client, {
+) {
+  const classes = new Map<string, { failed: number; refusedByCondition: number }>();
+  const { uninstall } = recordDynamoCalls(client, {
     select: classify,
     keep: false,
-    onCall: (call) => {
-      let counted = classes.get(call.tag);
-      if (!counted) {
-        counted = { failed: 0, refusedByCondition: 0 };
-        classes.set(call.tag, counted);
-      }
-      if (call.errorName === 'ConditionalCheckFailedException') counted.refusedByCondition++;
-      else if (!call.ok) counted.failed++;
+    onCall: ({ tag, ok, errorName }) => {
+      const counted = classes.get(tag) ?? { failed: 0, refusedByCondition: 0 };
+      classes.set(tag, counted);
+      if (errorName === 'ConditionalCheckFailedException') counted.refusedByCondition++;
+      else if (!ok) counted.failed++;
     },
   });
-  return { classes, uninstall: recorder.uninstall };
+  return { classes: classes as ReadonlyMap<string, { failed: number; refusedByCondition: number }>, uninstall };
 }
