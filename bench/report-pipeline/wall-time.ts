@@ -37,7 +37,8 @@ export async function measureModelLatency({ stores }: Bench): Promise<number[]> 
 /** POST generate → the worker's finishReport(completed) (wall) and → job.completed at an SSE client (sseWall). */
 export async function runReport(bench: Bench, reportType: ReportType, concurrency: number) {
   bench.setEnvironment({ REPORT_SECTION_CONCURRENCY: concurrency });
-  const { http, sse, stack, authorization } = bench;
+  const { http, sse, stack } = bench;
+  const { authorization } = bench.tenant;
   const sections = bench.stores.sectionPlans[reportType].length;
   // Unique: finds this run's model requests (the section prompt quotes orgName) and avoids the in-flight lock.
   const tag = randomUUID();
@@ -86,11 +87,12 @@ export function wallTable(
     const isBaseline = concurrency === 1;
     const sequential = isBaseline || baseline.length === 0 ? undefined : median(baseline);
     const waves = Math.ceil(sections / concurrency);
-    const label = `${reportType}: ${sections} sections, concurrency ${concurrency}`;
+    const configuration = `${sections} sections, concurrency ${concurrency}`;
+    const isDefault = concurrency === defaultConcurrency;
     if (!isBaseline) {
       headlines.push(
         headline(
-          `Report wall time / L: ${label}${concurrency === defaultConcurrency ? ' (cdk.json)' : ''}`,
+          `Report wall time / L: ${reportType}, ${configuration}${isDefault ? ' (cdk.json)' : ''}`,
           `${(wall / L).toFixed(2)} × L (${seconds(wall)})`,
           `L ${seconds(L)}; sequential ${sequential === undefined ? '—' : seconds(sequential)}`,
           waves === 1 ? `≤ ${wallOverLTarget} × L` : `— (${waves} waves)`,
@@ -99,7 +101,7 @@ export function wallTable(
       );
     }
     return [
-      `${label}${concurrency === defaultConcurrency ? ' (cdk.json default)' : ''}`,
+      `${reportType}: ${configuration}${isDefault ? ' (cdk.json default)' : ''}`,
       String(group.length),
       seconds(wall),
       range(walls),
