@@ -105,8 +105,7 @@ async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: Ss
 
   // 3. The loaded window: generations in a closed loop while every report gets a completed section now and then,
   // as from the report worker, each at gaps from its own seed.
-  const windowStart = performance.now() + warmUpMs.concurrent;
-  const windowEnd = windowStart + settings.seconds * 1000;
+  const windowEnd = performance.now() + warmUpMs.concurrent + settings.seconds * 1000;
   const writes: Array<{ reportId: string; sectionId: string; position: number; writtenAt: number }> = [];
   const writeSections = async ({ reportId, tenant }: (typeof reports)[number], seed: number) => {
     const random = mulberry32(seed);
@@ -134,20 +133,7 @@ async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: Ss
     heartbeatMs: Number(process.env.SSE_HEARTBEAT_MS),
   };
   const delivery = analyseDelivery(connections, writes);
-  return {
-    settings,
-    opened,
-    missingAtEnd,
-    connections,
-    delivery,
-    single,
-    concurrent,
-    loaded,
-    windowStart,
-    windowEnd,
-    calls,
-    poll,
-  };
+  return { settings, opened, missingAtEnd, connections, delivery, single, concurrent, loaded, calls, poll };
 }
 
 /**
@@ -158,14 +144,13 @@ async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: Ss
 function checkOpenFileLimit(connections: number): number | undefined {
   const limits = existsSync('/proc/self/limits') ? readFileSync('/proc/self/limits', 'utf8') : '';
   const soft = /^Max open files\s+(\d+)/m.exec(limits)?.[1];
-  const limit = soft === undefined ? undefined : Number(soft);
   const needed = 2 * connections + 300;
-  if (limit !== undefined && limit < needed) {
+  if (soft !== undefined && Number(soft) < needed) {
     throw new Error(
       `${connections} SSE connections need about ${needed} open files in this process (client and server ends), ` +
-        `but the soft limit is ${limit}. Raise it in the shell first, e.g. \`ulimit -n ${Math.max(4096, needed)}\`, ` +
+        `but the soft limit is ${soft}. Raise it in the shell first, e.g. \`ulimit -n ${Math.max(4096, needed)}\`, ` +
         'or lower BENCH_LOAD_SSE_CONNECTIONS.',
     );
   }
-  return limit;
+  return soft === undefined ? undefined : Number(soft);
 }

@@ -30,8 +30,6 @@ function readSettings() {
   };
 }
 
-export type Settings = ReturnType<typeof readSettings>;
-
 export async function measureReportPipeline(): Promise<BenchTable[]> {
   const settings = readSettings();
   let benchStack: BenchStack | undefined;
@@ -49,8 +47,8 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
     const { defaults } = bench;
 
     // Phase 1: delivery latency at the cdk.json poll bounds, and at faster ones to show what the knob buys.
-    const defaultRow = await measureDelivery(bench, defaults, settings.writes);
-    const fastRow = await measureDelivery(bench, { minMs: 100, maxMs: 500 }, settings.writes);
+    const defaultRow = await measureDelivery(bench, defaults);
+    const fastRow = await measureDelivery(bench, { minMs: 100, maxMs: 500 });
     bench.setEnvironment({ SSE_POLL_MIN_MS: defaults.minMs, SSE_POLL_MAX_MS: defaults.maxMs });
 
     // Phase 2: report wall time against L.
@@ -65,10 +63,7 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
     runs.push(await runReport(bench, 'quarterly-review', 1));
     runs.push(await runReport(bench, 'executive-summary', 1));
 
-    return [
-      deliveryTable(settings.writes, defaultRow, fastRow, bench.dynamoWarmUp),
-      wallTable(settings, latencies, runs, defaults.concurrency),
-    ];
+    return [deliveryTable(bench, defaultRow, fastRow), wallTable(bench, latencies, runs)];
   } finally {
     bench?.probe.uninstall();
     await sse.close();
@@ -78,7 +73,12 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
 }
 
 /** What the phases share; the stores are imported only once the stack has set the environment. */
-async function pipelineBench(benchStack: BenchStack, settings: Settings, sse: SseClient, http: WorkerClient) {
+async function pipelineBench(
+  benchStack: BenchStack,
+  settings: ReturnType<typeof readSettings>,
+  sse: SseClient,
+  http: WorkerClient,
+) {
   const [reportStore, environment, generation, models, context, reportTypes, dynamo] = await Promise.all([
     import('../functions/stores/report-store.ts'),
     import('../functions/runtime/environment.ts'),
@@ -92,6 +92,7 @@ async function pipelineBench(benchStack: BenchStack, settings: Settings, sse: Ss
   const fromEnv = (name: string) => Number(process.env[name]);
   return {
     ...benchStack,
+    settings,
     stores,
     sse,
     http,
@@ -104,8 +105,6 @@ async function pipelineBench(benchStack: BenchStack, settings: Settings, sse: Ss
       maxMs: fromEnv('SSE_POLL_MAX_MS'),
       concurrency: fromEnv('REPORT_SECTION_CONCURRENCY'),
     },
-    /** Generous upper bound for one section, for timeouts only. */
-    sectionTimeoutMs: settings.sectionLatencyMs + 500 * settings.perChunkMs,
     /** As the local stack does: set the variables, then drop the handlers' parsed copy. */
     setEnvironment(variables: Record<string, number>) {
       for (const [name, value] of Object.entries(variables)) process.env[name] = String(value);

@@ -46,8 +46,8 @@ export function loadTables(run: RunFacts): BenchTable[] {
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const generationRows = (run: RunFacts) => [run.single, run.concurrent, run.loaded];
 const totals = (row: GenerationRow) => row.result.samples.map((sample) => sample.endAt - sample.sentAt);
-const perSecond = (row: GenerationRow, start: number, end: number) =>
-  row.result.completedInWindow / ((end - start) / 1000);
+const perSecond = ({ result }: GenerationRow) =>
+  result.completedInWindow / ((result.windowEnd - result.windowStart) / 1000);
 
 /** Every kind of error the run must not have, with its count. */
 function errorCounts(run: RunFacts): Array<[string, number]> {
@@ -72,7 +72,7 @@ function headlineTable(run: RunFacts): BenchTable {
   const errors = sum(errorCounts(run).map(([, count]) => count));
   const heldCount = run.connections.filter(({ status, dropped }) => status === 200 && !dropped).length;
   const [held, heldPass] = [`${heldCount} of ${settings.sseConnections}`, heldCount >= targets.sseConnections];
-  const throughput = perSecond(loaded, run.windowStart, run.windowEnd);
+  const throughput = perSecond(loaded);
   const loadedTotals = totals(loaded);
   // Little's law: generations in flight = throughput × mean time in the system.
   const inFlight = loadedTotals.length > 0 ? (throughput * sum(loadedTotals)) / loadedTotals.length / 1000 : 0;
@@ -185,13 +185,7 @@ function latencyTable(run: RunFacts): BenchTable {
   const generationRow = (row: GenerationRow, label: string) => {
     const ttfb = row.result.samples.map((sample) => sample.firstByteAt - sample.sentAt);
     const [totalMedian, totalP95] = medianAndP95(totals(row), ms);
-    return timingRow(
-      label,
-      ttfb,
-      totalMedian,
-      totalP95,
-      perSecond(row, row.result.windowStart, row.result.windowEnd).toFixed(1),
-    );
+    return timingRow(label, ttfb, totalMedian, totalP95, perSecond(row).toFixed(1));
   };
   const slowdown = medianOrNaN(totals(run.loaded)) / medianOrNaN(totals(run.single));
   return {

@@ -18,7 +18,7 @@ const writeGapMs = { min: 200, max: 1500 };
 /** Same gap sequence for every row, so the rows differ only in their poll bounds. */
 const writeGapSeed = 4;
 
-export async function measureDelivery(bench: Bench, bounds: { minMs: number; maxMs: number }, writes: number) {
+export async function measureDelivery(bench: Bench, bounds: { minMs: number; maxMs: number }) {
   bench.setEnvironment({ SSE_POLL_MIN_MS: bounds.minMs, SSE_POLL_MAX_MS: bounds.maxMs });
   const { stores, tenant } = bench;
   const { organisationId } = tenant;
@@ -29,7 +29,7 @@ export async function measureDelivery(bench: Bench, bounds: { minMs: number; max
   const written: Array<{ sectionId: string; startedAt: number; writtenAt: number }> = [];
   let events: ReceivedSseEvent[] = [];
   try {
-    for (let index = 0; index < writes; index++) {
+    for (let index = 0; index < bench.settings.writes; index++) {
       await sleep(writeGapMs.min + random() * (writeGapMs.max - writeGapMs.min));
       const section = { reportId, sectionId: `bench-${index}`, position: index };
       written.push({ ...section, ...(await writeCompletedSection(stores, organisationId, section)) });
@@ -68,10 +68,9 @@ export async function measureDelivery(bench: Bench, bounds: { minMs: number; max
 type DeliveryRow = Awaited<ReturnType<typeof measureDelivery>>;
 
 export function deliveryTable(
-  writes: number,
+  { settings, dynamoWarmUp }: Bench,
   defaultRow: DeliveryRow,
   fastRow: DeliveryRow,
-  dynamoWarmUp: { operations: number; ms: number },
 ): BenchTable {
   const of = (row: DeliveryRow, part: keyof DeliveryRow['samples'][number]) =>
     row.samples.map((sample) => sample[part]);
@@ -81,7 +80,7 @@ export function deliveryTable(
   const target = `median < ${medianTargetMs} ms`;
   const writeCalls = [defaultRow, fastRow].flatMap((row) => of(row, 'writeCall'));
   return {
-    title: `SSE delivery latency: section write → event at the client (${writes} writes per row)`,
+    title: `SSE delivery latency: section write → event at the client (${settings.writes} writes per row)`,
     columns: [
       'SSE poll bounds (min–max)',
       ...figureColumns('Median', 'p95', 'Max'),

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ReportType } from '../../functions/domain/reports/report-types.ts';
 import { itemKeys } from '../../functions/stores/item-keys.ts';
-import type { Bench, Settings } from '../report-pipeline.ts';
+import type { Bench } from '../report-pipeline.ts';
 import { keyOf, valuesOf } from '../support/dynamo-calls.ts';
 import { verdict } from '../support/format.ts';
 import { followReportToEnd, startReport } from '../support/report-stream.ts';
@@ -14,15 +14,9 @@ const wallOverLTarget = 1.3;
 
 /** L: one section's model call, made by the worker's own generateSection with its writes left out. */
 export async function measureModelLatency({ stores }: Bench): Promise<number[]> {
-  const context = {
-    reportType: 'quarterly-review',
-    orgName: 'Bench',
-    domain: 'bench.example',
-    partners: stores.summarisePartners([]),
-    icp: undefined,
-    ipp: undefined,
-    knowledge: '',
-  } as const;
+  // A report of an organisation with no partners, ICP, IPP or knowledge yet.
+  const report = { reportType: 'quarterly-review', orgName: 'Bench', domain: 'bench.example', knowledge: '' };
+  const context = { ...report, partners: stores.summarisePartners([]), icp: undefined, ipp: undefined };
   const model = stores.languageModel('reports');
   const generation = { model, stop: new AbortController().signal, writeSection: async () => {} };
   const samples: number[] = [];
@@ -44,7 +38,9 @@ export async function runReport(bench: Bench, reportType: ReportType, concurrenc
   const tag = randomUUID();
   const body = { orgName: `Bench ${tag}`, domain: 'bench.example', reportType, filterFingerprint: tag };
   const { reportId, sentAt } = await startReport(http, stack.baseUrl, authorization, body);
-  const timeoutMs = 30_000 + 3 * sections * bench.sectionTimeoutMs;
+  // A generous upper bound for the sections, for the timeout only.
+  const { sectionLatencyMs, perChunkMs } = bench.settings;
+  const timeoutMs = 30_000 + 3 * sections * (sectionLatencyMs + 500 * perChunkMs);
   const { terminal } = await followReportToEnd(sse, stack.baseUrl, authorization, { reportId, sections, timeoutMs });
   const finished = bench.probe.calls.find(
     ({ ok, command, input }) =>
@@ -65,12 +61,7 @@ export type ReportRun = Awaited<ReturnType<typeof runReport>>;
 const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
 const range = (values: number[]) => `${seconds(Math.min(...values))}–${seconds(Math.max(...values))}`;
 
-export function wallTable(
-  settings: Settings,
-  latencies: number[],
-  runs: ReportRun[],
-  defaultConcurrency: number,
-): BenchTable {
+export function wallTable({ settings, defaults }: Bench, latencies: number[], runs: ReportRun[]): BenchTable {
   const L = median(latencies);
   const headlines: HeadlineRow[] = [];
   const runsOf = (type: ReportType, concurrency: number) =>
@@ -88,7 +79,7 @@ export function wallTable(
     const sequential = isBaseline || baseline.length === 0 ? undefined : median(baseline);
     const waves = Math.ceil(sections / concurrency);
     const configuration = `${sections} sections, concurrency ${concurrency}`;
-    const isDefault = concurrency === defaultConcurrency;
+    const isDefault = concurrency === defaults.concurrency;
     if (!isBaseline) {
       headlines.push(
         headline(
