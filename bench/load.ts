@@ -6,21 +6,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mulberry32 } from '../test/fuzz/prng.ts';
-import {
-  deliveryTimeoutMs,
-  loadSettings,
-  openConcurrency,
-  type Settings,
-  warmUpMs,
-  writeGapMs,
-} from './load/settings.ts';
-import { analyseDelivery, loadTables } from './load/tables.ts';
+import { analyseDelivery, deliveryTimeoutMs, loadTables, openConcurrency, targets } from './load/tables.ts';
 import { type BenchStack, type BenchTenant, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { countDynamoCalls } from './support/dynamo-calls.ts';
 import { type LoadClient, startLoadClient } from './support/load-client.ts';
 import { reportStreamUrl } from './support/report-stream.ts';
 import { createRunningReport, writeCompletedSection } from './support/running-report.ts';
+import { integerFromEnv } from './support/runs.ts';
 import { type SseClient, startSseClient } from './support/sse-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
 
@@ -28,6 +21,25 @@ export const loadTest: BenchModule = {
   name: 'load',
   run: () => runInChildProcess(import.meta.url, 'measureLoad'),
 };
+
+/** The defaults are the target load; each has a BENCH_LOAD_* override. */
+function loadSettings() {
+  return {
+    seconds: integerFromEnv('BENCH_LOAD_SECONDS', 20),
+    sseConnections: integerFromEnv('BENCH_LOAD_SSE_CONNECTIONS', targets.sseConnections),
+    generations: integerFromEnv('BENCH_LOAD_GENERATIONS', targets.generations),
+    reports: integerFromEnv('BENCH_LOAD_REPORTS', 10),
+    tenants: integerFromEnv('BENCH_LOAD_TENANTS', 5),
+    firstChunkMs: integerFromEnv('BENCH_LOAD_FIRST_CHUNK_MS', 250, 0),
+    perChunkMs: integerFromEnv('BENCH_LOAD_PER_CHUNK_MS', 10, 0),
+    baselineSeconds: integerFromEnv('BENCH_LOAD_BASELINE_SECONDS', 5),
+  };
+}
+
+/** Untimed load before a generation window opens (same loops, no gap). */
+const warmUpMs = { single: 1000, concurrent: 2000 };
+/** Gaps between two section writes to the same report, drawn uniformly (fixed seed per report). */
+const writeGapMs = { min: 500, max: 1500 };
 
 export async function measureLoad(): Promise<BenchTable[]> {
   const startedAt = performance.now();
@@ -57,7 +69,12 @@ export async function measureLoad(): Promise<BenchTable[]> {
 export type RunFacts = Awaited<ReturnType<typeof runLoad>> & { openFiles: number | undefined; elapsedMs: number };
 export type GenerationRow = RunFacts['single'];
 
-async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: SseClient, icpClient: LoadClient) {
+async function runLoad(
+  settings: ReturnType<typeof loadSettings>,
+  benchStack: BenchStack,
+  sseClient: SseClient,
+  icpClient: LoadClient,
+) {
   const { stack, bedrock } = benchStack;
   // Imported only once the stack has set the environment (as local/start.ts does).
   const stores = {
