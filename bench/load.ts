@@ -36,6 +36,8 @@ function loadSettings() {
   };
 }
 
+type Settings = ReturnType<typeof loadSettings>;
+
 /** Untimed load before a generation window opens (same loops, no gap). */
 const warmUpMs = { single: 1000, concurrent: 2000 };
 /** Gaps between two section writes to the same report, drawn uniformly (fixed seed per report). */
@@ -69,12 +71,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
 export type RunFacts = Awaited<ReturnType<typeof runLoad>> & { openFiles: number | undefined; elapsedMs: number };
 export type GenerationRow = RunFacts['single'];
 
-async function runLoad(
-  settings: ReturnType<typeof loadSettings>,
-  benchStack: BenchStack,
-  sseClient: SseClient,
-  icpClient: LoadClient,
-) {
+async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: SseClient, icpClient: LoadClient) {
   const { stack, bedrock } = benchStack;
   // Imported only once the stack has set the environment (as local/start.ts does).
   const stores = {
@@ -95,15 +92,11 @@ async function runLoad(
   const calls = countDynamoCalls(stores.dynamo(), (command) => command.replace(/Command$/, ''));
   const runId = Date.now().toString(36);
   const generationClients = Array.from({ length: settings.generations }, (_, index) => tenantOf(index).authorization);
+  const url = benchStack.url('/api/ai/icp');
   const generate = async (label: string, clients: Array<Record<string, string>>, warmUp: number, ms: number) => {
     bedrock.reset();
     const workload = { kind: 'icp', clients, companyPrefix: `${runId}${label.slice(0, 1)}` } as const;
-    const result = await icpClient.run({
-      url: benchStack.url('/api/ai/icp'),
-      workload,
-      warmUpMs: warmUp,
-      durationMs: ms,
-    });
+    const result = await icpClient.run({ url, workload, warmUpMs: warmUp, durationMs: ms });
     return { label, clients: clients.length, result };
   };
 
@@ -121,11 +114,12 @@ async function runLoad(
   const opened = await sseClient.openMany(targets, openConcurrency);
 
   // 3. The loaded window: generations in a closed loop while every report gets a completed section now and then,
-  // as from the report worker, each at gaps from its own seed.
-  const windowEnd = performance.now() + warmUpMs.concurrent + settings.seconds * 1000;
+  // as from the report worker, at gaps from its own seed (its index + 1).
+  const windowMs = settings.seconds * 1000;
+  const windowEnd = performance.now() + warmUpMs.concurrent + windowMs;
   const writes: Array<{ reportId: string; sectionId: string; position: number; writtenAt: number }> = [];
-  const writeSections = async ({ reportId, tenant }: (typeof reports)[number], seed: number) => {
-    const random = mulberry32(seed);
+  const writeSections = async ({ reportId, tenant }: (typeof reports)[number], index: number) => {
+    const random = mulberry32(index + 1);
     for (let position = 0; ; position++) {
       await sleep(writeGapMs.min + random() * (writeGapMs.max - writeGapMs.min));
       if (performance.now() >= windowEnd) return;
@@ -133,13 +127,8 @@ async function runLoad(
       writes.push({ ...section, ...(await writeCompletedSection(stores, tenant.organisationId, section)) });
     }
   };
-  const writers = sleep(warmUpMs.concurrent).then(() =>
-    Promise.all(reports.map((report, index) => writeSections(report, index + 1))),
-  );
-  const [loaded] = await Promise.all([
-    generate('loaded', generationClients, warmUpMs.concurrent, settings.seconds * 1000),
-    writers,
-  ]);
+  const writers = sleep(warmUpMs.concurrent).then(() => Promise.all(reports.map(writeSections)));
+  const [loaded] = await Promise.all([generate('loaded', generationClients, warmUpMs.concurrent, windowMs), writers]);
   const lastSectionOfReport = Object.fromEntries(writes.map((write) => [write.reportId, write.sectionId]));
   const missingAtEnd = await sseClient.awaitSections(lastSectionOfReport, deliveryTimeoutMs);
   const { connections } = await sseClient.closeAll();

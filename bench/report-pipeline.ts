@@ -11,9 +11,9 @@ import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { type DynamoInput, itemOf, keyOf, recordDynamoCalls, valuesOf } from './support/dynamo-calls.ts';
 import { integerFromEnv, runCount } from './support/runs.ts';
-import { type SseClient, startSseClient } from './support/sse-client.ts';
+import { startSseClient } from './support/sse-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
-import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
+import { startWorkerClient } from './support/worker-client.ts';
 
 export const reportPipeline: BenchModule = {
   name: 'report-pipeline',
@@ -34,8 +34,6 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
   const settings = readSettings();
   let benchStack: BenchStack | undefined;
   let bench: Bench | undefined;
-  const sse = startSseClient();
-  const http = startWorkerClient();
   try {
     // By default every section's model call answers after L and all its chunks then arrive at once (see the notes).
     const { sectionLatencyMs: firstChunkMs, perChunkMs } = settings;
@@ -43,7 +41,7 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
       tenant: 'Report pipeline benchmark',
       localBedrock: { latencyMs: { firstChunkMs, perChunkMs } },
     });
-    bench = await pipelineBench(benchStack, settings, sse, http);
+    bench = await pipelineBench(benchStack, settings);
     const { defaults } = bench;
 
     // Phase 1: delivery latency at the cdk.json poll bounds, and at faster ones to show what the knob buys.
@@ -66,19 +64,14 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
     return [deliveryTable(bench, defaultRow, fastRow), wallTable(bench, latencies, runs)];
   } finally {
     bench?.probe.uninstall();
-    await sse.close();
-    await http.close();
+    await bench?.sse.close();
+    await bench?.http.close();
     await benchStack?.stop();
   }
 }
 
 /** What the phases share; the stores are imported only once the stack has set the environment. */
-async function pipelineBench(
-  benchStack: BenchStack,
-  settings: ReturnType<typeof readSettings>,
-  sse: SseClient,
-  http: WorkerClient,
-) {
+async function pipelineBench(benchStack: BenchStack, settings: ReturnType<typeof readSettings>) {
   const [reportStore, environment, generation, models, context, reportTypes, dynamo] = await Promise.all([
     import('../functions/stores/report-store.ts'),
     import('../functions/runtime/environment.ts'),
@@ -94,8 +87,8 @@ async function pipelineBench(
     ...benchStack,
     settings,
     stores,
-    sse,
-    http,
+    sse: startSseClient(),
+    http: startWorkerClient(),
     // One recording for both phases: section writes, the projector's event-log writes, the report's status update.
     probe: recordDynamoCalls(stores.dynamo(), {
       select: (command, input) => isPipelineWrite(command, input) || undefined,
