@@ -59,10 +59,17 @@ export async function runReport(bench: Bench, reportType: ReportType, concurrenc
 export type ReportRun = Awaited<ReturnType<typeof runReport>>;
 
 const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
-const range = (values: number[]) => `${seconds(Math.min(...values))}–${seconds(Math.max(...values))}`;
 
 export function wallTable({ settings, defaults }: Bench, latencies: number[], runs: ReportRun[]): BenchTable {
   const L = median(latencies);
+  /** The Runs, Wall median, Wall range and Wall / L cells of a row. */
+  const timing = (walls: number[]) => [
+    String(walls.length),
+    seconds(median(walls)),
+    `${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))}`,
+    `${(median(walls) / L).toFixed(2)}×`,
+  ];
+  const endpoint = `local endpoint: firstChunkMs ${settings.sectionLatencyMs}, perChunkMs ${settings.perChunkMs}`;
   const headlines: HeadlineRow[] = [];
   const runsOf = (type: ReportType, concurrency: number) =>
     runs.filter((run) => run.reportType === type && run.concurrency === concurrency);
@@ -93,10 +100,7 @@ export function wallTable({ settings, defaults }: Bench, latencies: number[], ru
     }
     return [
       `${reportType}: ${configuration}${isDefault ? ' (cdk.json default)' : ''}`,
-      String(group.length),
-      seconds(wall),
-      range(walls),
-      `${(wall / L).toFixed(2)}×`,
+      ...timing(walls),
       sequential === undefined ? '—' : seconds(sequential),
       sequential === undefined ? '—' : `${(sequential / wall).toFixed(2)}×`,
       `${seconds(sseWall)} (${(sseWall / L).toFixed(2)}×)`,
@@ -116,17 +120,7 @@ export function wallTable({ settings, defaults }: Bench, latencies: number[], ru
       'Target',
     ],
     rows: [
-      [
-        'L: one section’s model call (streamText, no writes)',
-        String(latencies.length),
-        seconds(L),
-        range(latencies),
-        '1.00×',
-        '—',
-        '—',
-        '—',
-        `local endpoint: firstChunkMs ${settings.sectionLatencyMs}, perChunkMs ${settings.perChunkMs}`,
-      ],
+      ['L: one section’s model call (streamText, no writes)', ...timing(latencies), '—', '—', '—', endpoint],
       ...rows,
     ],
     headlines,
