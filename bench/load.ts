@@ -133,13 +133,8 @@ async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: Ss
   const missingAtEnd = await sseClient.awaitSections(lastSectionOfReport, deliveryTimeoutMs);
   const { connections } = await sseClient.closeAll();
   calls.uninstall();
-  const poll = {
-    minMs: Number(process.env.SSE_POLL_MIN_MS),
-    maxMs: Number(process.env.SSE_POLL_MAX_MS),
-    heartbeatMs: Number(process.env.SSE_HEARTBEAT_MS),
-  };
   const delivery = analyseDelivery(connections, writes);
-  return { settings, opened, missingAtEnd, connections, delivery, single, concurrent, loaded, calls, poll };
+  return { settings, opened, missingAtEnd, connections, delivery, single, concurrent, loaded, calls, stack };
 }
 
 /**

@@ -3,13 +3,11 @@
  * takes when its sections are generated concurrently against a model of fixed per-section latency. What an idle
  * SSE connection reads is measured once, by the cost model. Runs in its own process (see child-process-module.ts).
  */
-import { itemKeys } from '../functions/stores/item-keys.ts';
-import { entityNames } from '../lib/definitions/table.ts';
 import { deliveryTable, measureDelivery } from './report-pipeline/delivery.ts';
 import { measureModelLatency, type ReportRun, runReport, wallTable } from './report-pipeline/wall-time.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
-import { type DynamoInput, itemOf, keyOf, recordDynamoCalls, valuesOf } from './support/dynamo-calls.ts';
+import { recordDynamoCalls } from './support/dynamo-calls.ts';
 import { integerFromEnv, runCount } from './support/runs.ts';
 import { startSseClient } from './support/sse-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
@@ -82,16 +80,16 @@ async function pipelineBench(benchStack: BenchStack, settings: ReturnType<typeof
     import('../functions/stores/dynamo.ts'),
   ]);
   const stores = { ...reportStore, ...environment, ...generation, ...models, ...context, ...reportTypes, ...dynamo };
-  const fromEnv = (name: string) => Number(process.env[name]);
+  const fromEnv = (name: string) => Number(benchStack.stack.functionEnvironment[name]);
   return {
     ...benchStack,
     settings,
     stores,
     sse: startSseClient(),
     http: startWorkerClient(),
-    // One recording for both phases: section writes, the projector's event-log writes, the report's status update.
+    // One recording of the writes for both phases: section and event-log Puts, the report's status update.
     probe: recordDynamoCalls(stores.dynamo(), {
-      select: (command, input) => isPipelineWrite(command, input) || undefined,
+      select: (command) => command === 'PutItemCommand' || command === 'UpdateItemCommand' || undefined,
     }),
     defaults: {
       minMs: fromEnv('SSE_POLL_MIN_MS'),
@@ -107,13 +105,3 @@ async function pipelineBench(benchStack: BenchStack, settings: ReturnType<typeof
 }
 
 export type Bench = Awaited<ReturnType<typeof pipelineBench>>;
-
-function isPipelineWrite(command: string, input: DynamoInput): boolean {
-  const { entity } = itemOf(input);
-  if (command === 'PutItemCommand') return entity === entityNames.reportSection || entity === entityNames.reportEvent;
-  return (
-    command === 'UpdateItemCommand' &&
-    keyOf(input).sk === itemKeys.report('').sk &&
-    valuesOf(input)[':status'] !== undefined
-  );
-}

@@ -74,7 +74,8 @@ function errorCounts(run: RunFacts): Array<[string, number]> {
 }
 
 function headlineTable(run: RunFacts): BenchTable {
-  const { settings, loaded, delivery, poll } = run;
+  const { settings, loaded, delivery } = run;
+  const environment = run.stack.functionEnvironment;
   const errors = sum(errorCounts(run).map(([, count]) => count));
   const heldCount = run.connections.filter(({ status, dropped }) => status === 200 && !dropped).length;
   const [held, heldPass] = [`${heldCount} of ${settings.sseConnections}`, heldCount >= targets.sseConnections];
@@ -110,7 +111,8 @@ function headlineTable(run: RunFacts): BenchTable {
       ],
     ],
     notes: [
-      `Stack: SSE poll ${poll.minMs}–${poll.maxMs} ms, heartbeat ${poll.heartbeatMs / 1000} s (cdk.json); ` +
+      `Stack: SSE poll ${environment.SSE_POLL_MIN_MS}–${environment.SSE_POLL_MAX_MS} ms, ` +
+        `heartbeat ${Number(environment.SSE_HEARTBEAT_MS) / 1000} s (cdk.json); ` +
         `model firstChunkMs ${settings.firstChunkMs}, perChunkMs ${settings.perChunkMs}; ${settings.tenants} tenants, ` +
         `${settings.reports} running reports, ${Math.round(settings.sseConnections / settings.reports)} connections ` +
         `per report. Open-file soft limit: ${run.openFiles ?? 'unknown'}. Whole module: ` +
