@@ -9,7 +9,7 @@ import { mulberry32 } from '../test/fuzz/prng.ts';
 import { analyseDelivery, deliveryTimeoutMs, loadTables, openConcurrency, targets } from './load/tables.ts';
 import { type BenchStack, type BenchTenant, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
-import { countDynamoCalls } from './support/dynamo-calls.ts';
+import { recordDynamoCalls } from './support/dynamo-calls.ts';
 import { type LoadClient, startLoadClient } from './support/load-client.ts';
 import { reportStreamUrl } from './support/report-stream.ts';
 import { createRunningReport, writeCompletedSection } from './support/running-report.ts';
@@ -88,8 +88,19 @@ async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: Ss
     reports.push({ reportId: await createRunningReport(stores, report), tenant: tenantOf(index) });
   }
 
-  // Failed calls count as errors (the SSE loops retry them silently); refused conditions are listed, by command.
-  const calls = countDynamoCalls(stores.dynamo(), (command) => command.replace(/Command$/, ''));
+  // Per command: failed calls count as errors (the SSE loops would retry them silently); conditional writes refused as
+  // the code intends (e.g. the first AI request of a minute starting its rate window) are only listed.
+  const calls = new Map<string, { failed: number; refusedByCondition: number }>();
+  const recorder = recordDynamoCalls(stores.dynamo(), {
+    select: (command) => command.replace(/Command$/, ''),
+    keep: false,
+    onCall: ({ tag, ok, errorName }) => {
+      const counted = calls.get(tag) ?? { failed: 0, refusedByCondition: 0 };
+      calls.set(tag, counted);
+      if (errorName === 'ConditionalCheckFailedException') counted.refusedByCondition++;
+      else if (!ok) counted.failed++;
+    },
+  });
   const runId = Date.now().toString(36);
   const generationClients = Array.from({ length: settings.generations }, (_, index) => tenantOf(index).authorization);
   const url = benchStack.url('/api/ai/icp');
@@ -132,7 +143,7 @@ async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: Ss
   const lastSectionOfReport = Object.fromEntries(writes.map((write) => [write.reportId, write.sectionId]));
   const missingAtEnd = await sseClient.awaitSections(lastSectionOfReport, deliveryTimeoutMs);
   const { connections } = await sseClient.closeAll();
-  calls.uninstall();
+  recorder.uninstall();
   const delivery = analyseDelivery(connections, writes);
   return { settings, opened, missingAtEnd, connections, delivery, single, concurrent, loaded, calls, stack };
 }

@@ -60,7 +60,7 @@ function errorCounts(run: RunFacts): Array<[string, number]> {
   const { connections, delivery } = run;
   const open = connections.filter(({ status }) => status === 200);
   const generationFailures = sum(generationRows(run).map((row) => row.result.failed));
-  const dynamoFailures = sum([...run.calls.classes.values()].map((calls) => calls.failed));
+  const dynamoFailures = sum([...run.calls.values()].map((calls) => calls.failed));
   return [
     ['SSE connections not opened (non-200, connect error)', run.settings.sseConnections - open.length],
     ['SSE connections dropped before the client closed them', open.filter(({ dropped }) => dropped).length],
@@ -141,7 +141,7 @@ function headlineTable(run: RunFacts): BenchTable {
 function errorTable(run: RunFacts): BenchTable {
   /** `Class count` for every DynamoDB call class where `count` is not 0. */
   const byClass = (key: 'failed' | 'refusedByCondition') =>
-    [...run.calls.classes].filter(([, calls]) => calls[key] > 0).map(([name, calls]) => `${name} ${calls[key]}`);
+    [...run.calls].filter(([, calls]) => calls[key] > 0).map(([name, calls]) => `${name} ${calls[key]}`);
   const examples = [
     ...run.opened.failures.slice(0, 3).map((failure) => `SSE open: ${failure}`),
     ...run.connections

@@ -13,10 +13,8 @@ import { type BenchTable, figureColumns, headline } from '../support/table.ts';
 
 /** Target: a progress event reaches its client within a second. */
 const medianTargetMs = 1000;
-/** Gaps between section writes: long enough for the adaptive poll to back off between them. */
-const writeGapMs = { min: 200, max: 1500 };
-/** Same gap sequence for every row, so the rows differ only in their poll bounds. */
-const writeGapSeed = 4;
+/** Gaps between section writes, long enough for the adaptive poll to back off; the same (seeded) sequence per row. */
+const writeGapMs = { min: 200, max: 1500, seed: 4 };
 
 export async function measureDelivery(bench: Bench, bounds: { minMs: number; maxMs: number }) {
   bench.setEnvironment({ SSE_POLL_MIN_MS: bounds.minMs, SSE_POLL_MAX_MS: bounds.maxMs });
@@ -25,7 +23,7 @@ export async function measureDelivery(bench: Bench, bounds: { minMs: number; max
   const report = { organisationId, orgName: 'Bench', domain: 'bench.example', what: 'A benchmark report' };
   const reportId = await createRunningReport(stores, report);
   const connection = await bench.sse.open(reportStreamUrl(bench.stack.baseUrl, reportId), tenant.authorization);
-  const random = mulberry32(writeGapSeed);
+  const random = mulberry32(writeGapMs.seed);
   const written: Array<{ sectionId: string; startedAt: number; writtenAt: number }> = [];
   let events: ReceivedSseEvent[] = [];
   try {
@@ -43,23 +41,20 @@ export async function measureDelivery(bench: Bench, bounds: { minMs: number; max
   const expected = written.map((write) => write.sectionId).join(', ');
   if (received !== expected) throw new Error(`SSE delivered ${received}; expected each of ${expected} once, in order`);
 
-  const samples = written.map((write, index) => {
+  // Latency = write resolved → event received, split at the projector's event-log Put (see bench/README.md).
+  const samples = written.map(({ sectionId, startedAt, writtenAt }, index) => {
     const event = events[index];
     const projected = bench.probe.calls.find(({ ok, input }) => {
       const { entity, data } = itemOf(input) as { entity?: string; data?: { reportId?: string; sectionId?: string } };
-      return (
-        ok && entity === entityNames.reportEvent && data?.reportId === reportId && data.sectionId === write.sectionId
-      );
+      return ok && entity === entityNames.reportEvent && data?.reportId === reportId && data.sectionId === sectionId;
     });
-    if (!event || !projected) throw new Error(`No event or projection found for ${write.sectionId}`);
+    if (!event || !projected) throw new Error(`No event or projection found for ${sectionId}`);
     return {
-      // write resolved → event received, and its three parts: to the projector's event-log Put (the stream poller),
-      // the Put itself, and event item → client (waiting for the next SSE poll, the Query, the send)
-      latency: event.receivedAt - write.writtenAt,
-      toProjector: projected.start - write.writtenAt,
+      latency: event.receivedAt - writtenAt,
+      toProjector: projected.start - writtenAt,
       projectorPut: projected.end - projected.start,
       toClient: event.receivedAt - projected.end,
-      writeCall: write.writtenAt - write.startedAt,
+      writeCall: writtenAt - startedAt,
     };
   });
   return { bounds, samples };

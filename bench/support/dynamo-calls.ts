@@ -1,7 +1,7 @@
 /**
  * The one instrumentation of the handlers' shared DynamoDB document client: a middleware of its middlewareStack
  * (functions/stores/dynamodb/middleware-stack.ts) at the initialize step, i.e. around the whole call (marshalling,
- * the HTTP exchange, retries). Each module selects the calls it needs, and keeps them or only counts them per class.
+ * the HTTP exchange, retries). Each module selects the calls it needs, and keeps them or only aggregates them in `onCall`.
  */
 import type { DynamoDocumentClient } from '../../functions/stores/dynamodb/client.ts';
 
@@ -64,11 +64,8 @@ export function recordDynamoCalls<Tag>(
         const result = await next(capacity ? { ...args, input: { ...input, ReturnConsumedCapacity: capacity } } : args);
         call.ok = true;
         const output = result.output as { ConsumedCapacity?: Capacity | Capacity[]; Items?: unknown[]; Item?: unknown };
-        if (output.ConsumedCapacity !== undefined) {
-          call.capacityUnits = [output.ConsumedCapacity]
-            .flat()
-            .reduce((sum, { CapacityUnits }) => sum + (CapacityUnits ?? 0), 0);
-        }
+        const units = output.ConsumedCapacity && [output.ConsumedCapacity].flat().map((c) => c.CapacityUnits ?? 0);
+        if (units) call.capacityUnits = units.reduce((sum, value) => sum + value, 0);
         if (output.Items) call.returnedItems = output.Items.length;
         else if (command === 'GetItemCommand') call.returnedItems = output.Item ? 1 : 0;
         return result;
@@ -84,27 +81,4 @@ export function recordDynamoCalls<Tag>(
     { step: 'initialize', priority: 'high', name },
   );
   return { calls, uninstall: () => client.middlewareStack.remove(name) };
-}
-
-/**
- * Failed calls and refused conditional writes per class, as plain numbers. A refused condition
- * (ConditionalCheckFailedException) is an answer the code asked for, not a failure: e.g. the first AI request of a
- * minute finds the rate window not yet started and starts it.
- */
-export function countDynamoCalls(
-  client: DynamoDocumentClient,
-  classify: (command: string, input: DynamoInput) => string | undefined,
-) {
-  const classes = new Map<string, { failed: number; refusedByCondition: number }>();
-  const { uninstall } = recordDynamoCalls(client, {
-    select: classify,
-    keep: false,
-    onCall: ({ tag, ok, errorName }) => {
-      const counted = classes.get(tag) ?? { failed: 0, refusedByCondition: 0 };
-      classes.set(tag, counted);
-      if (errorName === 'ConditionalCheckFailedException') counted.refusedByCondition++;
-      else if (!ok) counted.failed++;
-    },
-  });
-  return { classes: classes as ReadonlyMap<string, { failed: number; refusedByCondition: number }>, uninstall };
 }
