@@ -51,6 +51,8 @@ export function loadTables(run: RunFacts): BenchTable[] {
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const generationRows = (run: RunFacts) => [run.single, run.concurrent, run.loaded];
+const droppedConnections = (run: RunFacts) =>
+  run.connections.filter(({ status, dropped }) => status === 200 && dropped);
 const totals = (row: GenerationRow) => row.result.samples.map((sample) => sample.endAt - sample.sentAt);
 const perSecond = ({ result }: GenerationRow) =>
   result.completedInWindow / ((result.windowEnd - result.windowStart) / 1000);
@@ -63,7 +65,7 @@ function errorCounts(run: RunFacts): Array<[string, number]> {
   const dynamoFailures = sum([...run.calls.values()].map((calls) => calls.failed));
   return [
     ['SSE connections not opened (non-200, connect error)', run.settings.sseConnections - open.length],
-    ['SSE connections dropped before the client closed them', open.filter(({ dropped }) => dropped).length],
+    ['SSE connections dropped before the client closed them', droppedConnections(run).length],
     ['Section events missing at a connection', delivery.missing],
     ['Section events received twice', delivery.duplicates],
     ['Events out of order (event id or section position)', delivery.outOfOrder],
@@ -144,12 +146,11 @@ function errorTable(run: RunFacts): BenchTable {
     [...run.calls].filter(([, calls]) => calls[key] > 0).map(([name, calls]) => `${name} ${calls[key]}`);
   const examples = [
     ...run.opened.failures.slice(0, 3).map((failure) => `SSE open: ${failure}`),
-    ...run.connections
-      .filter((connection) => connection.status === 200 && connection.dropped)
+    ...droppedConnections(run)
       .slice(0, 3)
-      .map((connection) => `SSE dropped: ${connection.dropped?.reason}`),
+      .map(({ dropped }) => `SSE dropped: ${dropped?.reason}`),
     ...generationRows(run)
-      .flatMap((row) => row.result.failures.map((failure) => `${row.label}: ${failure}`))
+      .flatMap(({ label, result }) => result.failures.map((why) => `${label}: ${why}`))
       .slice(0, 3),
     ...(byClass('failed').length > 0 ? [`DynamoDB failures by class: ${byClass('failed').join(', ')}`] : []),
   ];
@@ -179,29 +180,23 @@ function latencyTable(run: RunFacts): BenchTable {
     values.length > 0 ? max : '—',
     rate,
   ];
-  const generationRow = (row: GenerationRow, label: string) => {
+  const icpRow = (row: GenerationRow, label: string) => {
     const ttfb = row.result.samples.map((sample) => sample.firstByteAt - sample.sentAt);
     const [totalMedian, totalP95] = medianAndP95(totals(row), ms);
     return timingRow(label, ttfb, totalMedian, totalP95, perSecond(row).toFixed(1));
   };
   const slowdown = medianOrNaN(totals(run.loaded)) / medianOrNaN(totals(run.single));
+  const { latencies } = delivery;
+  const sseLabel = `SSE event: section write resolved → received (${settings.sseConnections} connections)`;
+  const sseRate = (latencies.length / settings.seconds).toFixed(0);
   return {
     title: 'Latency under load: SSE event delivery and ICP generation (TTFB = first body byte)',
     columns: ['What', ...figureColumns('Samples', 'Median', 'p95', 'Total median / p99', 'Total p95 / max', 'Per s')],
     rows: [
-      timingRow(
-        `SSE event: section write resolved → received (${settings.sseConnections} connections)`,
-        delivery.latencies,
-        ms(percentile(delivery.latencies, 99)),
-        ms(Math.max(...delivery.latencies)),
-        (delivery.latencies.length / settings.seconds).toFixed(0),
-      ),
-      generationRow(run.single, 'ICP TTFB | total: baseline, 1 client, no SSE (unloaded)'),
-      generationRow(run.concurrent, `ICP TTFB | total: ${run.concurrent.clients} clients, no SSE`),
-      generationRow(
-        run.loaded,
-        `ICP TTFB | total: ${run.loaded.clients} clients + ${settings.sseConnections} SSE (loaded)`,
-      ),
+      timingRow(sseLabel, latencies, ms(percentile(latencies, 99)), ms(Math.max(...latencies)), sseRate),
+      icpRow(run.single, 'ICP TTFB | total: baseline, 1 client, no SSE (unloaded)'),
+      icpRow(run.concurrent, `ICP TTFB | total: ${run.concurrent.clients} clients, no SSE`),
+      icpRow(run.loaded, `ICP TTFB | total: ${run.loaded.clients} clients + ${settings.sseConnections} SSE (loaded)`),
     ],
     notes: [`Loaded generation total median ÷ unloaded: ${Number.isNaN(slowdown) ? '—' : `${slowdown.toFixed(2)}×`}.`],
   };
