@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mulberry32 } from '../test/fuzz/prng.ts';
-import { analyseDelivery, deliveryTimeoutMs, loadTables, openConcurrency, targets } from './load/tables.ts';
+import { analyseDelivery, deliveryTimeoutMs, loadTables, openConcurrency, targets, type Write } from './load/tables.ts';
 import { type BenchStack, type BenchTenant, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { recordDynamoCalls } from './support/dynamo-calls.ts';
@@ -128,7 +128,7 @@ async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: Ss
   // as from the report worker, at gaps from its own seed (its index + 1).
   const windowMs = settings.seconds * 1000;
   const windowEnd = performance.now() + warmUpMs.concurrent + windowMs;
-  const writes: Array<{ reportId: string; sectionId: string; position: number; writtenAt: number }> = [];
+  const writes: Write[] = [];
   const writeSections = async ({ reportId, tenant }: (typeof reports)[number], index: number) => {
     const random = mulberry32(index + 1);
     for (let position = 0; ; position++) {

@@ -12,7 +12,7 @@ export const targets = { sseConnections: 500, generations: 50, eventLatencyMedia
 export const openConcurrency = 100;
 export const deliveryTimeoutMs = 15_000;
 
-type Write = { reportId: string; sectionId: string; position: number; writtenAt: number };
+export type Write = { reportId: string; sectionId: string; position: number; writtenAt: number };
 
 /** Every section write checked at every connection of its report: latency of each first receipt, deviations counted. */
 export function analyseDelivery(connections: SseRecord[], writes: Write[]) {

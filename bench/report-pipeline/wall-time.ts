@@ -101,8 +101,7 @@ export function wallTable({ settings, defaults }: Bench, latencies: number[], ru
     return [
       `${reportType}: ${configuration}${isDefault ? ' (cdk.json default)' : ''}`,
       ...timing(walls),
-      sequential === undefined ? '—' : seconds(sequential),
-      sequential === undefined ? '—' : `${(sequential / wall).toFixed(2)}×`,
+      ...(sequential === undefined ? ['—', '—'] : [seconds(sequential), `${(sequential / wall).toFixed(2)}×`]),
       `${seconds(sseWall)} (${(sseWall / L).toFixed(2)}×)`,
       isBaseline
         ? `baseline (≈ ${sections} × L)`
