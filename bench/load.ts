@@ -47,6 +47,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
   const startedAt = performance.now();
   const settings = loadSettings();
   const openFiles = checkOpenFileLimit(settings.sseConnections);
+  const streamsPerTenant = Math.ceil(settings.sseConnections / settings.tenants);
   let benchStack: BenchStack | undefined;
   const sseClient = startSseClient();
   const icpClient = startLoadClient();
@@ -54,9 +55,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     benchStack = await startBenchStack({
       tenant: 'Load tenant 0',
       // The platform's capacity is measured, not the per-organisation stream cap: each tenant may hold its share.
-      environment: {
-        SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(Math.ceil(settings.sseConnections / settings.tenants)),
-      },
+      environment: { SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(streamsPerTenant) },
       localBedrock: { latencyMs: { firstChunkMs: settings.firstChunkMs, perChunkMs: settings.perChunkMs } },
     });
     const run = await runLoad(settings, benchStack, sseClient, icpClient);

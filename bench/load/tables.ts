@@ -59,12 +59,12 @@ const perSecond = ({ result }: GenerationRow) =>
 
 /** Every kind of error the run must not have, with its count. */
 function errorCounts(run: RunFacts): Array<[string, number]> {
-  const { connections, delivery } = run;
-  const open = connections.filter(({ status }) => status === 200);
+  const { delivery } = run;
+  const opened = run.connections.filter(({ status }) => status === 200).length;
   const generationFailures = sum(generationRows(run).map((row) => row.result.failed));
   const dynamoFailures = sum([...run.calls.values()].map((calls) => calls.failed));
   return [
-    ['SSE connections not opened (non-200, connect error)', run.settings.sseConnections - open.length],
+    ['SSE connections not opened (non-200, connect error)', run.settings.sseConnections - opened],
     ['SSE connections dropped before the client closed them', droppedConnections(run).length],
     ['Section events missing at a connection', delivery.missing],
     ['Section events received twice', delivery.duplicates],

@@ -19,10 +19,10 @@ const writeGapMs = { min: 200, max: 1500, seed: 4 };
 export async function measureDelivery(bench: Bench, bounds: { minMs: number; maxMs: number }) {
   bench.setEnvironment({ SSE_POLL_MIN_MS: bounds.minMs, SSE_POLL_MAX_MS: bounds.maxMs });
   const { stores, tenant } = bench;
-  const { organisationId } = tenant;
+  const { organisationId, authorization } = tenant;
   const report = { organisationId, orgName: 'Bench', domain: 'bench.example', what: 'A benchmark report' };
   const reportId = await createRunningReport(stores, report);
-  const connection = await bench.sse.open(reportStreamUrl(bench.stack.baseUrl, reportId), tenant.authorization);
+  const connection = await bench.sse.open(reportStreamUrl(bench.stack.baseUrl, reportId), authorization);
   const random = mulberry32(writeGapMs.seed);
   const written: Array<{ sectionId: string; startedAt: number; writtenAt: number }> = [];
   let events: ReceivedSseEvent[] = [];

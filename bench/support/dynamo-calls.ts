@@ -30,11 +30,6 @@ export interface DynamoCall<Tag = true> {
   returnedItems?: number;
 }
 
-export interface DynamoRecorder<Tag> {
-  readonly calls: readonly DynamoCall<Tag>[];
-  uninstall(): void;
-}
-
 type Capacity = { CapacityUnits?: number };
 let installed = 0;
 
@@ -49,7 +44,7 @@ export function recordDynamoCalls<Tag>(
     keep?: boolean;
     onCall?(call: DynamoCall<Tag>): void;
   },
-): DynamoRecorder<Tag> {
+): { readonly calls: readonly DynamoCall<Tag>[]; uninstall(): void } {
   const name = `benchDynamoCalls${installed++}`;
   const calls: DynamoCall<Tag>[] = [];
   client.middlewareStack.add(
