@@ -62,11 +62,8 @@ export async function measureDelivery(bench: Bench, bounds: { minMs: number; max
 
 type DeliveryRow = Awaited<ReturnType<typeof measureDelivery>>;
 
-export function deliveryTable(
-  { settings, dynamoWarmUp }: Bench,
-  defaultRow: DeliveryRow,
-  fastRow: DeliveryRow,
-): BenchTable {
+export function deliveryTable(bench: Bench, defaultRow: DeliveryRow, fastRow: DeliveryRow): BenchTable {
+  const { settings, dynamoWarmUp } = bench;
   const of = (row: DeliveryRow, part: keyof DeliveryRow['samples'][number]) =>
     row.samples.map((sample) => sample[part]);
   const bounds = ({ bounds }: DeliveryRow) => `${bounds.minMs}–${bounds.maxMs} ms`;
