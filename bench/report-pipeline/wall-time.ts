@@ -42,13 +42,18 @@ export async function runReport(bench: Bench, reportType: ReportType, concurrenc
   const { sectionLatencyMs, perChunkMs } = bench.settings;
   const timeoutMs = 30_000 + 3 * sections * (sectionLatencyMs + 500 * perChunkMs);
   const { terminal } = await followReportToEnd(sse, stack.baseUrl, authorization, { reportId, sections, timeoutMs });
-  const finished = bench.probe.calls.find(
-    ({ ok, command, input }) =>
+  // The worker's finishReport: the status update of the report item itself.
+  const reportKey = itemKeys.report(reportId);
+  const finished = bench.probe.calls.find(({ ok, command, input }) => {
+    const { pk, sk } = keyOf(input);
+    return (
       ok &&
       command === 'UpdateItemCommand' &&
-      keyOf(input).pk === itemKeys.report(reportId).pk &&
-      valuesOf(input)[':status'] === 'completed',
-  );
+      pk === reportKey.pk &&
+      sk === reportKey.sk &&
+      valuesOf(input)[':status'] === 'completed'
+    );
+  });
   const modelRequests = (stack.localBedrock?.requests ?? []).filter(({ body }) => JSON.stringify(body).includes(tag));
   if (!finished || modelRequests.length !== sections) {
     throw new Error(`Report ${reportId}: incomplete trace (${modelRequests.length} model requests)`);
