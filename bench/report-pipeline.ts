@@ -3,15 +3,12 @@
  * takes when its sections are generated concurrently against a model of fixed per-section latency. What an idle
  * SSE connection reads is measured once, by the cost model. Runs in its own process (see child-process-module.ts).
  */
-
-import { type DeliveryRow, deliveryTable, measureDelivery } from './report-pipeline/delivery.ts';
-import { type Bench, importStores, isPipelineWrite, setEnvironment } from './report-pipeline/pipeline-bench.ts';
-import { measureModelLatency, type ReportRun, runReport } from './report-pipeline/report-runs.ts';
-import { fastPollBounds, readSettings, type Settings } from './report-pipeline/settings.ts';
-import { wallTable } from './report-pipeline/wall-tables.ts';
+import { deliveryTable, measureDelivery } from './report-pipeline/delivery.ts';
+import { measureModelLatency, type ReportRun, runReport, wallTable } from './report-pipeline/wall-time.ts';
 import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
-import { type DynamoRecorder, recordDynamoCalls } from './support/dynamo-calls.ts';
+import { recordDynamoCalls } from './support/dynamo-calls.ts';
+import { integerFromEnv, runCount } from './support/runs.ts';
 import { startSseClient } from './support/sse-client.ts';
 import type { BenchModule, BenchTable } from './support/table.ts';
 import { startWorkerClient } from './support/worker-client.ts';
@@ -21,68 +18,90 @@ export const reportPipeline: BenchModule = {
   run: () => runInChildProcess(import.meta.url, 'measureReportPipeline'),
 };
 
+function readSettings() {
+  return {
+    writes: runCount(20),
+    reportRuns: integerFromEnv('BENCH_REPORT_RUNS', 3),
+    // The local model endpoint's time to first chunk (L when perChunkMs is 0) and delay before every later chunk.
+    sectionLatencyMs: integerFromEnv('BENCH_SECTION_LATENCY_MS', 1000),
+    perChunkMs: integerFromEnv('BENCH_SECTION_PER_CHUNK_MS', 0, 0),
+  };
+}
+
 export async function measureReportPipeline(): Promise<BenchTable[]> {
-  const settings: Settings = readSettings();
+  const settings = readSettings();
   let benchStack: BenchStack | undefined;
-  let probe: DynamoRecorder<true> | undefined;
-  const sse = startSseClient();
-  const http = startWorkerClient();
+  let bench: Bench | undefined;
   try {
     // By default every section's model call answers after L and all its chunks then arrive at once (see the notes).
+    const { sectionLatencyMs: firstChunkMs, perChunkMs } = settings;
     benchStack = await startBenchStack({
       tenant: 'Report pipeline benchmark',
-      localBedrock: { latencyMs: { firstChunkMs: settings.sectionLatencyMs, perChunkMs: settings.perChunkMs } },
+      localBedrock: { latencyMs: { firstChunkMs, perChunkMs } },
     });
-    const { stack, tenant, dynamoWarmUp } = benchStack;
-    const stores = await importStores();
-    probe = recordDynamoCalls(stores.dynamo(), {
-      select: (command, input) => isPipelineWrite(command, input) || undefined,
-    });
-    const bench: Bench = {
-      stack,
-      stores,
-      organisationId: tenant.organisationId,
-      authorization: tenant.authorization,
-      probe,
-      sse,
-      http,
-      defaults: {
-        minMs: Number(process.env.SSE_POLL_MIN_MS),
-        maxMs: Number(process.env.SSE_POLL_MAX_MS),
-        heartbeatMs: Number(process.env.SSE_HEARTBEAT_MS),
-        concurrency: Number(process.env.REPORT_SECTION_CONCURRENCY),
-      },
-      sectionTimeoutMs: settings.sectionLatencyMs + 500 * settings.perChunkMs,
-    };
+    bench = await pipelineBench(benchStack, settings);
+    const { defaults } = bench;
 
-    // Phase 1: delivery latency at the cdk.json poll bounds and at faster ones.
-    const deliveryRows: DeliveryRow[] = [];
-    for (const bounds of [bench.defaults, fastPollBounds]) {
-      deliveryRows.push(await measureDelivery(bench, bounds, settings.writes));
-    }
-    setEnvironment(bench, { SSE_POLL_MIN_MS: bench.defaults.minMs, SSE_POLL_MAX_MS: bench.defaults.maxMs });
+    // Phase 1: delivery latency at the cdk.json poll bounds, and at faster ones to show what the knob buys.
+    const defaultRow = await measureDelivery(bench, defaults);
+    const fastRow = await measureDelivery(bench, { minMs: 100, maxMs: 500 });
+    bench.setEnvironment({ SSE_POLL_MIN_MS: defaults.minMs, SSE_POLL_MAX_MS: defaults.maxMs });
 
     // Phase 2: report wall time against L.
     const latencies = await measureModelLatency(bench);
-    await runReport(bench, 'quarterly-review', bench.defaults.concurrency); // warm-up: worker path, JIT
+    await runReport(bench, 'quarterly-review', defaults.concurrency); // warm-up: worker path, JIT
     const runs: ReportRun[] = [];
     for (let round = 0; round < settings.reportRuns; round++) {
       runs.push(await runReport(bench, 'quarterly-review', 4));
       runs.push(await runReport(bench, 'executive-summary', 6));
-      runs.push(await runReport(bench, 'executive-summary', bench.defaults.concurrency));
+      runs.push(await runReport(bench, 'executive-summary', defaults.concurrency));
     }
     runs.push(await runReport(bench, 'quarterly-review', 1));
     runs.push(await runReport(bench, 'executive-summary', 1));
-    setEnvironment(bench, { REPORT_SECTION_CONCURRENCY: bench.defaults.concurrency });
 
-    return [
-      deliveryTable(settings, deliveryRows, dynamoWarmUp),
-      wallTable(settings, latencies, runs, bench.defaults.concurrency),
-    ];
+    return [deliveryTable(bench, defaultRow, fastRow), wallTable(bench, latencies, runs)];
   } finally {
-    probe?.uninstall();
-    await sse.close();
-    await http.close();
+    bench?.probe.uninstall();
+    await bench?.sse.close();
+    await bench?.http.close();
     await benchStack?.stop();
   }
 }
+
+/** What the phases share; the stores are imported only once the stack has set the environment. */
+async function pipelineBench(benchStack: BenchStack, settings: ReturnType<typeof readSettings>) {
+  const [reportStore, environment, generation, models, context, reportTypes, dynamo] = await Promise.all([
+    import('../functions/stores/report-store.ts'),
+    import('../functions/runtime/environment.ts'),
+    import('../functions/reports/generate-section.ts'),
+    import('../functions/ai/models.ts'),
+    import('../functions/domain/reports/report-context.ts'),
+    import('../functions/domain/reports/report-types.ts'),
+    import('../functions/stores/dynamo.ts'),
+  ]);
+  const stores = { ...reportStore, ...environment, ...generation, ...models, ...context, ...reportTypes, ...dynamo };
+  const fromEnv = (name: string) => Number(benchStack.stack.functionEnvironment[name]);
+  return {
+    ...benchStack,
+    settings,
+    stores,
+    sse: startSseClient(),
+    http: startWorkerClient(),
+    // One recording of the writes for both phases: section and event-log Puts, the report's status update.
+    probe: recordDynamoCalls(stores.dynamo(), {
+      select: (command) => command === 'PutItemCommand' || command === 'UpdateItemCommand' || undefined,
+    }),
+    defaults: {
+      minMs: fromEnv('SSE_POLL_MIN_MS'),
+      maxMs: fromEnv('SSE_POLL_MAX_MS'),
+      concurrency: fromEnv('REPORT_SECTION_CONCURRENCY'),
+    },
+    /** As the local stack does: set the variables, then drop the handlers' parsed copy. */
+    setEnvironment(variables: Record<string, number>) {
+      for (const [name, value] of Object.entries(variables)) process.env[name] = String(value);
+      stores.resetEnvironmentCache();
+    },
+  };
+}
+
+export type Bench = Awaited<ReturnType<typeof pipelineBench>>;

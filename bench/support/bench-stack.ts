@@ -8,6 +8,7 @@ import { disableNagleOnAcceptedSockets } from './tcp-no-delay.ts';
 import { benchOrganisationLimits } from './tenant-data.ts';
 
 export type BenchStack = Awaited<ReturnType<typeof startBenchStack>>;
+export type BenchTenant = BenchStack['tenant'];
 
 export async function startBenchStack(
   options: Omit<LocalStackOptions, 'port'> & { tenant: string; warmUpRounds?: number },

@@ -1,9 +1,9 @@
 /**
  * The one instrumentation of the handlers' shared DynamoDB document client: a middleware of its middlewareStack
- * (functions/stores/dynamodb/middleware-stack.ts) at the initialize step, i.e. around the whole call
- * (marshalling, the HTTP exchange, retries). Each module selects the calls it needs and reads them through one of the views below.
+ * (functions/stores/dynamodb/middleware-stack.ts) at the initialize step, i.e. around the whole call (marshalling,
+ * the HTTP exchange, retries). Each module selects the calls it needs, and keeps them or only aggregates them in `onCall`.
  */
-import type { DynamoDocumentClient as DynamoDBDocumentClient } from '../../functions/stores/dynamodb/client.ts';
+import type { DynamoDocumentClient } from '../../functions/stores/dynamodb/client.ts';
 
 export type DynamoInput = Record<string, unknown>;
 
@@ -30,27 +30,21 @@ export interface DynamoCall<Tag = true> {
   returnedItems?: number;
 }
 
-export interface DynamoRecorderOptions<Tag> {
-  /** The calls to record and what to tag each with; undefined leaves a call alone. */
-  select(command: string, input: DynamoInput): Tag | undefined;
-  /** ReturnConsumedCapacity to add to a selected call (the caller's input object stays as it was). */
-  capacity?(command: string, input: DynamoInput): 'TOTAL' | 'INDEXES' | undefined;
-  /** Keep every call in `calls` (default). Load runs turn it off and aggregate in `onCall`, to retain little memory. */
-  keep?: boolean;
-  onCall?(call: DynamoCall<Tag>): void;
-}
-
-export interface DynamoRecorder<Tag> {
-  readonly calls: readonly DynamoCall<Tag>[];
-  uninstall(): void;
-}
-
+type Capacity = { CapacityUnits?: number };
 let installed = 0;
 
 export function recordDynamoCalls<Tag>(
-  client: DynamoDBDocumentClient,
-  options: DynamoRecorderOptions<Tag>,
-): DynamoRecorder<Tag> {
+  client: DynamoDocumentClient,
+  options: {
+    /** The calls to record and what to tag each with; undefined leaves a call alone. */
+    select(command: string, input: DynamoInput): Tag | undefined;
+    /** ReturnConsumedCapacity to add to a selected call (the caller's input object stays as it was). */
+    capacity?(command: string, input: DynamoInput): 'TOTAL' | 'INDEXES' | undefined;
+    /** Keep every call in `calls` (default); long runs turn it off and aggregate in `onCall` to retain little. */
+    keep?: boolean;
+    onCall?(call: DynamoCall<Tag>): void;
+  },
+): { readonly calls: readonly DynamoCall<Tag>[]; uninstall(): void } {
   const name = `benchDynamoCalls${installed++}`;
   const calls: DynamoCall<Tag>[] = [];
   client.middlewareStack.add(
@@ -64,16 +58,9 @@ export function recordDynamoCalls<Tag>(
       try {
         const result = await next(capacity ? { ...args, input: { ...input, ReturnConsumedCapacity: capacity } } : args);
         call.ok = true;
-        const output = result.output as {
-          ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }>;
-          Items?: unknown[];
-          Item?: unknown;
-        };
-        if (output.ConsumedCapacity !== undefined) {
-          call.capacityUnits = [output.ConsumedCapacity]
-            .flat()
-            .reduce((sum, units) => sum + (units.CapacityUnits ?? 0), 0);
-        }
+        const output = result.output as { ConsumedCapacity?: Capacity | Capacity[]; Items?: unknown[]; Item?: unknown };
+        const units = output.ConsumedCapacity && [output.ConsumedCapacity].flat().map((c) => c.CapacityUnits ?? 0);
+        if (units) call.capacityUnits = units.reduce((sum, value) => sum + value, 0);
         if (output.Items) call.returnedItems = output.Items.length;
         else if (command === 'GetItemCommand') call.returnedItems = output.Item ? 1 : 0;
         return result;
@@ -89,43 +76,4 @@ export function recordDynamoCalls<Tag>(
     { step: 'initialize', priority: 'high', name },
   );
   return { calls, uninstall: () => client.middlewareStack.remove(name) };
-}
-
-/** One class of calls, counted: plain numbers, so a long load run retains little memory. */
-export interface CountedCalls {
-  /** Calls whose promise rejected, except condition refusals. */
-  failed: number;
-  /**
-   * Conditional writes DynamoDB refused (ConditionalCheckFailedException): an answer the code asked for, not a
-   * failure (e.g. the first AI request of a minute finds the rate window not yet started and starts it).
-   */
-  refusedByCondition: number;
-}
-
-export interface DynamoCounter {
-  /** Per class returned by `classify`; classes are created on first use. */
-  readonly classes: ReadonlyMap<string, CountedCalls>;
-  uninstall(): void;
-}
-
-/** The counting view: calls by class, without their inputs. */
-export function countDynamoCalls(
-  client: DynamoDBDocumentClient,
-  classify: (command: string, input: DynamoInput) => string | undefined,
-): DynamoCounter {
-  const classes = new Map<string, CountedCalls>();
-  const recorder = recordDynamoCalls(client, {
-    select: classify,
-    keep: false,
-    onCall: (call) => {
-      let counted = classes.get(call.tag);
-      if (!counted) {
-        counted = { failed: 0, refusedByCondition: 0 };
-        classes.set(call.tag, counted);
-      }
-      if (call.errorName === 'ConditionalCheckFailedException') counted.refusedByCondition++;
-      else if (!call.ok) counted.failed++;
-    },
-  });
-  return { classes, uninstall: recorder.uninstall };
 }

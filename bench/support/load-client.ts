@@ -29,4 +29,5 @@ export function startLoadClient() {
   };
 }
 
+export type LoadClient = ReturnType<typeof startLoadClient>;
 export type LoadResult = Awaited<ReturnType<ClientHandlers['runLoad']>>;
