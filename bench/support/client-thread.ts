@@ -1,11 +1,5 @@
-import { Worker, workerData } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { ClientHandlers } from './client-worker.ts';
-
-// Each thread's performance.now() counts from its own timeOrigin: a client thread times everything on its caller's
-// clock, so that replies need no conversion (on the caller's own thread this is performance.now()).
-const callerTimeOrigin =
-  (workerData as { callerTimeOrigin?: number } | null)?.callerTimeOrigin ?? performance.timeOrigin;
-export const callerNow = (): number => performance.timeOrigin + performance.now() - callerTimeOrigin;
 
 type Kind = keyof ClientHandlers;
 type Result<K extends Kind> = Awaited<ReturnType<ClientHandlers[K]>>;

@@ -2,10 +2,9 @@
 // POSTs and closed loops are here (bodies are validated here: only timings cross threads), SSE in sse-streams.ts.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort } from 'node:worker_threads';
-import { callerNow } from './client-thread.ts';
+import { callerNow } from './caller-clock.ts';
 import { keepAliveAgent, type TimedResponse, timedPost } from './http-timing.ts';
-import type { LoadOptions } from './load-client.ts';
-import { expectationProblem, icpProblem } from './response-checks.ts';
+import { expectationProblem, icpProblem, type ResponseExpectation } from './response-checks.ts';
 import { awaitSections, closeStreams, openStreams, waitForEvent } from './sse-streams.ts';
 
 // An agent's socket limit is per server: timed POSTs get one warm socket for each.
@@ -17,7 +16,19 @@ const failureExamples = 3; // kept in the result, to say what went wrong without
 const failureBackoffMs = 50; // before a loop's next request when one failed outright (connection error)
 
 /** Closed loops: each sends its next request when the previous response has ended. */
-async function runLoad(href: string, { warmUpMs, durationMs, workload }: Omit<LoadOptions, 'url'>) {
+/**
+ * What the closed loops send and how the responses are checked: the same JSON body for every request of `clients`
+ * loops; or `POST /api/ai/icp`, one loop per headers entry (its tenant's API key), each request for a company never
+ * asked for before (so the ICP cache never answers), checked as a miss that parses as an ICPResult.
+ */
+type LoadWorkload =
+  | { kind: 'fixed'; json: unknown; headers: Record<string, string>; clients: number; expect: ResponseExpectation }
+  | { kind: 'icp'; clients: Array<Record<string, string>>; companyPrefix: string };
+
+/** `warmUpMs`: load before the measuring window opens (same loops, no gap), not counted. */
+export type LoadPhase = { warmUpMs: number; durationMs: number; workload: LoadWorkload };
+
+async function runLoad(href: string, { warmUpMs, durationMs, workload }: LoadPhase) {
   // The measuring window: loops stop starting requests at its end.
   const windowStart = callerNow() + warmUpMs;
   const windowEnd = windowStart + durationMs;

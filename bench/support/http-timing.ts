@@ -1,7 +1,7 @@
 import http from 'node:http';
-import { callerNow } from './client-thread.ts';
+import { callerNow } from './caller-clock.ts';
 
-/** Times on the caller's performance.now() clock (client-thread.ts). */
+/** Times on the caller's performance.now() clock (caller-clock.ts). */
 export interface TimedResponse {
   status: number;
   headers: http.IncomingHttpHeaders;

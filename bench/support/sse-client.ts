@@ -1,24 +1,9 @@
 // The SSE client of the benchmarks: its streams live on a client thread (sse-streams.ts; client-thread.ts says why),
 // where events are timed as their chunk arrives and kept until the caller asks for them.
-import type { SseEvent } from '../../functions/domain/reports/sse.ts';
 import { startClientThread } from './client-thread.ts';
+import type { SseTarget } from './sse-streams.ts';
 
-export interface ReceivedSseEvent extends SseEvent {
-  sectionId?: string;
-  /** When the chunk that completed this event arrived. */
-  receivedAt: number;
-}
-
-export interface SseRecord {
-  reportId?: string;
-  /** Of the response head; 0 when none came. */
-  status: number;
-  events: ReceivedSseEvent[];
-  /** Set when the stream ended, failed or never opened before the caller closed it. */
-  dropped?: { reason: string };
-}
-
-export type SseTarget = { url: URL; headers: Record<string, string>; reportId?: string };
+export type { ReceivedSseEvent, SseRecord, SseTarget } from './sse-streams.ts';
 
 export function startSseClient() {
   const thread = startClientThread();

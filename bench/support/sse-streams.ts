@@ -3,8 +3,24 @@
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SseEvent } from '../../functions/domain/reports/sse.ts';
-import { callerNow } from './client-thread.ts';
-import type { ReceivedSseEvent, SseRecord, SseTarget } from './sse-client.ts';
+import { callerNow } from './caller-clock.ts';
+
+export interface ReceivedSseEvent extends SseEvent {
+  sectionId?: string;
+  /** When the chunk that completed this event arrived. */
+  receivedAt: number;
+}
+
+export interface SseRecord {
+  reportId?: string;
+  /** Of the response head; 0 when none came. */
+  status: number;
+  events: ReceivedSseEvent[];
+  /** Set when the stream ended, failed or never opened before the caller closed it. */
+  dropped?: { reason: string };
+}
+
+export type SseTarget = { url: URL; headers: Record<string, string>; reportId?: string };
 
 interface Stream extends SseRecord {
   sectionIds: Set<string>;
