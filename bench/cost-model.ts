@@ -1,7 +1,4 @@
-/**
- * Cost model: dollars per 1,000 ICPs, per report and per idle SSE connection-hour, excluding model tokens, from what
- * each operation used on the local stack; model time, hidden by the instant offline model, is an assumption.
- */
+/** Cost model: what each operation uses on the local stack, in dollars excluding model tokens (bench/README.md). */
 import { randomUUID } from 'node:crypto';
 import { measureIdleConnection, postIcp, runReport, startMeteredStack } from './cost-model/operations.ts';
 import { operations, readSettings } from './cost-model/settings.ts';
@@ -23,10 +20,8 @@ export async function measureCostModel(): Promise<BenchTable[]> {
     const bench = await startMeteredStack(cleanup);
     const { stack, tenant, meter, pace } = bench;
     const mainKey = tenant.authorization;
-    for (const partner of benchPartners) {
-      await createPartner(stack.baseUrl, mainKey, partner);
-      await meter.settle(0);
-    }
+    for (const partner of benchPartners) await createPartner(stack.baseUrl, mainKey, partner);
+    await meter.settle(0);
 
     // Warm-up (not counted): JIT, SDK clients, sockets, the worker and projector paths.
     meter.operation = 'warm-up';
@@ -62,7 +57,7 @@ export async function measureCostModel(): Promise<BenchTable[]> {
     meter.operation = 'setup';
     const idleFrom = await measureIdleConnection(bench, settings.idleSeconds * 1000);
 
-    return buildTables(bench, settings, { instantEvents, pacedEvents, idleFrom });
+    return buildTables(bench, { ...settings, instantEvents, pacedEvents, idleFrom });
   } finally {
     for (const step of cleanup.reverse()) await step();
   }
