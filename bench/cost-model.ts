@@ -1,5 +1,4 @@
 /** Cost model: what each operation uses on the local stack, in dollars excluding model tokens (bench/README.md). */
-import { randomUUID } from 'node:crypto';
 import { measureIdleConnection, postIcp, runReport, startMeteredStack } from './cost-model/operations.ts';
 import { operations, readSettings } from './cost-model/settings.ts';
 import { buildTables } from './cost-model/tables.ts';
@@ -31,8 +30,7 @@ export async function measureCostModel(): Promise<BenchTable[]> {
 
     // 1. ICP cache misses: a fresh key makes the first request pay the credential lookup.
     const icpKey = await bench.issueKey(tenant.organisationId, 'cost-model-icp');
-    const run = randomUUID().slice(0, 8);
-    const company = (index: number) => `cost-${run}-${index}.example.com`;
+    const company = (index: number) => `cost-${tenant.organisationId.slice(0, 8)}-${index}.example.com`;
     meter.operation = operations.icpCold;
     await postIcp(bench, icpKey, company(0), 'miss');
     meter.operation = operations.icpMiss;

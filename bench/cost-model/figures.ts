@@ -76,5 +76,5 @@ export function idleFigures(bench: Bench, from: number, windowMs: number) {
   const connectionsPerHour = 3_600_000 / sseTimeoutMs;
   const hour = { invocations: connectionsPerHour, rru: connectionsPerHour * rruPerConnection };
   const bytes = httpInvocation(bench, operations.sseIdle, 'GET').streamedBytes;
-  return { sseTimeoutSeconds: sseTimeoutMs / 1000, connect, window, perMinute, hour, bytes };
+  return { sseTimeoutMs, connect, window, perMinute, hour, bytes };
 }

@@ -1,8 +1,7 @@
 /**
  * On-demand request units of the handlers' DynamoDB calls: DynamoDB Local's figure, except where it differs from the
  * AWS rules: a read that returns nothing still reads one unit (0.5 RRU eventually consistent, 1 strongly; Local
- * reports 0), and TransactWriteItems costs 2 WRU per 1 KB unit of each item (Local reports 4), its index writes at
- * the standard rate. A failed conditional write still costs ≥ 1 WRU.
+ * reports 0), and TransactWriteItems costs 2 WRU per 1 KB of each item (Local reports 4), index writes 1 per KB.
  */
 import { secondaryIndexes } from '../../lib/definitions/table.ts';
 import type { DynamoCall, DynamoInput } from '../support/dynamo-calls.ts';
@@ -35,8 +34,8 @@ function transactWriteUnits(item: DynamoInput): number {
 }
 
 /**
- * DynamoDB's item size: attribute name lengths plus value sizes (strings and binaries by their bytes, numbers
- * about 1 byte per 2 significant digits + 1, 3 bytes of overhead per list or map plus 1 per element).
+ * DynamoDB's item size: attribute name lengths plus value sizes (strings by their bytes, numbers about 1 byte per 2
+ * significant digits + 1, 3 bytes of overhead per list or map plus 1 per element; the items hold no sets or binaries).
  */
 function attributesSize(attributes: DynamoInput, perAttribute = 0): number {
   const defined = Object.entries(attributes).filter(([, value]) => value !== undefined);
@@ -45,13 +44,11 @@ function attributesSize(attributes: DynamoInput, perAttribute = 0): number {
 
 function valueSize(value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value);
-  if (typeof value === 'number' || typeof value === 'bigint') {
+  if (typeof value === 'number') {
     const digits = String(value).replace(/^-/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
     return Math.ceil(Math.max(1, digits.length) / 2) + 1;
   }
   if (typeof value === 'boolean' || value === null) return 1;
-  if (value instanceof Uint8Array) return value.byteLength;
-  if (value instanceof Set) return [...value].reduce((sum: number, member) => sum + valueSize(member), 0);
   if (Array.isArray(value)) return 3 + value.reduce((sum: number, member) => sum + valueSize(member) + 1, 0);
   if (typeof value === 'object') return 3 + attributesSize(value as DynamoInput, 1);
   return 0;

@@ -76,10 +76,10 @@ export function buildTables(bench: Bench, run: Run): BenchTable[] {
       row(`${operations.sseIdle}, per minute (steady state)`, idle.perMinute, 'the connection’s whole life'),
     ],
     notes: [
-      `Idle SSE: counted for ${idleSeconds} s; connecting cost ${idle.connect.reads} reads ` +
-        `(${count(idle.connect.rru)} RRU: API key, organisation, report); the window had ${idle.window.callsOf('QueryCommand')} ` +
-        `event-log Queries and ${idle.window.callsOf('GetItemCommand')} status GetItems (${count(idle.window.rru)} RRU) and ` +
-        `${bytes(idle.bytes)} bytes.`,
+      `Idle SSE: counted for ${idleSeconds} s; connecting cost ${idle.connect.reads + idle.connect.writes} calls ` +
+        `(${count(idle.connect.rru)} RRU: API key, organisation, report); the window had ` +
+        `${idle.window.callsOf('QueryCommand')} event-log Queries and ${idle.window.callsOf('GetItemCommand')} ` +
+        `status GetItems (${count(idle.window.rru)} RRU) and ${bytes(idle.bytes)} bytes.`,
     ],
   };
 
@@ -94,7 +94,9 @@ export function buildTables(bench: Bench, run: Run): BenchTable[] {
   const wavesNote = `${sections} sections, ${concurrency} at a time: ${waves} waves × ${sectionModelSeconds} s`;
   const projectorNote = `${reportPaced.invocations.streamProjector} invocations (paced run: partials included)`;
   const sseNote = 'open from the 202 until job.completed: it waits for the worker';
-  const hourNote = `the function runs for the whole connection; one invocation per ${idle.sseTimeoutSeconds} s (SSE_TIMEOUT_MS)`;
+  const hourNote =
+    'the function runs for the whole connection; ' +
+    `one invocation per ${idle.sseTimeoutMs / 1000} s (SSE_TIMEOUT_MS)`;
   const durations = [
     ['ICP miss', 'httpApi', icpMiss.billedMs.httpApi, icpModelMs, `${meanOf}; the function streams the model's answer`],
     ['ICP hit', 'httpApi', icpHit.billedMs.httpApi, 0, `${meanOf}; no model call`],

@@ -33,12 +33,11 @@ export class LambdaMeter {
   /** The invocation the caller runs in, if any, also while several run at once (a DynamoDB call's tag). */
   readonly scope = new AsyncLocalStorage<MeteredInvocation>();
   readonly #handlers: Partial<Record<FunctionName, Promise<Handler>>> = {};
-  #inFlight = 0;
 
-  /** Resolves once no invocation has been running for `quietMs`. */
+  /** Resolves once every invocation has ended, the last at least `quietMs` ago. */
   async settle(quietMs: number): Promise<void> {
-    // Invocations are pushed as they end, so the last one ended last.
-    while (this.#inFlight > 0 || performance.now() - (this.invocations.at(-1)?.end ?? 0) < quietMs) await sleep(25);
+    const quiet = () => this.invocations.every(({ end }) => end > 0 && performance.now() - end >= quietMs);
+    while (!quiet()) await sleep(25);
   }
 
   handlers(): LocalHandlers {
@@ -62,7 +61,7 @@ export class LambdaMeter {
   }
 
   async #run(invocation: MeteredInvocation, ...args: unknown[]): Promise<unknown> {
-    this.#inFlight += 1;
+    this.invocations.push(invocation);
     try {
       const { functionName } = invocation;
       this.#handlers[functionName] ??= importHandler(functionName);
@@ -70,8 +69,6 @@ export class LambdaMeter {
       return await this.scope.run(invocation, () => handler(...args));
     } finally {
       invocation.end = performance.now();
-      this.#inFlight -= 1;
-      this.invocations.push(invocation);
     }
   }
 }
