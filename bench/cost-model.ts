@@ -1,8 +1,4 @@
-/**
- * Cost model: dollars per 1,000 ICPs, per report and per idle SSE connection-hour, excluding model tokens, from what
- * each operation used on the local stack; model time, hidden by the instant offline model, is an assumption.
- */
-import { randomUUID } from 'node:crypto';
+/** Cost model: what each operation uses on the local stack, in dollars excluding model tokens (bench/README.md). */
 import { measureIdleConnection, postIcp, runReport, startMeteredStack } from './cost-model/operations.ts';
 import { operations, readSettings } from './cost-model/settings.ts';
 import { buildTables } from './cost-model/tables.ts';
@@ -23,10 +19,8 @@ export async function measureCostModel(): Promise<BenchTable[]> {
     const bench = await startMeteredStack(cleanup);
     const { stack, tenant, meter, pace } = bench;
     const mainKey = tenant.authorization;
-    for (const partner of benchPartners) {
-      await createPartner(stack.baseUrl, mainKey, partner);
-      await meter.settle(0);
-    }
+    for (const partner of benchPartners) await createPartner(stack.baseUrl, mainKey, partner);
+    await meter.settle(0);
 
     // Warm-up (not counted): JIT, SDK clients, sockets, the worker and projector paths.
     meter.operation = 'warm-up';
@@ -36,8 +30,7 @@ export async function measureCostModel(): Promise<BenchTable[]> {
 
     // 1. ICP cache misses: a fresh key makes the first request pay the credential lookup.
     const icpKey = await bench.issueKey(tenant.organisationId, 'cost-model-icp');
-    const run = randomUUID().slice(0, 8);
-    const company = (index: number) => `cost-${run}-${index}.example.com`;
+    const company = (index: number) => `cost-${tenant.organisationId.slice(0, 8)}-${index}.example.com`;
     meter.operation = operations.icpCold;
     await postIcp(bench, icpKey, company(0), 'miss');
     meter.operation = operations.icpMiss;
@@ -62,7 +55,7 @@ export async function measureCostModel(): Promise<BenchTable[]> {
     meter.operation = 'setup';
     const idleFrom = await measureIdleConnection(bench, settings.idleSeconds * 1000);
 
-    return buildTables(bench, settings, { instantEvents, pacedEvents, idleFrom });
+    return buildTables(bench, { ...settings, instantEvents, pacedEvents, idleFrom });
   } finally {
     for (const step of cleanup.reverse()) await step();
   }

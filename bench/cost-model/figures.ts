@@ -17,14 +17,16 @@ export const gbSeconds = (name: FunctionName, ms: number) => (functionDefinition
 
 export type Figures = ReturnType<typeof figuresOf>;
 
-/** What one operation used, divided by the number of requests it made (`per`). */
-export function figuresOf(bench: Bench, operation: string, per = 1) {
-  const invocations = bench.meter.invocations.filter((invocation) => invocation.operation === operation);
+/** What one operation used, of what started between `from` and `to`, divided by `per` (its number of requests). */
+export function figuresOf(bench: Bench, operation: string, per = 1, from = -Infinity, to = Infinity) {
+  const counted = (item: { operation: string; start: number }) =>
+    item.operation === operation && item.start >= from && item.start < to;
+  const invocations = bench.meter.invocations.filter(counted);
   const of = (name: FunctionName) => invocations.filter((invocation) => invocation.functionName === name);
-  const calls = bench.calls.filter((call) => call.tag.operation === operation);
+  const calls = bench.calls.filter((call) => counted({ operation: call.tag.operation, start: call.start }));
   const reads = calls.filter((call) => isRead(call.command)).length;
   const units = calls.map(requestUnits);
-  const sqs = bench.sqs.filter((request) => request.operation === operation);
+  const sqs = bench.sqs.filter(counted);
   const streamed = of('httpApi').map((invocation) => invocation.streamedBytes);
   return {
     invocations: perFunction((name) => of(name).length / per),
@@ -35,22 +37,21 @@ export function figuresOf(bench: Bench, operation: string, per = 1) {
     rru: sum(units.map((unit) => unit.rru)) / per,
     wru: sum(units.map((unit) => unit.wru)) / per,
     sqs: {
-      send: sqs.filter((request) => request.action === 'SendMessage').length / per,
+      send: sqs.filter((request) => request.target === 'AmazonSQS.SendMessage').length / per,
       // The event source mapping's receive that returned the batch: one per worker invocation.
       receive: of('reportWorker').length / per,
-      delete: sqs.filter((request) => request.action.startsWith('DeleteMessage')).length / per,
+      delete: sqs.filter((request) => request.target.startsWith('AmazonSQS.DeleteMessage')).length / per,
     },
+    callsOf: (command: string) => calls.filter((call) => call.command === command).length / per,
     streamedBytes: sum(streamed) / per,
     chargeableBytes: sum(streamed.map((bytes) => Math.max(0, bytes - prices.streamedFreeBytesPerResponse))) / per,
     billedMs: perFunction((name) => sum(of(name).map(billedMs)) / per),
   };
 }
 
-/** The HTTP invocation of one route in an operation (a report has the POST and the SSE GET). */
+/** The HTTP invocation of one method in an operation (a report has the POST and the SSE GET). */
 export function httpInvocation(bench: Bench, operation: string, method: 'POST' | 'GET'): MeteredInvocation {
-  const found = bench.meter.invocations.find(
-    (invocation) => invocation.operation === operation && invocation.route?.startsWith(`${method} `),
-  );
+  const found = bench.meter.invocations.find((run) => run.operation === operation && run.method === method);
   if (!found) throw new Error(`${operation}: no ${method} invocation was metered`);
   return found;
 }
@@ -61,33 +62,19 @@ export function httpInvocation(bench: Bench, operation: string, method: 'POST' |
  */
 export function idleFigures(bench: Bench, from: number, windowMs: number) {
   const sseTimeoutMs = Number(process.env.SSE_TIMEOUT_MS);
-  const calls = bench.calls.filter((call) => call.tag.operation === operations.sseIdle);
-  const rruOf = (list: typeof calls) => sum(list.map((call) => requestUnits(call).rru));
-  const countOf = (list: typeof calls, command: string) => list.filter((call) => call.command === command).length;
-  const connect = calls.filter((call) => call.start < from);
-  const window = calls.filter((call) => call.start >= from && call.start < from + windowMs);
-  const steady = window.filter((call) => call.start >= from + windowMs / 2);
-  const steadyRate = (value: number) => (value * 60_000) / (windowMs / 2);
-  // The counts table's idle row: the connection's steady state per minute.
+  const idle = (per: number, start: number, end: number) => figuresOf(bench, operations.sseIdle, per, start, end);
+  const connect = idle(1, -Infinity, from);
+  const window = idle(1, from, from + windowMs);
+  // The counts table's idle row. A connection is one invocation of SSE_TIMEOUT_MS that streams only the heartbeat.
   const perMinute = {
+    ...idle(windowMs / 2 / 60_000, from + windowMs / 2, from + windowMs),
     invocations: { httpApi: 60_000 / sseTimeoutMs, reportWorker: 0, streamProjector: 0 },
-    projectedRecords: 0,
-    reads: steadyRate(countOf(steady, 'QueryCommand')) + steadyRate(countOf(steady, 'GetItemCommand')),
-    writes: 0,
-    rru: steadyRate(rruOf(steady)),
-    wru: 0,
-    sqs: { send: 0, receive: 0, delete: 0 },
     streamedBytes: (heartbeatComment.length * 60_000) / Number(process.env.SSE_HEARTBEAT_MS),
   };
   const remainingMinutes = Math.max(0, sseTimeoutMs - windowMs) / 60_000;
-  const rruPerConnection = rruOf(connect) + rruOf(window) + perMinute.rru * remainingMinutes;
+  const rruPerConnection = connect.rru + window.rru + perMinute.rru * remainingMinutes;
   const connectionsPerHour = 3_600_000 / sseTimeoutMs;
-  return {
-    sseTimeoutMs,
-    connect: { reads: connect.length, rru: rruOf(connect) },
-    window: { queries: countOf(window, 'QueryCommand'), gets: countOf(window, 'GetItemCommand'), rru: rruOf(window) },
-    perMinute,
-    bytes: httpInvocation(bench, operations.sseIdle, 'GET').streamedBytes,
-    hour: { invocations: connectionsPerHour, rru: connectionsPerHour * rruPerConnection },
-  };
+  const hour = { invocations: connectionsPerHour, rru: connectionsPerHour * rruPerConnection };
+  const bytes = httpInvocation(bench, operations.sseIdle, 'GET').streamedBytes;
+  return { sseTimeoutMs, connect, window, perMinute, hour, bytes };
 }

@@ -1,8 +1,7 @@
 /** The metered bench stack, and the operations the cost model counts, each made through the API as a client would. */
 import { randomUUID } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { sectionPlans } from '../../functions/domain/reports/report-types.ts';
 import { startBenchStack } from '../support/bench-stack.ts';
 import { recordDynamoCalls } from '../support/dynamo-calls.ts';
@@ -32,20 +31,16 @@ export async function startMeteredStack(cleanup: Array<() => unknown>) {
   // Imported only now: the stores read the environment the stack has just set (as local/start.ts does).
   const { dynamo } = await import('../../functions/stores/dynamo.ts');
   const stores = await import('../../functions/stores/report-store.ts');
-  const dynamoCalls = recordDynamoCalls(dynamo(), { select: () => meter.scope(), capacity: () => 'INDEXES' });
+  const dynamoCalls = recordDynamoCalls(dynamo(), { select: () => meter.scope.getStore(), capacity: () => 'INDEXES' });
   // SQS requests as the local SQS stand-in (a node:http server in this process) receives them: the handlers' SQS
-  // client stays private. The SDK speaks the JSON protocol, so the action is the x-amz-target header.
-  const sqsPort = Number(new URL(benchStack.stack.sqsEndpoint).port);
-  const sqs: Array<{ action: string; operation: string }> = [];
+  // client stays private. The SDK speaks the JSON protocol, whose x-amz-target header names the action.
+  const sqs: Array<{ target: string; operation: string; start: number }> = [];
   const onRequest = (message: unknown) => {
-    const { request, server } = message as { request: IncomingMessage; server: Server };
-    if ((server.address() as AddressInfo | null)?.port !== sqsPort) return;
-    const action = String(request.headers['x-amz-target']).replace(/^AmazonSQS\./, '');
-    sqs.push({ action, operation: meter.operation });
+    const target = String((message as { request: IncomingMessage }).request.headers['x-amz-target']);
+    if (target.startsWith('AmazonSQS.')) sqs.push({ target, operation: meter.operation, start: performance.now() });
   };
   subscribe('http.server.request.start', onRequest);
-  const http = startWorkerClient();
-  const sse = startSseClient();
+  const [http, sse] = [startWorkerClient(), startSseClient()];
   cleanup.push(dynamoCalls.uninstall, () => unsubscribe('http.server.request.start', onRequest));
   for (const client of [http, sse]) cleanup.push(() => client.close());
   return { ...benchStack, stores, meter, pace, calls: dynamoCalls.calls, sqs, http, sse };

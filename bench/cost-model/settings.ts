@@ -22,8 +22,6 @@ export const operations = {
   sseIdle: 'Idle SSE connection',
 } as const;
 
-export type Settings = ReturnType<typeof readSettings>;
-
 export function readSettings() {
   return {
     icpRuns: runCount(20),
@@ -35,8 +33,7 @@ export function readSettings() {
 }
 
 function secondsFromEnv(name: string, defaultValue: number): number {
-  const raw = process.env[name] ?? String(defaultValue);
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of seconds ≥ 0, got "${raw}"`);
-  return value;
+  const value = Number(process.env[name] ?? defaultValue);
+  if (Number.isFinite(value) && value >= 0) return value;
+  throw new Error(`${name} must be a number of seconds ≥ 0, got "${process.env[name]}"`);
 }

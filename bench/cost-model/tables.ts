@@ -4,45 +4,39 @@ import { functionDefinitions } from '../../lib/definitions/functions.ts';
 import { type BenchTable, figureColumns, headline } from '../support/table.ts';
 import { billedMs, type Figures, figuresOf, gbSeconds, httpInvocation, idleFigures, sum } from './figures.ts';
 import type { Bench } from './operations.ts';
-import { operations, prices, reportType, type Settings } from './settings.ts';
+import { operations, prices, type readSettings, reportType } from './settings.ts';
 
 /** A count or request units per operation: whole, or a mean to two decimals. */
 const count = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
 const bytes = (value: number) => Math.round(value).toLocaleString('en-US');
 
 function ms(value: number): string {
-  if (value >= 10_000) return `${(value / 1000).toFixed(1)} s`;
-  if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
+  if (value >= 1000) return `${(value / 1000).toFixed(value >= 10_000 ? 1 : 2)} s`;
   return `${value.toFixed(value >= 100 || Number.isInteger(value) ? 0 : 1)} ms`;
 }
 
-/** Three significant figures, never in exponent notation. */
-function usd(value: number): string {
-  if (value === 0) return '$0';
-  return `$${value.toFixed(Math.max(2, 2 - Math.floor(Math.log10(Math.abs(value)))))}`;
-}
+// Three significant figures, never in exponent notation.
+const usd = (value: number) =>
+  value === 0 ? '$0' : `$${value.toFixed(Math.max(2, 2 - Math.floor(Math.log10(value))))}`;
 
 const durationColumns = figureColumns('Measured', 'Assumed model time', 'Billed', 'GB-s');
 const dollarColumns = figureColumns('Lambda compute', 'Lambda requests', 'DynamoDB', 'SQS', 'Streamed bytes', 'Total');
 
 /** Dollars in the order of the dollar table's columns (without the total). */
-function dollars(gbs: number, invocations: number, rru: number, wru = 0, sqsRequests = 0, chargeableBytes = 0) {
-  return [
-    gbs * prices.lambdaPerGbSecond,
-    invocations * prices.lambdaPerRequest,
-    rru * prices.perRru + wru * prices.perWru,
-    sqsRequests * prices.perSqsRequest,
-    (chargeableBytes / 1024 ** 3) * prices.streamedPerGb,
-  ];
-}
+const dollars = (gbs: number, invocations: number, rru: number, wru = 0, sqsRequests = 0, chargeableBytes = 0) => [
+  gbs * prices.lambdaPerGbSecond,
+  invocations * prices.lambdaPerRequest,
+  rru * prices.perRru + wru * prices.perWru,
+  sqsRequests * prices.perSqsRequest,
+  (chargeableBytes / 1024 ** 3) * prices.streamedPerGb,
+];
 
 const dollarsOf = (f: Figures, gbs: number) =>
   dollars(gbs, sum(Object.values(f.invocations)), f.rru, f.wru, sum(Object.values(f.sqs)), f.chargeableBytes);
 
 const slashed = (values: number[]) => values.map(count).join(' / ');
-/** What the counts table shows of an operation or an idle minute; `invocations` and `sqs` are in header order. */
-type Counts = Omit<Figures, 'billedMs' | 'chargeableBytes'>;
-const countColumns: Array<[header: string, cell: (f: Counts) => string]> = [
+// `invocations` and `sqs` print in their header's order.
+const countColumns: Array<[header: string, cell: (f: Figures) => string]> = [
   ['Lambda invocations (HTTP / worker / projector)', (f) => slashed(Object.values(f.invocations))],
   ['Stream records projected', (f) => count(f.projectedRecords)],
   ['DynamoDB calls (reads / writes)', (f) => slashed([f.reads, f.writes])],
@@ -52,21 +46,19 @@ const countColumns: Array<[header: string, cell: (f: Counts) => string]> = [
   ['Bytes streamed', (f) => bytes(f.streamedBytes)],
 ];
 
-export function buildTables(
-  bench: Bench,
-  settings: Settings,
-  runs: { instantEvents: number; pacedEvents: number; idleFrom: number },
-): BenchTable[] {
-  const { icpRuns, icpModelSeconds, sectionModelSeconds, idleSeconds } = settings;
+type Run = ReturnType<typeof readSettings> & { instantEvents: number; pacedEvents: number; idleFrom: number };
+
+export function buildTables(bench: Bench, run: Run): BenchTable[] {
+  const { icpRuns, icpModelSeconds, sectionModelSeconds, idleSeconds } = run;
   const icpCold = figuresOf(bench, operations.icpCold);
   const icpMiss = figuresOf(bench, operations.icpMiss, icpRuns);
   const icpHit = figuresOf(bench, operations.icpHit, icpRuns);
   const reportInstant = figuresOf(bench, operations.reportInstant);
   const reportPaced = figuresOf(bench, operations.reportPaced);
-  const idle = idleFigures(bench, runs.idleFrom, idleSeconds * 1000);
+  const idle = idleFigures(bench, run.idleFrom, idleSeconds * 1000);
   const meanOf = `mean of ${icpRuns}`;
 
-  const row = (label: string, f: Counts, time: string) => [label, ...countColumns.map(([, cell]) => cell(f)), time];
+  const row = (label: string, f: Figures, time: string) => [label, ...countColumns.map(([, cell]) => cell(f)), time];
   const httpTime = (f: Figures) => `HTTP ${ms(f.billedMs.httpApi)}`;
   const handlerTimes = (f: Figures) =>
     `worker ${ms(f.billedMs.reportWorker)}, projector ${ms(f.billedMs.streamProjector)}, ${httpTime(f)}`;
@@ -79,15 +71,15 @@ export function buildTables(
       row(operations.icpCold, icpCold, `${httpTime(icpCold)} (instant model)`),
       row(`${operations.icpMiss}, ${meanOf}`, icpMiss, `${httpTime(icpMiss)} (instant model)`),
       row(`${operations.icpHit}, ${meanOf}`, icpHit, httpTime(icpHit)),
-      reportRow(reportInstant, runs.instantEvents, 'instant model'),
-      reportRow(reportPaced, runs.pacedEvents, `each section streamed over ${sectionModelSeconds} s`),
+      reportRow(reportInstant, run.instantEvents, 'instant model'),
+      reportRow(reportPaced, run.pacedEvents, `each section streamed over ${sectionModelSeconds} s`),
       row(`${operations.sseIdle}, per minute (steady state)`, idle.perMinute, 'the connection’s whole life'),
     ],
     notes: [
-      `Idle SSE: counted for ${idleSeconds} s; connecting cost ${idle.connect.reads} reads ` +
-        `(${count(idle.connect.rru)} RRU: API key, organisation, report); the window had ${idle.window.queries} ` +
-        `event-log Queries and ${idle.window.gets} status GetItems (${count(idle.window.rru)} RRU) and ` +
-        `${bytes(idle.bytes)} bytes.`,
+      `Idle SSE: counted for ${idleSeconds} s; connecting cost ${idle.connect.reads + idle.connect.writes} calls ` +
+        `(${count(idle.connect.rru)} RRU: API key, organisation, report); the window had ` +
+        `${idle.window.callsOf('QueryCommand')} event-log Queries and ${idle.window.callsOf('GetItemCommand')} ` +
+        `status GetItems (${count(idle.window.rru)} RRU) and ${bytes(idle.bytes)} bytes.`,
     ],
   };
 

@@ -1,7 +1,4 @@
-/**
- * Wraps the local stack's three Lambda handlers (startLocalStack's `handlers` option) to meter every invocation, each
- * in an AsyncLocalStorage scope: a DynamoDB recorder can tell which one made a call, also while several run at once.
- */
+/** Meters every invocation of the local stack's handlers, each in a scope that tells a DynamoDB call whose it is. */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,15 +12,13 @@ import type { LocalHandlers } from '../../local/local-stack.ts';
 export type MeteredInvocation = ReturnType<typeof newInvocation>;
 type Handler = (...args: unknown[]) => unknown;
 
-/**
- * `operation`: the benchmark operation current when the invocation started; `records`: the batch size (1 for HTTP);
- * HTTP only: `route` and the bytes written to the response stream, prelude included (what Lambda meters).
- */
-function newInvocation(functionName: FunctionName, operation: string, records: number, route?: string) {
-  return { functionName, operation, start: performance.now(), end: 0, records, streamedBytes: 0, route };
+// `operation`: the one current when the invocation started; `records`: the batch size (1 for HTTP); HTTP only: the
+// request's method and the bytes written to the response stream, prelude included (what Lambda meters).
+function newInvocation(functionName: FunctionName, operation: string, records: number, method?: string) {
+  return { functionName, operation, start: performance.now(), end: 0, records, streamedBytes: 0, method };
 }
 
-/** Imported on first use: the handlers read the environment startLocalStack sets when they load. */
+// Imported on first use: the handlers read the environment startLocalStack sets when they load.
 async function importHandler(name: FunctionName): Promise<Handler> {
   const entry = pathToFileURL(path.join(repositoryRoot, functionDefinitions[name].entry)).href;
   const { handler } = (await import(entry)) as { handler?: unknown };
@@ -35,23 +30,19 @@ export class LambdaMeter {
   /** Set before each operation; invocations started afterwards count for it. */
   operation = 'setup';
   readonly invocations: MeteredInvocation[] = [];
-  readonly #scope = new AsyncLocalStorage<MeteredInvocation>();
+  /** The invocation the caller runs in, if any, also while several run at once (a DynamoDB call's tag). */
+  readonly scope = new AsyncLocalStorage<MeteredInvocation>();
   readonly #handlers: Partial<Record<FunctionName, Promise<Handler>>> = {};
-  #inFlight = 0;
-  #lastEnd = 0;
 
-  /** The invocation the caller runs in, if any (a DynamoDB call's tag). */
-  scope = () => this.#scope.getStore();
-
-  /** Resolves once no invocation has been running for `quietMs`. */
+  /** Resolves once every invocation has ended, the last at least `quietMs` ago. */
   async settle(quietMs: number): Promise<void> {
-    while (this.#inFlight > 0 || performance.now() - this.#lastEnd < quietMs) await sleep(25);
+    const quiet = () => this.invocations.every(({ end }) => end > 0 && performance.now() - end >= quietMs);
+    while (!quiet()) await sleep(25);
   }
 
   handlers(): LocalHandlers {
     const httpApi = (event: LambdaFunctionURLEvent, stream: LocalResponseStream, context: Context) => {
-      const { method } = event.requestContext.http;
-      const invocation = newInvocation('httpApi', this.operation, 1, `${method} ${event.rawPath}`);
+      const invocation = newInvocation('httpApi', this.operation, 1, event.requestContext.http.method);
       const write = stream._write.bind(stream);
       stream._write = (...args: Parameters<LocalResponseStream['_write']>) => {
         invocation.streamedBytes += args[0].length;
@@ -70,17 +61,14 @@ export class LambdaMeter {
   }
 
   async #run(invocation: MeteredInvocation, ...args: unknown[]): Promise<unknown> {
-    this.#inFlight += 1;
+    this.invocations.push(invocation);
     try {
       const { functionName } = invocation;
       this.#handlers[functionName] ??= importHandler(functionName);
       const handler = await this.#handlers[functionName];
-      return await this.#scope.run(invocation, () => handler(...args));
+      return await this.scope.run(invocation, () => handler(...args));
     } finally {
       invocation.end = performance.now();
-      this.#lastEnd = invocation.end;
-      this.#inFlight -= 1;
-      this.invocations.push(invocation);
     }
   }
 }
