@@ -74,6 +74,7 @@ export async function measureChatThroughput(): Promise<BenchTable> {
       const windowSeconds = (result.windowEnd - result.windowStart) / 1000;
       const perSecond = result.completedInWindow / windowSeconds;
       const since = (end: 'firstByteAt' | 'endAt') => result.samples.map((sample) => sample[end] - sample.sentAt);
+      const modelCallsPerChat = (bedrock.requests.length / result.completed).toFixed(2); // before the next reset
       const row = (vsOneClient: string) => [
         question.label,
         String(loops),
@@ -83,7 +84,7 @@ export async function measureChatThroughput(): Promise<BenchTable> {
         vsOneClient,
         ...medianAndP95(since('firstByteAt'), tenthsUnder100Ms),
         ...medianAndP95(since('endAt'), tenthsUnder100Ms),
-        (bedrock.requests.length / result.completed).toFixed(2), // model calls per chat
+        modelCallsPerChat,
       ];
       return { perSecond, row };
     };
