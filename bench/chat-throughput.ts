@@ -64,10 +64,8 @@ export async function measureChatThroughput(): Promise<BenchTable> {
       const workload = { kind: 'fixed' as const, json, headers, clients: loops, expect: question.expect };
       const result = await client.run({ url: bench.url('/api/ai/chat'), workload, warmUpMs, durationMs });
       if (result.failed > 0) {
-        throw new Error(
-          `${question.label}, ${loops} client(s): ${result.failed} of ${result.completed + result.failed} ` +
-            `requests failed or were invalid, e.g.\n${result.failures.join('\n')}`,
-        );
+        const failed = `${result.failed} of ${result.completed + result.failed} requests failed or were invalid`;
+        throw new Error(`${question.label}, ${loops} client(s): ${failed}, e.g.\n${result.failures.join('\n')}`);
       }
       if (result.samples.length === 0) throw new Error(`${question.label}: no request completed in the window`);
       served += result.completed;

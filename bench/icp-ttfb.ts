@@ -99,9 +99,8 @@ async function measureIcp({ bench, floor, post }: Setup, runs: number) {
   // Warm-up (JIT, keep-alive sockets, SDK clients), API first; then the cache hit after its own warm-up.
   const samples = await measurePair(runs, warmUpRuns, miss);
   const hits: TimedResponse[] = [];
-  for (let round = 0; round < warmUpRuns + runs; round++) {
-    hits.push(await post('api', path, company(0), (response) => icpProblem(response, 'hit')));
-  }
+  const hitCheck = (response: TimedResponse) => icpProblem(response, 'hit');
+  for (let round = 0; round < warmUpRuns + runs; round++) hits.push(await post('api', path, company(0), hitCheck));
 
   // The model call's timing: the same kinds of requests again, one at a time, with fetch wrapped.
   const modelFetch = timeModelFetch(bench.bedrock.endpoint);
@@ -236,10 +235,7 @@ async function measureOtherEndpoints({ bench, floor, post }: Setup, icp: Awaited
       `${tenthsMs(api.ttfbP95)} / ${tenthsMs(floor.ttfbP95)}`,
       ...comparison(api.total, floor.total),
     ]),
-    notes: [
-      `${runs} requests per side and endpoint (BENCH_RUNS; the ICP row is the ICP table's ${icp.row.runs}). ` +
-        `Suggestions: always the prospect ${JSON.stringify(prospect.companyName)}.`,
-    ],
+    notes: [`${runs} requests per side and endpoint (BENCH_RUNS; the ICP row is the ICP table's ${icp.row.runs}).`],
     headlines: rows.flatMap(({ path, api, floor }) => [
       vsFloor(`POST ${path}: TTFB median`, api.ttfb, floor.ttfb),
       vsFloor(`POST ${path}: total median`, api.total, floor.total),

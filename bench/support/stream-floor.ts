@@ -5,18 +5,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { json } from 'node:stream/consumers';
-import {
-  convertToModelMessages,
-  Output,
-  pipeTextStreamToResponse,
-  pipeUIMessageStreamToResponse,
-  stepCountIs,
-  streamText,
-  type ToolSet,
-  toTextStream,
-  toUIMessageStream,
-  type UIMessage,
-} from 'ai';
+import * as ai from 'ai';
 import type { z } from 'zod';
 import type { languageModel } from '../../functions/ai/models.ts';
 import { chatSystemPrompt } from '../../functions/domain/chat/system-prompt.ts';
@@ -53,9 +42,9 @@ export async function startStreamFloor() {
     /** A text stream of one JSON object (useObject), as functions/ai/stream-structured-output.ts streams it. */
     object<Body>(path: string, purpose: Purpose, schema: z.ZodType, system: string, prompt: (body: Body) => string) {
       routes.set(path, async (body, response) => {
-        const output = Output.object({ schema });
-        const result = streamText({ model: model(purpose), output, system, prompt: prompt(body as Body) });
-        await pipeTextStreamToResponse({ response, stream: toTextStream({ stream: result.stream }) });
+        const output = ai.Output.object({ schema });
+        const result = ai.streamText({ model: model(purpose), output, system, prompt: prompt(body as Body) });
+        await ai.pipeTextStreamToResponse({ response, stream: ai.toTextStream({ stream: result.stream }) });
       });
     },
     /** A JSON array written one complete element at a time: the route's own streamStructuredArray. */
@@ -69,19 +58,19 @@ export async function startStreamFloor() {
       });
     },
     /** The UI message stream of useChat: streamText → toUIMessageStream → JsonToSseTransformStream (inside pipe…). */
-    chat(path: string, organisationName: string, tools: ToolSet) {
+    chat(path: string, organisationName: string, tools: ai.ToolSet) {
       routes.set(path, async (body, response) => {
-        const result = streamText({
+        const result = ai.streamText({
           model: model('chat'),
           instructions: chatSystemPrompt({ organisationName, now: new Date().toISOString() }),
-          messages: await convertToModelMessages((body as { messages: UIMessage[] }).messages, { tools }),
+          messages: await ai.convertToModelMessages((body as { messages: ai.UIMessage[] }).messages, { tools }),
           tools,
-          stopWhen: stepCountIs(5), // Nelson's step limit (functions/api/routes/chat.ts)
+          stopWhen: ai.stepCountIs(5), // Nelson's step limit (functions/api/routes/chat.ts)
         });
         // The API's own first-output wait, so the floor's first body byte marks the same event as the API's.
-        const stream = toUIMessageStream({ stream: result.stream, tools });
+        const stream = ai.toUIMessageStream({ stream: result.stream, tools });
         const chunks = await afterFirstModelOutput(stream, new AbortController().signal);
-        await pipeUIMessageStreamToResponse({ response, stream: chunks });
+        await ai.pipeUIMessageStreamToResponse({ response, stream: chunks });
       });
     },
     async stop() {
