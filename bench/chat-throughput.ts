@@ -72,18 +72,11 @@ export async function measureChatThroughput(): Promise<BenchTable> {
       const windowSeconds = (result.windowEnd - result.windowStart) / 1000;
       const perSecond = result.completedInWindow / windowSeconds;
       const since = (end: 'firstByteAt' | 'endAt') => result.samples.map((sample) => sample[end] - sample.sentAt);
-      const modelCallsPerChat = (bedrock.requests.length / result.completed).toFixed(2); // before the next reset
-      const row = (vsOneClient: string) => [
-        question.label,
-        String(loops),
-        `${windowSeconds.toFixed(0)} s`,
-        String(result.completedInWindow),
-        perSecond.toFixed(1),
-        vsOneClient,
-        ...medianAndP95(since('firstByteAt'), tenthsUnder100Ms),
-        ...medianAndP95(since('endAt'), tenthsUnder100Ms),
-        modelCallsPerChat,
-      ];
+      // The row's cells: the window and its chats, TTFB and total (median, p95), model calls per chat.
+      const inWindow = [`${windowSeconds.toFixed(0)} s`, String(result.completedInWindow), perSecond.toFixed(1)];
+      const latency = [since('firstByteAt'), since('endAt')].flatMap((spans) => medianAndP95(spans, tenthsUnder100Ms));
+      const modelCalls = (bedrock.requests.length / result.completed).toFixed(2); // before the next phase's reset
+      const row = (speedUp: string) => [question.label, String(loops), ...inWindow, speedUp, ...latency, modelCalls];
       return { perSecond, row };
     };
 
@@ -95,10 +88,9 @@ export async function measureChatThroughput(): Promise<BenchTable> {
       const busy = await phase(question, clients, question === toolQuestion ? seconds * 1000 : shortMs);
       const speedUp = `${(busy.perSecond / single.perSecond).toFixed(2)}×`;
       rows.push(single.row('baseline'), busy.row(speedUp));
-      if (clients === 1) continue;
       const figure = `Chat requests/s, ${clients} clients, ${question.kind}`;
       const baseline = `1 client: ${single.perSecond.toFixed(1)}/s`;
-      headlines.push(headline(figure, `${busy.perSecond.toFixed(1)}/s (${speedUp})`, baseline));
+      if (clients > 1) headlines.push(headline(figure, `${busy.perSecond.toFixed(1)}/s (${speedUp})`, baseline));
     }
     // Every chat is charged one unit: the quota counter must match what was served, under concurrency too.
     const { used } = (await tenantData.getOrganisation(stack.baseUrl, headers)).quota;

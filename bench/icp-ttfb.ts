@@ -72,16 +72,13 @@ const checkedPost =
     return mustPass(response, `POST ${path} (${side})`, check(response));
   };
 
-/** Untimed warm-ups, then rounds where API and floor alternate, who goes first too, so drift and noise hit both. */
+/** Untimed warm-up rounds (negative), then rounds where API and floor take turns going first, so drift hits both. */
 async function measurePair<Sample>(runs: number, warmUps: number, call: (side: Side) => Promise<Sample>) {
-  for (let index = 0; index < warmUps; index++) {
-    await call('api');
-    await call('floor');
-  }
   const samples: Record<Side, Sample[]> = { api: [], floor: [] };
-  for (let round = 0; round < runs; round++) {
-    for (const side of round % 2 === 0 ? (['api', 'floor'] as const) : (['floor', 'api'] as const)) {
-      samples[side].push(await call(side));
+  for (let round = -warmUps; round < runs; round++) {
+    for (const side of round % 2 === 1 ? (['floor', 'api'] as const) : (['api', 'floor'] as const)) {
+      const sample = await call(side);
+      if (round >= 0) samples[side].push(sample);
     }
   }
   return samples;
@@ -157,8 +154,7 @@ async function measureIcp({ bench, floor, post }: Setup, runs: number) {
       ),
     ],
   };
-  const ippInput = icpResultSchema.parse(JSON.parse(samples.api[0]?.body ?? ''));
-  return { ippInput, row: { path, runs, ...icp }, table };
+  return { samples, row: { path, runs, ...icp }, table };
 }
 
 /** The other endpoints, in one table whose ICP row repeats the ICP's figures. */
@@ -190,7 +186,7 @@ async function measureOtherEndpoints({ bench, floor, post }: Setup, icp: Awaited
   };
 
   // IPP: the domain is sent, so the floor needs no key to derive it from.
-  const ippBody = { icp: icp.ippInput, domain: 'bench.example' };
+  const ippBody = { icp: icpResultSchema.parse(JSON.parse(icp.samples.api[0]?.body ?? '')), domain: 'bench.example' };
   const ippPrompt = (body: typeof ippBody) => ipp.ippPrompt(body.domain, body.icp);
   floor.object('/api/ai/ipp', 'ipp', ipp.ippResultSchema, ipp.ippSystemPrompt, ippPrompt);
   await measure('/api/ai/ipp', () => ippBody, parses(ipp.ippResultSchema));
