@@ -15,21 +15,20 @@ const initialWarmUpMs = 3000;
 /** Load before each row's window opens, without a gap, so the window starts in the steady state. */
 const rowWarmUpMs = 1000;
 
-const { plainChatQuestion, uiPart, uiStreamEnd } = tenantData;
 const toolQuestion = {
   label: 'Tool loop: "Which partners do we have?" (searchPartners → text)',
   kind: 'tool loop (searchPartners → text)',
   text: 'Which partners do we have?',
   expect: {
     status: 200,
-    endsWith: uiStreamEnd,
-    contains: [uiPart('tool-output-available'), uiPart('text-delta'), 'Hooli Cloud'],
+    endsWith: tenantData.uiStreamEnd,
+    contains: [tenantData.uiPart('tool-output-available'), tenantData.uiPart('text-delta'), 'Hooli Cloud'],
   },
 };
 const textQuestion = {
-  label: `Plain text: "${plainChatQuestion}" (no tool)`,
+  label: `Plain text: "${tenantData.plainChatQuestion}" (no tool)`,
   kind: 'plain text',
-  text: plainChatQuestion,
+  text: tenantData.plainChatQuestion,
   expect: tenantData.plainChatAnswer,
 };
 type Question = typeof textQuestion;
@@ -53,13 +52,12 @@ export async function measureChatThroughput(): Promise<BenchTable> {
   });
   const client = startLoadClient();
   try {
-    const { stack, bedrock, tenant } = bench;
-    const headers = tenant.authorization;
-    for (const partner of tenantData.benchPartners) await tenantData.createPartner(stack.baseUrl, headers, partner);
+    const [baseUrl, headers] = [bench.stack.baseUrl, bench.tenant.authorization];
+    for (const partner of tenantData.benchPartners) await tenantData.createPartner(baseUrl, headers, partner);
     let served = 0;
     /** One row's load phase; any invalid response or failed request fails the benchmark. */
     const phase = async (question: Question, loops: number, durationMs: number, warmUpMs = rowWarmUpMs) => {
-      bedrock.reset();
+      bench.bedrock.reset();
       const json = tenantData.chatRequest(question.text);
       const workload = { kind: 'fixed' as const, json, headers, clients: loops, expect: question.expect };
       const result = await client.run({ url: bench.url('/api/ai/chat'), workload, warmUpMs, durationMs });
@@ -75,7 +73,7 @@ export async function measureChatThroughput(): Promise<BenchTable> {
       // The row's cells: the window and its chats, TTFB and total (median, p95), model calls per chat.
       const inWindow = [`${windowSeconds.toFixed(0)} s`, String(result.completedInWindow), perSecond.toFixed(1)];
       const latency = [since('firstByteAt'), since('endAt')].flatMap((spans) => medianAndP95(spans, tenthsUnder100Ms));
-      const modelCalls = (bedrock.requests.length / result.completed).toFixed(2); // before the next phase's reset
+      const modelCalls = (bench.bedrock.requests.length / result.completed).toFixed(2); // before the next phase's reset
       const row = (speedUp: string) => [question.label, String(loops), ...inWindow, speedUp, ...latency, modelCalls];
       return { perSecond, row };
     };
@@ -93,7 +91,7 @@ export async function measureChatThroughput(): Promise<BenchTable> {
       if (clients > 1) headlines.push(headline(figure, `${busy.perSecond.toFixed(1)}/s (${speedUp})`, baseline));
     }
     // Every chat is charged one unit: the quota counter must match what was served, under concurrency too.
-    const { used } = (await tenantData.getOrganisation(stack.baseUrl, headers)).quota;
+    const { used } = (await tenantData.getOrganisation(baseUrl, headers)).quota;
     const quota = `${served} chats served in the whole run, the organisation’s counter says ${used} units used`;
     if (used !== served) throw new Error(`Quota mismatch: ${quota}`);
     return {

@@ -10,7 +10,6 @@ import type { z } from 'zod';
 import type { languageModel } from '../../functions/ai/models.ts';
 import { chatSystemPrompt } from '../../functions/domain/chat/system-prompt.ts';
 
-type Route = (body: unknown, response: http.ServerResponse) => Promise<void>;
 type Purpose = Parameters<typeof languageModel>[0];
 export type StreamFloor = Awaited<ReturnType<typeof startStreamFloor>>;
 
@@ -22,7 +21,7 @@ export async function startStreamFloor() {
     import('../../functions/ai/chat-first-output.ts'),
     import('../../functions/ai/stream-structured-output.ts'),
   ]);
-  const routes = new Map<string, Route>();
+  const routes = new Map<string, (body: unknown, response: http.ServerResponse) => Promise<void>>();
   const server = http.createServer(async (request, response) => {
     try {
       const body = await json(request);
