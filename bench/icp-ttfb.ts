@@ -72,7 +72,7 @@ const checkedPost =
     return mustPass(response, `POST ${path} (${side})`, check(response));
   };
 
-/** Untimed warm-up rounds (negative), then rounds where API and floor take turns going first, so drift hits both. */
+/** Untimed warm-up rounds (below 0, API first), then rounds where API and floor take turns going first. */
 async function measurePair<Sample>(runs: number, warmUps: number, call: (side: Side) => Promise<Sample>) {
   const samples: Record<Side, Sample[]> = { api: [], floor: [] };
   for (let round = -warmUps; round < runs; round++) {
