@@ -1,7 +1,5 @@
-/**
- * TTFB and total time of the streaming endpoints against their bare node:http floors (support/stream-floor.ts): the
- * ICP with its cache hit and the API's own time before its model call, then IPP, partner types, suggestions and chat.
- */
+// TTFB and total time of the streaming endpoints against bare node:http floors (support/stream-floor.ts): the ICP
+// with its cache hit and the API's own time before its model call, then IPP, partner types, suggestions and chat.
 import { z } from 'zod';
 import { formatKnowledgeForPrompt } from '../functions/domain/knowledge/knowledge-prompt.ts';
 import { formatRosterForPrompt } from '../functions/domain/partners/roster.ts';
@@ -16,7 +14,7 @@ import { timeModelFetch } from './support/model-fetch-timing.ts';
 import { expectationProblem, icpProblem, mustPass, parses } from './support/response-checks.ts';
 import { runCount } from './support/runs.ts';
 import { median, percentile } from './support/stats.ts';
-import { type FloorRoute, type StreamFloor, startStreamFloor } from './support/stream-floor.ts';
+import { type StreamFloor, startStreamFloor } from './support/stream-floor.ts';
 import { type BenchModule, type BenchTable, figureColumns, headline } from './support/table.ts';
 import * as tenantData from './support/tenant-data.ts';
 import { startWorkerClient, type WorkerClient } from './support/worker-client.ts';
@@ -37,9 +35,8 @@ const prospect = {
 };
 
 type Side = 'api' | 'floor';
-type Samples = Record<Side, TimedResponse[]>;
 type Check = ReturnType<typeof parses>;
-type Setup = { bench: BenchStack; floor: StreamFloor; http: WorkerClient };
+type Setup = { bench: BenchStack; floor: StreamFloor; post: ReturnType<typeof checkedPost> };
 
 export const icpTtfb: BenchModule = {
   name: 'icp-ttfb',
@@ -55,8 +52,9 @@ export const icpTtfb: BenchModule = {
     });
     const http = startWorkerClient();
     try {
-      const icp = await measureIcp({ bench, floor, http }, runCount(defaultRuns));
-      return [icp.table, await measureOtherEndpoints({ bench, floor, http }, icp)];
+      const setup = { bench, floor, post: checkedPost(bench, floor, http) };
+      const icp = await measureIcp(setup, runCount(defaultRuns));
+      return [icp.table, await measureOtherEndpoints(setup, icp)];
     } finally {
       await http.close();
       await floor.stop();
@@ -65,91 +63,74 @@ export const icpTtfb: BenchModule = {
   },
 };
 
-/** Untimed warm-ups, then rounds where API and floor alternate, who goes first too, so drift and noise hit both. */
-async function measurePair<Sample>(runs: number, warmUps: number, call: Record<Side, () => Promise<Sample>>) {
-  for (let index = 0; index < warmUps; index++) {
-    await call.api();
-    await call.floor();
-  }
+/** POSTs `json` to `path` on the API (with the tenant's key) or on its floor; fails on a response `check` rejects. */
+const checkedPost =
+  (bench: BenchStack, floor: StreamFloor, http: WorkerClient) =>
+  async (side: Side, path: string, json: unknown, check: Check) => {
+    const headers = side === 'api' ? bench.tenant.authorization : undefined;
+    const response = await http.post(side === 'api' ? bench.url(path) : floor.url(path), json, headers);
+    return mustPass(response, `POST ${path} (${side})`, check(response));
+  };
+
+/** Untimed warm-up rounds (below 0, API first), then rounds where API and floor take turns going first. */
+async function measurePair<Sample>(runs: number, warmUps: number, call: (side: Side) => Promise<Sample>) {
   const samples: Record<Side, Sample[]> = { api: [], floor: [] };
-  for (let round = 0; round < runs; round++) {
-    for (const side of round % 2 === 0 ? (['api', 'floor'] as const) : (['floor', 'api'] as const)) {
-      samples[side].push(await call[side]());
+  for (let round = -warmUps; round < runs; round++) {
+    for (const side of round % 2 === 1 ? (['floor', 'api'] as const) : (['api', 'floor'] as const)) {
+      const sample = await call(side);
+      if (round >= 0) samples[side].push(sample);
     }
   }
   return samples;
 }
 
-async function measureIcp({ bench, floor, http }: Setup, runs: number) {
-  const icpPromptOf = (body: { company: string }) => icpPrompt(body.company);
-  const floorUrl = floor.serve('/api/ai/icp', floor.object('icp', icpResultSchema, icpSystemPrompt, icpPromptOf));
+async function measureIcp({ bench, floor, post }: Setup, runs: number) {
+  const path = '/api/ai/icp';
+  floor.object(path, 'icp', icpResultSchema, icpSystemPrompt, (body: { company: string }) => icpPrompt(body.company));
   const runId = Date.now().toString(36);
   let companies = 0;
-  // A new company per generation, so the ICP cache is never hit.
-  const freshCompany = () => `bench-${runId}-${companies++}.example.com`;
-  /** One checked ICP request: the floor, or the API with the `x-cache` it must answer with. */
-  const post = async (path: 'api' | 'hit' | 'floor', company = freshCompany()) => {
-    const response =
-      path === 'floor'
-        ? await http.post(floorUrl, { company })
-        : await http.post(bench.url('/api/ai/icp'), { company }, bench.tenant.authorization);
-    const cache = path === 'floor' ? undefined : path === 'hit' ? 'hit' : 'miss';
-    return mustPass(response, `POST /api/ai/icp (${path})`, icpProblem(response, cache));
-  };
-
-  // Warm-up (JIT, keep-alive sockets, SDK clients), API first: its first company is the cached path's.
-  const cachedCompany = freshCompany();
-  await post('api', cachedCompany);
-  await post('floor');
-  const samples = await measurePair(runs, warmUpRuns - 1, { api: () => post('api'), floor: () => post('floor') });
-  for (let index = 0; index < warmUpRuns; index++) await post('hit', cachedCompany);
-  const hit: TimedResponse[] = [];
-  for (let round = 0; round < runs; round++) hit.push(await post('hit', cachedCompany));
+  // A new company per generation, so the ICP cache is never hit; company 0 (the first warm-up's) is the cached one.
+  const company = (index = companies++) => ({ company: `bench-${runId}-${index}.example.com` });
+  const miss = (side: Side) =>
+    post(side, path, company(), (response) => icpProblem(response, side === 'api' ? 'miss' : undefined));
+  // Warm-up (JIT, keep-alive sockets, SDK clients), API first; then the cache hit after its own warm-up.
+  const samples = await measurePair(runs, warmUpRuns, miss);
+  const hits: TimedResponse[] = [];
+  const hitCheck = (response: TimedResponse) => icpProblem(response, 'hit');
+  for (let round = 0; round < warmUpRuns + runs; round++) hits.push(await post('api', path, company(0), hitCheck));
 
   // The model call's timing: the same kinds of requests again, one at a time, with fetch wrapped.
   const modelFetch = timeModelFetch(bench.bedrock.endpoint);
-  const traced = await measurePair(runs, 0, {
-    api: () => modelFetch.time(() => post('api')),
-    floor: () => modelFetch.time(() => post('floor')),
-  }).finally(modelFetch.uninstall);
+  const traced = await measurePair(runs, 0, (side) => modelFetch.time(() => miss(side))).finally(modelFetch.uninstall);
 
-  const cells = (values: number[]) => medianAndP95(values, tenthsMs);
-  const row = (label: string, responses: TimedResponse[], target = '—') => [
-    label,
-    ...cells(values(responses, 'ttfbMs')),
-    ...cells(values(responses, 'totalMs')),
-    target,
-  ];
-  const [apiTtfb, floorTtfb] = medians(samples, 'ttfbMs');
-  const [apiTotal, floorTotal] = medians(samples, 'totalMs');
-  const hitTotal = median(values(hit, 'totalMs'));
+  const [icp, hit] = [apiVsFloor(samples), timings(hits.slice(warmUpRuns))];
+  const cells = ({ ttfb, ttfbP95, total, totalP95 }: Timings) => [ttfb, ttfbP95, total, totalP95].map(tenthsMs);
   // Request sent → model request sent: what the API does before the model can start.
   const ownTimes = traced.api.map((trace) => trace.modelStartedAt - trace.sentAt);
   const ownTime = median(ownTimes);
+  const ownTimePasses = ownTime <= apiOwnTimeTargetMs;
   // Model's first chunk → client's first byte: the AI SDK and the response stream, which the floor has too.
-  const afterModel = (side: Side) => cells(traced[side].map((trace) => trace.firstByteAt - trace.modelFirstChunkAt));
-  const [apiAfterModel, floorAfterModel] = [afterModel('api'), afterModel('floor')];
+  const afterModel = (side: Side) => traced[side].map((trace) => trace.firstByteAt - trace.modelFirstChunkAt);
+  const floorAfterModel = medianAndP95(afterModel('floor'), tenthsMs);
+  const hitPasses = hit.total < cachedTotalTargetMs;
+  const hitVerdict = verdict(hitPasses, `total median < ${cachedTotalTargetMs} ms`);
   const table: BenchTable = {
     title: `ICP time to first byte: API vs bare node:http floor (instant model, ${runs} requests each)`,
     columns: ['Path', ...figureColumns('TTFB median', 'TTFB p95', 'Total median', 'Total p95'), 'Target'],
     rows: [
-      row('Floor: node:http + streamText (no auth/quota/DB)', samples.floor),
-      row('API POST /api/ai/icp, cache miss', samples.api),
+      ['Floor: node:http + streamText (no auth/quota/DB)', ...cells(icp.floor), '—'],
+      ['API POST /api/ai/icp, cache miss', ...cells(icp.api), '—'],
       [
         "API's own time before the first byte: request → model request (auth, cache, admission; timed)",
-        ...cells(ownTimes),
-        ...['—', '—', verdict(ownTime <= apiOwnTimeTargetMs, `median ≤ ${apiOwnTimeTargetMs} ms`)],
+        ...medianAndP95(ownTimes, tenthsMs),
+        ...['—', '—', verdict(ownTimePasses, `median ≤ ${apiOwnTimeTargetMs} ms`)],
       ],
       [
         'then first model chunk → client first byte (AI SDK, response stream): API / floor (timed)',
-        ...apiAfterModel.map((cell, index) => `${cell} / ${floorAfterModel[index]}`),
+        ...medianAndP95(afterModel('api'), tenthsMs).map((cell, index) => `${cell} / ${floorAfterModel[index]}`),
         ...['—', '—', '—'],
       ],
-      row(
-        'API POST /api/ai/icp, cache hit (x-cache: hit)',
-        hit,
-        verdict(hitTotal < cachedTotalTargetMs, `total median < ${cachedTotalTargetMs} ms`),
-      ),
+      ['API POST /api/ai/icp, cache hit (x-cache: hit)', ...cells(hit), hitVerdict],
     ],
     notes: [
       `${warmUpRuns} untimed warm-up requests per path, after ${bench.dynamoWarmUp.operations} direct DynamoDB Local ` +
@@ -159,31 +140,31 @@ async function measureIcp({ bench, floor, http }: Setup, runs: number) {
       headline(
         "POST /api/ai/icp, cache miss: API's own time before the first byte (request → model request, admission included), median",
         tenthsMs(ownTime),
-        `TTFB ${tenthsMs(apiTtfb)}, floor TTFB ${tenthsMs(floorTtfb)} (${(apiTtfb / floorTtfb).toFixed(2)}×)`,
+        `TTFB ${tenthsMs(icp.api.ttfb)}, floor TTFB ${tenthsMs(icp.floor.ttfb)} (${ratio(icp.api.ttfb, icp.floor.ttfb)})`,
         `≤ ${apiOwnTimeTargetMs} ms`,
-        ownTime <= apiOwnTimeTargetMs,
+        ownTimePasses,
       ),
-      vsFloor('POST /api/ai/icp, cache miss: total median', [apiTotal, floorTotal]),
+      vsFloor('POST /api/ai/icp, cache miss: total median', icp.api.total, icp.floor.total),
       headline(
         'POST /api/ai/icp, cache hit: total median',
-        tenthsMs(hitTotal),
-        `cache miss ${tenthsMs(apiTotal)}`,
+        tenthsMs(hit.total),
+        `cache miss ${tenthsMs(icp.api.total)}`,
         `< ${cachedTotalTargetMs} ms`,
-        hitTotal < cachedTotalTargetMs,
+        hitPasses,
       ),
     ],
   };
-  return { runs, samples, table };
+  return { samples, row: { path, runs, ...icp }, table };
 }
 
-/** The other endpoints, in one table whose ICP row repeats the ICP's samples. */
-async function measureOtherEndpoints({ bench, floor, http }: Setup, icp: { runs: number; samples: Samples }) {
-  const { stack, tenant } = bench;
-  const { authorization, organisationId } = tenant;
+/** The other endpoints, in one table whose ICP row repeats the ICP's figures. */
+async function measureOtherEndpoints({ bench, floor, post }: Setup, icp: Awaited<ReturnType<typeof measureIcp>>) {
+  const { authorization, organisationId, name } = bench.tenant;
   const runs = runCount(defaultEndpointRuns);
   // Untimed setup through the public API: a roster for the suggestions and Nelson, a document to ground in.
-  for (const partner of tenantData.benchPartners) await tenantData.createPartner(stack.baseUrl, authorization, partner);
-  await tenantData.addKnowledgeDocument(stack.baseUrl, authorization, namespace, tenantData.benchKnowledgeDocument);
+  const { baseUrl } = bench.stack;
+  for (const partner of tenantData.benchPartners) await tenantData.createPartner(baseUrl, authorization, partner);
+  await tenantData.addKnowledgeDocument(baseUrl, authorization, namespace, tenantData.benchKnowledgeDocument);
   // Imported only now (stores and tools read the environment the stack has set, and the logger its level).
   const [{ getStrategy }, { listAllPartners }, { retrieveKnowledge }, { createChatTools }] = await Promise.all([
     import('../functions/stores/strategy-store.ts'),
@@ -197,36 +178,28 @@ async function measureOtherEndpoints({ bench, floor, http }: Setup, icp: { runs:
     return formatKnowledgeForPrompt(chunks);
   };
 
-  const rows = [{ endpoint: 'POST /api/ai/icp', samples: icp.samples }];
-  /** Serves `floorRoute` at `path` on the floor, then times API and floor with the same checked request. */
-  const measure = async (path: string, floorRoute: FloorRoute, json: () => unknown, check: Check) => {
-    const url = { api: bench.url(path), floor: floor.serve(path, floorRoute) };
-    const post = (side: Side) => async () => {
-      const response = await http.post(url[side], json(), side === 'api' ? authorization : undefined);
-      return mustPass(response, `POST ${path} (${side})`, check(response));
-    };
-    const samples = await measurePair(runs, endpointWarmUpRuns, { api: post('api'), floor: post('floor') });
-    rows.push({ endpoint: `POST ${path}`, samples });
+  const rows: (typeof icp.row)[] = [];
+  /** Times API and floor (served at `path` beforehand) with the same checked request. */
+  const measure = async (path: string, json: () => unknown, check: Check) => {
+    const samples = await measurePair(runs, endpointWarmUpRuns, (side) => post(side, path, json(), check));
+    rows.push({ path, runs, ...apiVsFloor(samples) });
   };
 
   // IPP: the domain is sent, so the floor needs no key to derive it from.
   const ippBody = { icp: icpResultSchema.parse(JSON.parse(icp.samples.api[0]?.body ?? '')), domain: 'bench.example' };
   const ippPrompt = (body: typeof ippBody) => ipp.ippPrompt(body.domain, body.icp);
-  const ippFloor = floor.object('ipp', ipp.ippResultSchema, ipp.ippSystemPrompt, ippPrompt);
-  await measure('/api/ai/ipp', ippFloor, () => ippBody, parses(ipp.ippResultSchema));
+  floor.object('/api/ai/ipp', 'ipp', ipp.ippResultSchema, ipp.ippSystemPrompt, ippPrompt);
+  await measure('/api/ai/ipp', () => ippBody, parses(ipp.ippResultSchema));
 
   // Partner types: the API reads the current ICP and IPP (just saved) and retrieves knowledge on every request.
-  const [currentIcp, currentIpp] = await Promise.all([
-    getStrategy<IcpResult>(organisationId, 'icp'),
-    getStrategy<ipp.IppResult>(organisationId, 'ipp'),
-  ]);
-  if (!currentIcp || !currentIpp) throw new Error('The tenant has no current ICP or IPP');
-  const [savedIcp, savedIpp] = [currentIcp.result, currentIpp.result];
+  const savedIcp = (await getStrategy<IcpResult>(organisationId, 'icp'))?.result;
+  const savedIpp = (await getStrategy<ipp.IppResult>(organisationId, 'ipp'))?.result;
+  if (!savedIcp || !savedIpp) throw new Error('The tenant has no current ICP or IPP');
   const typesKnowledge = await retrieved(partnerTypes.partnerTypesKnowledgeQuery(savedIcp, savedIpp));
-  const { partnerTypeResultSchema, partnerTypesSystemPrompt } = partnerTypes;
+  const { partnerTypeResultSchema: typesSchema, partnerTypesSystemPrompt: typesSystem } = partnerTypes;
   const typesPrompt = () => partnerTypes.partnerTypesPrompt(savedIcp, savedIpp, typesKnowledge);
-  const typesFloor = floor.object('partnerTypes', partnerTypeResultSchema, partnerTypesSystemPrompt, typesPrompt);
-  await measure('/api/ai/strategy/partner-types', typesFloor, () => ({}), parses(partnerTypeResultSchema));
+  floor.object('/api/ai/strategy/partner-types', 'partnerTypes', typesSchema, typesSystem, typesPrompt);
+  await measure('/api/ai/strategy/partner-types', () => ({}), parses(typesSchema));
 
   // Partner suggestions: the active roster and knowledge for the prospect.
   const roster = formatRosterForPrompt(await listAllPartners(organisationId, { status: 'active' }));
@@ -234,14 +207,13 @@ async function measureOtherEndpoints({ bench, floor, http }: Setup, icp: { runs:
   const suggestionsPrompt = (body: suggestions.PartnerSuggestionsRequest) =>
     suggestions.partnerSuggestionsPrompt(body, roster, prospectKnowledge);
   const { partnerSuggestionSchema: suggestion, partnerSuggestionsSystemPrompt: suggestionsSystem } = suggestions;
-  const suggestionsFloor = floor.array('partnerSuggestions', suggestion, suggestionsSystem, suggestionsPrompt);
-  await measure('/api/ai/partner-suggestions', suggestionsFloor, () => prospect, parses(z.array(suggestion).min(1)));
+  floor.array('/api/ai/partner-suggestions', 'partnerSuggestions', suggestion, suggestionsSystem, suggestionsPrompt);
+  await measure('/api/ai/partner-suggestions', () => prospect, parses(z.array(suggestion).min(1)));
 
   // Chat: a question the offline model answers with text alone, so no tool runs (the floor has no database).
-  const { chatRequest, plainChatAnswer, plainChatQuestion } = tenantData;
-  const chatFloor = floor.chat(tenant.name, createChatTools(organisationId));
-  const chatCheck = (response: TimedResponse) => expectationProblem(response, plainChatAnswer);
-  await measure('/api/ai/chat', chatFloor, () => chatRequest(plainChatQuestion), chatCheck);
+  floor.chat('/api/ai/chat', name, createChatTools(organisationId));
+  const chatCheck = (response: TimedResponse) => expectationProblem(response, tenantData.plainChatAnswer);
+  await measure('/api/ai/chat', () => tenantData.chatRequest(tenantData.plainChatQuestion), chatCheck);
 
   // The ICP's summary rows are the ICP table's (with its targets), so only the other endpoints add headlines here.
   return {
@@ -251,39 +223,33 @@ async function measureOtherEndpoints({ bench, floor, http }: Setup, icp: { runs:
       ...figureColumns('Requests', 'API TTFB median', 'Floor TTFB median', 'TTFB API − floor', 'TTFB API / floor'),
       ...figureColumns('TTFB p95 API / floor', 'API total median', 'Floor total median', 'Total API − floor'),
     ],
-    rows: rows.map(({ endpoint, samples }) => {
-      const [apiTtfb, floorTtfb] = medians(samples, 'ttfbMs');
-      const p95 = [samples.api, samples.floor].map((side) => tenthsMs(percentile(values(side, 'ttfbMs'), 95)));
-      return [
-        endpoint,
-        String(samples.api.length),
-        ...comparison([apiTtfb, floorTtfb]),
-        `${(apiTtfb / floorTtfb).toFixed(2)}×`,
-        p95.join(' / '),
-        ...comparison(medians(samples, 'totalMs')),
-      ];
-    }),
-    notes: [
-      `${runs} requests per side and endpoint (BENCH_RUNS; the ICP row is the ICP table's ${icp.runs}). ` +
-        `Suggestions: always the prospect ${JSON.stringify(prospect.companyName)}.`,
-    ],
-    headlines: rows
-      .slice(1)
-      .flatMap(({ endpoint, samples }) => [
-        vsFloor(`${endpoint}: TTFB median`, medians(samples, 'ttfbMs')),
-        vsFloor(`${endpoint}: total median`, medians(samples, 'totalMs')),
-      ]),
+    rows: [icp.row, ...rows].map(({ path, runs, api, floor }) => [
+      `POST ${path}`,
+      String(runs),
+      ...comparison(api.ttfb, floor.ttfb),
+      ratio(api.ttfb, floor.ttfb),
+      `${tenthsMs(api.ttfbP95)} / ${tenthsMs(floor.ttfbP95)}`,
+      ...comparison(api.total, floor.total),
+    ]),
+    notes: [`${runs} requests per side and endpoint (BENCH_RUNS; the ICP row is the ICP table's ${icp.row.runs}).`],
+    headlines: rows.flatMap(({ path, api, floor }) => [
+      vsFloor(`POST ${path}: TTFB median`, api.ttfb, floor.ttfb),
+      vsFloor(`POST ${path}: total median`, api.total, floor.total),
+    ]),
   } satisfies BenchTable;
 }
 
-type Figure = 'ttfbMs' | 'totalMs';
-const values = (responses: TimedResponse[], figure: Figure) => responses.map((response) => response[figure]);
-const medians = ({ api, floor }: Samples, figure: Figure): [number, number] => [
-  median(values(api, figure)),
-  median(values(floor, figure)),
-];
+/** Median and nearest-rank p95 of the TTFBs and totals of one path's responses: what both tables print. */
+function timings(responses: TimedResponse[]) {
+  const ttfb = responses.map((response) => response.ttfbMs);
+  const total = responses.map((response) => response.totalMs);
+  return { ttfb: median(ttfb), ttfbP95: percentile(ttfb, 95), total: median(total), totalP95: percentile(total, 95) };
+}
+type Timings = ReturnType<typeof timings>;
+const apiVsFloor = ({ api, floor }: Record<Side, TimedResponse[]>) => ({ api: timings(api), floor: timings(floor) });
+const ratio = (api: number, floor: number) => `${(api / floor).toFixed(2)}×`;
 /** API vs floor: both medians and their difference. */
-const comparison = ([api, floor]: [number, number]) => [tenthsMs(api), tenthsMs(floor), signedMs(api - floor)];
+const comparison = (api: number, floor: number) => [tenthsMs(api), tenthsMs(floor), signedMs(api - floor)];
 /** A summary row: a median next to its floor's. */
-const vsFloor = (figure: string, [api, floor]: [number, number]) =>
-  headline(figure, `${tenthsMs(api)} (${(api / floor).toFixed(2)}× floor)`, `floor ${tenthsMs(floor)}`);
+const vsFloor = (figure: string, api: number, floor: number) =>
+  headline(figure, `${tenthsMs(api)} (${ratio(api, floor)} floor)`, `floor ${tenthsMs(floor)}`);

@@ -1,12 +1,10 @@
-type ModelCallTiming = { startedAt?: number; firstChunkAt?: number };
-
 /**
  * Times the model calls of requests run one at a time, from a globalThis.fetch wrapper (the Bedrock provider resolves
  * fetch per call): when the call starts and when its first chunk arrives.
  */
 export function timeModelFetch(endpoint: string) {
   const original = globalThis.fetch;
-  let current: ModelCallTiming = {};
+  let current: { startedAt?: number; firstChunkAt?: number } = {};
   globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
     if (!(input instanceof Request ? input.url : String(input)).startsWith(endpoint)) return original(input, init);
     const timing = current;
@@ -22,7 +20,7 @@ export function timeModelFetch(endpoint: string) {
   };
   return {
     async time<Result>(request: () => Promise<Result>) {
-      const timing: ModelCallTiming = {};
+      const timing: typeof current = {};
       current = timing;
       const result = await request();
       const { startedAt, firstChunkAt } = timing;

@@ -1,33 +1,19 @@
-/**
- * The lowest TTFB each streaming endpoint can have on this machine: a bare node:http server running the route's own
- * AI SDK call (model id from cdk.json, local Bedrock endpoint, schema, prompts), piped as the same kind of stream.
- * No Function URL shim, middy, auth, validation, quota, cache or DynamoDB.
- */
+// The lowest TTFB each streaming endpoint can have on this machine: a bare node:http server running the route's own
+// AI SDK call (model id from cdk.json, local Bedrock endpoint, schema, prompts), piped as the same kind of stream.
+// No Function URL shim, middy, auth, validation, quota, cache or DynamoDB.
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { json } from 'node:stream/consumers';
-import {
-  convertToModelMessages,
-  Output,
-  pipeTextStreamToResponse,
-  pipeUIMessageStreamToResponse,
-  stepCountIs,
-  streamText,
-  type ToolSet,
-  toTextStream,
-  toUIMessageStream,
-  type UIMessage,
-} from 'ai';
+import * as ai from 'ai';
 import type { z } from 'zod';
 import type { languageModel } from '../../functions/ai/models.ts';
 import { chatSystemPrompt } from '../../functions/domain/chat/system-prompt.ts';
 
-export type FloorRoute = (body: unknown, response: http.ServerResponse) => Promise<void>;
 type Purpose = Parameters<typeof languageModel>[0];
 export type StreamFloor = Awaited<ReturnType<typeof startStreamFloor>>;
 
-/** Start it after the stack, whose environment names the models. */
+/** Start it after the stack, whose environment names the models. Each route is served on the API's own path. */
 export async function startStreamFloor() {
   // Imported only now: the handlers' logger, which these load, reads its level from the stack's environment.
   const [{ languageModel: model }, { afterFirstModelOutput }, { streamStructuredArray }] = await Promise.all([
@@ -35,7 +21,7 @@ export async function startStreamFloor() {
     import('../../functions/ai/chat-first-output.ts'),
     import('../../functions/ai/stream-structured-output.ts'),
   ]);
-  const routes = new Map<string, FloorRoute>();
+  const routes = new Map<string, (body: unknown, response: http.ServerResponse) => Promise<void>>();
   const server = http.createServer(async (request, response) => {
     try {
       const body = await json(request);
@@ -51,53 +37,44 @@ export async function startStreamFloor() {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    /** Answers POST `path` with `route`; returns the floor's URL for it. */
-    serve(path: string, route: FloorRoute): URL {
-      routes.set(path, route);
-      return new URL(path, origin);
-    },
+    url: (path: string) => new URL(path, origin),
     /** A text stream of one JSON object (useObject), as functions/ai/stream-structured-output.ts streams it. */
-    object:
-      <Body>(purpose: Purpose, schema: z.ZodType, system: string, prompt: (body: Body) => string): FloorRoute =>
-      async (body, response) => {
-        const output = Output.object({ schema });
-        const result = streamText({ model: model(purpose), output, system, prompt: prompt(body as Body) });
-        await pipeTextStreamToResponse({ response, stream: toTextStream({ stream: result.stream }) });
-      },
+    object<Body>(path: string, purpose: Purpose, schema: z.ZodType, system: string, prompt: (body: Body) => string) {
+      routes.set(path, async (body, response) => {
+        const output = ai.Output.object({ schema });
+        const result = ai.streamText({ model: model(purpose), output, system, prompt: prompt(body as Body) });
+        await ai.pipeTextStreamToResponse({ response, stream: ai.toTextStream({ stream: result.stream }) });
+      });
+    },
     /** A JSON array written one complete element at a time: the route's own streamStructuredArray. */
-    array:
-      <Body>(purpose: Purpose, schema: z.ZodType, system: string, prompt: (body: Body) => string): FloorRoute =>
-      async (body, response) => {
-        const array = await streamStructuredArray({
-          model: model(purpose),
-          schema,
-          system,
-          prompt: prompt(body as Body),
-        });
+    array<Body>(path: string, purpose: Purpose, schema: z.ZodType, system: string, prompt: (body: Body) => string) {
+      routes.set(path, async (body, response) => {
+        const call = { model: model(purpose), schema, system, prompt: prompt(body as Body) };
+        const array = await streamStructuredArray(call);
         response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
         for await (const chunk of array) response.write(chunk);
         response.end();
-      },
+      });
+    },
     /** The UI message stream of useChat: streamText → toUIMessageStream → JsonToSseTransformStream (inside pipe…). */
-    chat:
-      (organisationName: string, tools: ToolSet): FloorRoute =>
-      async (body, response) => {
-        const result = streamText({
+    chat(path: string, organisationName: string, tools: ai.ToolSet) {
+      routes.set(path, async (body, response) => {
+        const result = ai.streamText({
           model: model('chat'),
           instructions: chatSystemPrompt({ organisationName, now: new Date().toISOString() }),
-          messages: await convertToModelMessages((body as { messages: UIMessage[] }).messages, { tools }),
+          messages: await ai.convertToModelMessages((body as { messages: ai.UIMessage[] }).messages, { tools }),
           tools,
-          stopWhen: stepCountIs(5), // Nelson's step limit (functions/api/routes/chat.ts)
+          stopWhen: ai.stepCountIs(5), // Nelson's step limit (functions/api/routes/chat.ts)
         });
         // The API's own first-output wait, so the floor's first body byte marks the same event as the API's.
-        const stream = toUIMessageStream({ stream: result.stream, tools });
+        const stream = ai.toUIMessageStream({ stream: result.stream, tools });
         const chunks = await afterFirstModelOutput(stream, new AbortController().signal);
-        await pipeUIMessageStreamToResponse({ response, stream: chunks });
-      },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+        await ai.pipeUIMessageStreamToResponse({ response, stream: chunks });
+      });
+    },
+    async stop() {
+      server.closeAllConnections();
+      await once(server.close(), 'close');
+    },
   };
 }

@@ -1,12 +1,9 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 
-/**
- * Turns Nagle's algorithm off on sockets that a net.Server of this process accepts on `port`. Why:
- * local/bedrock/listener.ts hands the sockets of its raw net.Server to node:http, so they miss http.createServer's
- * `noDelay: true`, and a streamed frame can wait for the client's delayed ACK (about 40 ms on Linux): an artefact
- * of the stand-in, not something Bedrock does.
- */
+// Turns Nagle's algorithm off on sockets a net.Server of this process accepts on `port`: local/bedrock/listener.ts
+// hands its raw net.Server's sockets to node:http, so they miss http.createServer's `noDelay: true`, and a streamed
+// frame can wait ~40 ms for the client's delayed ACK on Linux, an artefact of the stand-in, not of Bedrock.
 export function disableNagleOnAcceptedSockets(port: number): () => void {
   const onSocket = (message: unknown) => {
     const socket = (message as { socket?: Socket }).socket;
