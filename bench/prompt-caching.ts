@@ -27,15 +27,14 @@ export const promptCaching: BenchModule = {
 };
 
 const settings = {
-  /** Report sections: time to the first output (the prompt being processed), then the answer streamed over the rest. */
   firstChunkMs: integerFromEnv('BENCH_CACHE_FIRST_CHUNK_MS', 800, 0),
   sectionMs: integerFromEnv('BENCH_CACHE_SECTION_MS', 6_000),
-  /** Sections at once; 6 lets every executive-summary section run together, where the wall-time target applies. */
+  /** 6 lets every executive-summary section run together, where the wall-time target applies. */
   concurrency: integerFromEnv('BENCH_CACHE_CONCURRENCY', 6),
 };
 const modes = ['off', 'on'] as const;
-type Mode = (typeof modes)[number];
-const sectionCount = sectionPlans['executive-summary'].length;
+const reportType = 'executive-summary';
+const sectionCount = sectionPlans[reportType].length;
 const summitNotes = Array.from({ length: 20 }, () => tenantData.benchKnowledgeDocument.content).join('\n\n');
 const pastedBriefing = `Here is the briefing from our partner summit, for the questions that follow:\n\n${summitNotes}`;
 const chatQuestions = [
@@ -83,7 +82,7 @@ async function post(bench: BenchStack, path: string, body: object): Promise<stri
   return tenantData.bodyWithStatus(response, 200, `POST ${path}`);
 }
 
-/** One ICP for a new company, one executive-summary report and one 3-turn chat, with the model requests of each. */
+/** One ICP for a new company, one executive-summary report and one 3-turn chat, with the model usage of each. */
 async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mode: string) {
   const [{ baseUrl }, { authorization }] = [bench.stack, bench.tenant];
   const requestsDuring = async (action: () => Promise<unknown>) => {
@@ -97,25 +96,18 @@ async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mo
   let endToEndMs = 0;
   const report = await requestsDuring(async () => {
     // A new organisation name per run: its context is a prefix the cache has never seen.
-    const started = await startReport(http, baseUrl, authorization, {
-      orgName: `Cache bench ${mode} ${randomUUID()}`,
-      domain: 'bench.example',
-      reportType: 'executive-summary',
-      filterFingerprint: randomUUID(),
-    });
+    const [orgName, domain, filterFingerprint] = [`Cache bench ${mode} ${randomUUID()}`, 'bench.example', randomUUID()];
+    const started = await startReport(http, baseUrl, authorization, { orgName, domain, reportType, filterFingerprint });
     const followed = { reportId: started.reportId, sections: sectionCount, timeoutMs: 120_000 };
-    const { terminal } = await followReportToEnd(sse, baseUrl, authorization, followed);
-    endToEndMs = terminal.receivedAt - started.sentAt;
+    endToEndMs = (await followReportToEnd(sse, baseUrl, authorization, followed)).terminal.receivedAt - started.sentAt;
   });
-  const reportTimes = reportFigures(report, endToEndMs);
 
-  const chatTurns: RecordedRequest[][] = [];
-  const messages: UIMessage[] = [];
-  const chatRequest = { baseUrl, headers: authorization, body: { currentRoute: '/partners' } };
+  const [messages, chatTurns]: [UIMessage[], RecordedRequest[][]] = [[], []];
+  const chatEndpoint = { baseUrl, headers: authorization, body: { currentRoute: '/partners' } };
   for (const question of chatQuestions) {
     messages.push(userMessage(question));
     const turnRequests = await requestsDuring(async () => {
-      const turn = await sendChatTurn(chatRequest, messages);
+      const turn = await sendChatTurn(chatEndpoint, messages);
       if (turn.errors.length > 0) throw turn.errors[0];
       if (!turn.message) throw new Error('The chat produced no assistant message');
       messages.push(turn.message);
@@ -132,7 +124,7 @@ async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mo
     ]),
     ['chat, 3 turns', chatUsage],
   ];
-  return { operations, report: reportTimes, reportUsage, chatUsage };
+  return { operations, report: reportFigures(report, endToEndMs), reportUsage, chatUsage };
 }
 type ModeRun = Awaited<ReturnType<typeof runMode>>;
 
@@ -166,40 +158,41 @@ const headlineFigures: Array<[figure: string, value: (run: ModeRun) => number, f
   ['Model-token cost per 3-turn chat', (run) => run.chatUsage.costUsd, usd],
 ];
 
-function tables(runs: Record<Mode, ModeRun>): BenchTable[] {
-  const tokenTable: BenchTable = {
-    title: 'Prompt caching: model tokens and cost per operation, caching off (baseline) and on',
-    columns: ['Operation', 'Caching', ...figureColumns(...usageColumns.map(([header]) => header), 'Saving')],
-    rows: runs.off.operations.flatMap(([name, off], index) => {
-      const [, on] = runs.on.operations[index] as [string, Usage];
-      const saving = off.costUsd > 0 ? `${Math.round((1 - on.costUsd / off.costUsd) * 100)} %` : '—';
-      const cells = (usage: Usage) => usageColumns.map(([, cell]) => cell(usage));
-      return [
-        [name, 'off', ...cells(off), '—'],
-        [name, 'on', ...cells(on), saving],
-      ];
-    }),
-    notes: [
-      `Tokens: the local Bedrock endpoint’s estimates and cache simulation; prices of ${modelPricesDate} ` +
-        `(functions/domain/model-prices.ts); the chat’s pasted briefing is ${tokens(pastedBriefing.length / 4)} tokens.`,
-    ],
-  };
-  const reportTable: BenchTable = {
-    title: 'Prompt caching: executive-summary report, uncached input and wall time',
-    columns: ['Caching', ...figureColumns(...reportColumns.map(([header]) => header))],
-    rows: modes.map((mode) => [mode, ...reportColumns.map(([, cell]) => cell(runs[mode].report))]),
-    notes: [
-      `Sections: ${settings.concurrency} at once, first output after ${settings.firstChunkMs} ms, done after about ` +
-        `${settings.sectionMs} ms (BENCH_CACHE_CONCURRENCY, BENCH_CACHE_FIRST_CHUNK_MS, BENCH_CACHE_SECTION_MS).`,
-    ],
-    headlines: headlineFigures.map(([figure, value, format, limit]) => {
-      const [on, off] = [value(runs.on), value(runs.off)];
-      const judged = limit !== undefined;
-      const [target, pass] = judged ? [`≤ ${limit}`, on <= limit] : [];
-      return headline(`${figure} (caching on)`, format(on), `${format(off)} (off)`, target, pass);
-    }),
-  };
-  return [tokenTable, reportTable];
+function tables(runs: Record<(typeof modes)[number], ModeRun>): BenchTable[] {
+  const usageCells = (usage: Usage) => usageColumns.map(([, cell]) => cell(usage));
+  const tokenRows = runs.off.operations.flatMap(([name, off], index) => {
+    const on = runs.on.operations[index]?.[1] as Usage;
+    const saving = off.costUsd > 0 ? `${Math.round((1 - on.costUsd / off.costUsd) * 100)} %` : '—';
+    return [
+      [name, 'off', ...usageCells(off), '—'],
+      [name, 'on', ...usageCells(on), saving],
+    ];
+  });
+  return [
+    {
+      title: 'Prompt caching: model tokens and cost per operation, caching off (baseline) and on',
+      columns: ['Operation', 'Caching', ...figureColumns(...usageColumns.map(([header]) => header), 'Saving')],
+      rows: tokenRows,
+      notes: [
+        `Tokens: the local Bedrock endpoint’s estimates and cache simulation; prices of ${modelPricesDate} ` +
+          `(functions/domain/model-prices.ts); the chat’s pasted briefing is ${tokens(pastedBriefing.length / 4)} tokens.`,
+      ],
+    },
+    {
+      title: 'Prompt caching: executive-summary report, uncached input and wall time',
+      columns: ['Caching', ...figureColumns(...reportColumns.map(([header]) => header))],
+      rows: modes.map((mode) => [mode, ...reportColumns.map(([, cell]) => cell(runs[mode].report))]),
+      notes: [
+        `Sections: ${settings.concurrency} at once, first output after ${settings.firstChunkMs} ms, done after about ` +
+          `${settings.sectionMs} ms (BENCH_CACHE_CONCURRENCY, BENCH_CACHE_FIRST_CHUNK_MS, BENCH_CACHE_SECTION_MS).`,
+      ],
+      headlines: headlineFigures.map(([figure, value, format, limit]) => {
+        const [on, off] = [value(runs.on), value(runs.off)];
+        const [target, pass] = limit === undefined ? [] : [`≤ ${limit}`, on <= limit];
+        return headline(`${figure} (caching on)`, format(on), `${format(off)} (off)`, target, pass);
+      }),
+    },
+  ];
 }
 
 export async function measurePromptCaching(): Promise<BenchTable[]> {
@@ -216,10 +209,10 @@ export async function measurePromptCaching(): Promise<BenchTable[]> {
     // The report quotes the organisation's current ICP and IPP: generate them as a user would.
     const icp = JSON.parse(await post(bench, '/api/ai/icp', { company: 'bench.example' }));
     await post(bench, '/api/ai/ipp', { icp, domain: 'bench.example' });
-    const runs = {} as Record<Mode, ModeRun>;
+    process.env.REPORT_SECTION_CONCURRENCY = String(settings.concurrency);
+    const runs = {} as Parameters<typeof tables>[0];
     for (const mode of modes) {
       process.env.PROMPT_CACHING = mode;
-      process.env.REPORT_SECTION_CONCURRENCY = String(settings.concurrency);
       resetEnvironmentCache();
       runs[mode] = await runMode(bench, http, sse, mode);
     }
