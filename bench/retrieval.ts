@@ -26,7 +26,6 @@ type RetrievalPath = 'exact' | 'indexed';
 type Bench = Awaited<ReturnType<typeof openBench>>;
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 const fixed = (value: number, digits = 1) => (Number.isNaN(value) ? 'failed' : value.toFixed(digits));
-/** How many of `found` are among `wanted`. */
 const overlap = (found: readonly string[] = [], wanted: readonly (string | undefined)[] = []) =>
   found.filter((sourceId) => wanted.includes(sourceId)).length;
 
@@ -129,14 +128,10 @@ async function measureSize(bench: Bench, size: number, queries: number) {
   const indexed = await runPath(namespace, 'indexed', asked);
   const wordless = asked.map(({ vector }) => ({ vector, text: wordlessQuery }));
   const vectorOnly = await runPath(namespace, 'indexed', wordless);
-  const recall = mean(
-    asked.map((query, index) => {
-      const truth = exactTopK(vectors, query.vector, 10).map((position) => sourceIds[position]);
-      return overlap(vectorOnly.results[index], truth) / 10;
-    }),
-  );
+  const truth = (query: Query) => exactTopK(vectors, query.vector, 10).map((position) => sourceIds[position]);
+  const recall = mean(asked.map((query, index) => overlap(vectorOnly.results[index], truth(query)) / 10));
   const agreement = mean(
-    exact.results.map((exactTop, index) => overlap(exactTop, indexed.results[index]) / Math.max(1, exactTop.length)),
+    exact.results.map((top, index) => overlap(top, indexed.results[index]) / Math.max(1, top.length)),
   );
   return { size, writeSeconds, exact, indexed, recall, agreement, cold, indexMegabytes: held.bytes / 1e6 };
 }

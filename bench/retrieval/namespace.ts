@@ -8,8 +8,7 @@ import { mulberry32 } from '../../test/fuzz/prng.ts';
 
 const dimensions = 1024;
 export const chunksPerDocument = 200;
-const topics = 40;
-const subTopics = 10;
+const [topics, subTopics] = [40, 10];
 const weights = { topic: 1, subTopic: 0.7, document: 0.5, noise: 0.6 };
 type Part = [Float32Array, number];
 

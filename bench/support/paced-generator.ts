@@ -1,7 +1,6 @@
 /**
- * The offline model paced like a real one: the first delta after `firstMs` (the prompt processed, and cached), the
- * last at about `totalMs`; without `firstMs` every delta waits an equal share. Answers without a pace are instant. The
- * report worker then writes its partials and the SSE connection waits as they would for a real model.
+ * The offline model paced like a real one, so that report partials and SSE waits are as a real model makes them: the
+ * first delta after `firstMs` (else an equal share), the last at about `totalMs`. Answers without a pace are instant.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConverseRequest, ModelEvent, ModelGenerator } from '../../local/bedrock/converse-types.ts';
