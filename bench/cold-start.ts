@@ -114,13 +114,10 @@ export const coldStart: BenchModule = {
 
     const deployedTable: BenchTable = {
       title: `Cold start: deployed bundle size and init time (${runs} runs each)`,
-      columns: [
-        'Function',
-        ...figureColumns('Files', 'Deployed', 'Loaded at init'),
-        'Size target',
-        ...figureColumns('Init median', 'Init p90', 'Overhead (× bare node)'),
+      columns: ['Function', ...figureColumns('Files', 'Deployed', 'Loaded at init'), 'Size target'].concat(
+        figureColumns('Init median', 'Init p90', 'Overhead (× bare node)'),
         'Overhead target',
-      ],
+      ),
       rows: [
         ['bare node', '—', '—', '—', '—', tenthsMs(bareMedian), tenthsMs(percentile(bare.samples, 90)), '—', '—'],
         ...judged.map(({ row }) => row),

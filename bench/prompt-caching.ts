@@ -1,8 +1,4 @@
-/**
- * What Bedrock prompt caching saves, caching off (the baseline) and on in the same run, as the local Bedrock
- * endpoint's cache simulation counts it. Method: bench/README.md. Runs in its own process.
- */
-import { randomUUID } from 'node:crypto';
+/** Bedrock prompt caching off (the in-run baseline) and on, as the local endpoint's cache simulation counts it. */
 import type { UIMessage } from 'ai';
 import { modelPricesDate, tokenCostUsd } from '../functions/domain/model-prices.ts';
 import { reportSystemPrompt } from '../functions/domain/reports/report-context.ts';
@@ -33,15 +29,15 @@ const settings = {
   concurrency: integerFromEnv('BENCH_CACHE_CONCURRENCY', 6),
 };
 const modes = ['off', 'on'] as const;
-const reportType = 'executive-summary';
+const reportType = 'executive-summary' as const;
 const sectionCount = sectionPlans[reportType].length;
 const summitNotes = Array.from({ length: 20 }, () => tenantData.benchKnowledgeDocument.content).join('\n\n');
 const pastedBriefing = `Here is the briefing from our partner summit, for the questions that follow:\n\n${summitNotes}`;
-const chatQuestions = [
-  `${pastedBriefing}\n\nWhich partners do we have?`,
-  'Which of them are in EMEA?',
-  'Thanks. What should we do with them next quarter?',
-];
+const chatTurns = [
+  ['chat turn 1 (pasted briefing, tool loop)', `${pastedBriefing}\n\nWhich partners do we have?`],
+  ['chat turn 2', 'Which of them are in EMEA?'],
+  ['chat turn 3', 'Thanks. What should we do with them next quarter?'],
+] as const;
 
 const isReportPrompt = (request: ConverseRequest) => systemText(request) === reportSystemPrompt;
 
@@ -87,7 +83,6 @@ function reportFigures(report: RecordedRequest[], endToEndMs: number) {
   return { uncachedRatio, wallRatio, cells };
 }
 
-/** POST as the bench tenant; the answer must be 200. */
 async function post(bench: BenchStack, path: string, body: object): Promise<string> {
   const response = await tenantData.postJson(bench.stack.baseUrl, path, bench.tenant.authorization, body);
   return tenantData.bodyWithStatus(response, 200, `POST ${path}`);
@@ -101,21 +96,25 @@ async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mo
     await action();
     return bench.bedrock.requests.slice(start);
   };
-  const company = `cache-${mode}-${randomUUID()}.example`;
+  const company = `cache-${mode}-${crypto.randomUUID()}.example`;
   const icp = await requestsDuring(() => post(bench, '/api/ai/icp', { company }));
-
   let endToEndMs = 0;
   const report = await requestsDuring(async () => {
     // A new organisation name per run: its context is a prefix the cache has never seen.
-    const [orgName, domain, filterFingerprint] = [`Cache bench ${mode} ${randomUUID()}`, 'bench.example', randomUUID()];
-    const started = await startReport(http, baseUrl, authorization, { orgName, domain, reportType, filterFingerprint });
+    const orgName = `Cache bench ${mode} ${crypto.randomUUID()}`;
+    const body = { orgName, domain: 'bench.example', reportType, filterFingerprint: crypto.randomUUID() };
+    const started = await startReport(http, baseUrl, authorization, body);
     const followed = { reportId: started.reportId, sections: sectionCount, timeoutMs: 120_000 };
     endToEndMs = (await followReportToEnd(sse, baseUrl, authorization, followed)).terminal.receivedAt - started.sentAt;
   });
-
-  const [messages, chatTurns]: [UIMessage[], RecordedRequest[][]] = [[], []];
+  const reportUsage = usageOf(report);
+  const operations: Array<[string, Usage]> = [
+    ['ICP (cache miss of the ICP cache)', usageOf(icp)],
+    ['executive-summary report (6 sections)', reportUsage],
+  ];
+  const [messages, chat]: [UIMessage[], RecordedRequest[]] = [[], []];
   const chatEndpoint = { baseUrl, headers: authorization, body: { currentRoute: '/partners' } };
-  for (const question of chatQuestions) {
+  for (const [name, question] of chatTurns) {
     messages.push(userMessage(question));
     const turnRequests = await requestsDuring(async () => {
       const turn = await sendChatTurn(chatEndpoint, messages);
@@ -123,18 +122,11 @@ async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mo
       if (!turn.message) throw new Error('The chat produced no assistant message');
       messages.push(turn.message);
     });
-    chatTurns.push(turnRequests);
+    operations.push([name, usageOf(turnRequests)]);
+    chat.push(...turnRequests);
   }
-  const [reportUsage, chatUsage] = [usageOf(report), usageOf(chatTurns.flat())];
-  const operations: Array<[string, Usage]> = [
-    ['ICP (cache miss of the ICP cache)', usageOf(icp)],
-    ['executive-summary report (6 sections)', reportUsage],
-    ...chatTurns.map((turn, index): [string, Usage] => [
-      `chat turn ${index + 1}${index === 0 ? ' (pasted briefing, tool loop)' : ''}`,
-      usageOf(turn),
-    ]),
-    ['chat, 3 turns', chatUsage],
-  ];
+  const chatUsage = usageOf(chat);
+  operations.push(['chat, 3 turns', chatUsage]);
   return { operations, report: reportFigures(report, endToEndMs), reportUsage, chatUsage };
 }
 type ModeRun = Awaited<ReturnType<typeof runMode>>;

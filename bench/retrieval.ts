@@ -1,8 +1,4 @@
-/**
- * Knowledge retrieval on generated namespaces (retrieval/namespace.ts) written through the product's own stores: the
- * exact path (the in-run baseline) against the compact index, the query vector given. Method: bench/README.md.
- */
-import { randomUUID } from 'node:crypto';
+/** Knowledge retrieval through the product's own stores: the exact path (the in-run baseline) vs the compact index. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,7 +82,7 @@ async function populate({ product, organisationId, model, world }: Bench, namesp
   const writer = async () => {
     while (next < size / chunksPerDocument) {
       const { title, chunks } = world.document(next++);
-      const documentId = randomUUID();
+      const documentId = crypto.randomUUID();
       vectors.push(...chunks.map((chunk) => chunk.vector));
       sourceIds.push(...chunks.map((_chunk, index) => `${documentId}#${index}`));
       await product.reserveNamespaceChunks(organisationId, namespace, chunksPerDocument, 1_000_000);
