@@ -13,8 +13,7 @@ import { type BenchModule, type BenchTable, figureColumns, headline } from './su
 const repoRoot = new URL('../', import.meta.url);
 const preloadUrl = new URL('awslambda-global.mjs', import.meta.url).href;
 
-// Targets; MB = 10^6 bytes over every deployed .mjs. HTTP init: the verdict follows its share of the same run's one-file
-// build (80 of the 128 ms it took when set), as this machine's speed varies 3× between days; 80 ms is shown beside it.
+// Targets (why the HTTP init verdict is a share of the one-file build: bench/README.md); MB = 10^6 bytes.
 const targets: Record<FunctionName, { bytes: number; overheadMs: number; oneFileShare?: number }> = {
   httpApi: { bytes: 0.9e6, overheadMs: 80, oneFileShare: 0.625 },
   reportWorker: { bytes: 0.9e6, overheadMs: 150 },

@@ -25,7 +25,6 @@ export const promptCaching: BenchModule = {
 const settings = {
   firstChunkMs: integerFromEnv('BENCH_CACHE_FIRST_CHUNK_MS', 800, 0),
   sectionMs: integerFromEnv('BENCH_CACHE_SECTION_MS', 6_000),
-  /** 6 lets every executive-summary section run together, where the wall-time target applies. */
   concurrency: integerFromEnv('BENCH_CACHE_CONCURRENCY', 6),
 };
 const modes = ['off', 'on'] as const;
@@ -65,14 +64,13 @@ function usageOf(requests: readonly RecordedRequest[]): Usage {
 }
 
 /** The report's uncached input over one section's whole context, and its sections' wall time over the longest. */
-function reportFigures(report: RecordedRequest[], endToEndMs: number) {
+function reportFigures(report: RecordedRequest[], whole: Usage, endToEndMs: number) {
   const sections = report.filter(
     (request) => request.operation !== 'invoke' && isReportPrompt(request.body as ConverseRequest),
   );
   if (sections.length !== sectionCount) throw new Error(`${sections.length} section requests, not ${sectionCount}`);
   const { inputTokens, cacheReadInputTokens, cacheWriteInputTokens } = usageOf(sections);
   const oneSectionContext = (inputTokens + cacheReadInputTokens + cacheWriteInputTokens) / sectionCount;
-  const whole = usageOf(report);
   const uncached = whole.inputTokens + whole.cacheWriteInputTokens;
   const spans = sections.map((request) => [Date.parse(request.receivedAt), request.answeredAt ?? Number.NaN] as const);
   const sectionsWallMs = Math.max(...spans.map(([, end]) => end)) - Math.min(...spans.map(([start]) => start));
@@ -88,7 +86,6 @@ async function post(bench: BenchStack, path: string, body: object): Promise<stri
   return tenantData.bodyWithStatus(response, 200, `POST ${path}`);
 }
 
-/** One ICP for a new company, one executive-summary report and one 3-turn chat, with the model usage of each. */
 async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mode: string) {
   const [{ baseUrl }, { authorization }] = [bench.stack, bench.tenant];
   const requestsDuring = async (action: () => Promise<unknown>) => {
@@ -100,7 +97,6 @@ async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mo
   const icp = await requestsDuring(() => post(bench, '/api/ai/icp', { company }));
   let endToEndMs = 0;
   const report = await requestsDuring(async () => {
-    // A new organisation name per run: its context is a prefix the cache has never seen.
     const orgName = `Cache bench ${mode} ${crypto.randomUUID()}`;
     const body = { orgName, domain: 'bench.example', reportType, filterFingerprint: crypto.randomUUID() };
     const started = await startReport(http, baseUrl, authorization, body);
@@ -127,7 +123,7 @@ async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mo
   }
   const chatUsage = usageOf(chat);
   operations.push(['chat, 3 turns', chatUsage]);
-  return { operations, report: reportFigures(report, endToEndMs), reportUsage, chatUsage };
+  return { operations, report: reportFigures(report, reportUsage, endToEndMs), reportUsage, chatUsage };
 }
 type ModeRun = Awaited<ReturnType<typeof runMode>>;
 
@@ -179,7 +175,6 @@ function tables(runs: Record<(typeof modes)[number], ModeRun>): BenchTable[] {
 }
 
 export async function measurePromptCaching(): Promise<BenchTable[]> {
-  // Report sections only, paced like a real model; everything else answers at once.
   const sectionPace = { firstMs: settings.firstChunkMs, totalMs: settings.sectionMs };
   const generator = pacedOfflineGenerator((request) => (isReportPrompt(request) ? sectionPace : undefined));
   const bench = await startBenchStack({ tenant: 'Prompt caching benchmark', localBedrock: { generator } });
@@ -189,7 +184,6 @@ export async function measurePromptCaching(): Promise<BenchTable[]> {
     const [{ baseUrl }, { authorization }] = [bench.stack, bench.tenant];
     for (const partner of tenantData.benchPartners) await tenantData.createPartner(baseUrl, authorization, partner);
     await tenantData.addKnowledgeDocument(baseUrl, authorization, 'default', tenantData.benchKnowledgeDocument);
-    // The report quotes the organisation's current ICP and IPP: generate them as a user would.
     const icp = JSON.parse(await post(bench, '/api/ai/icp', { company: 'bench.example' }));
     await post(bench, '/api/ai/ipp', { icp, domain: 'bench.example' });
     process.env.REPORT_SECTION_CONCURRENCY = String(settings.concurrency);

@@ -28,7 +28,6 @@ const overlap = (found: readonly string[] = [], wanted: readonly (string | undef
 export async function measureRetrieval(): Promise<BenchTable[]> {
   const sizes = (process.env.RETRIEVAL_SIZES ?? '1000,10000,50000').split(',').map(Number);
   const queries = Number(process.env.RETRIEVAL_QUERIES ?? 40);
-  // On disk: 60,000 chunks (~350 MB of items) do not fit DynamoDB Local's in-memory heap.
   const dataDirectory = await mkdtemp(join(tmpdir(), 'retrieval-bench-'));
   const benchStack = await startBenchStack({ tenant: 'Retrieval benchmark', pollers: false, dataDirectory });
   try {
@@ -110,7 +109,6 @@ async function measureSize(bench: Bench, size: number, queries: number) {
   console.error(`retrieval: ${size} chunks written in ${writeSeconds.toFixed(0)} s`);
   const asked = Array.from({ length: queries }, () => bench.world.query());
   // The exact path reads every chunk per query: a few queries suffice at the larger sizes.
-  // DynamoDB Local may fail a whole-namespace read of 50,000 chunks (~300 MB); the row then says so.
   const exactQueries = asked.slice(0, Math.max(3, Math.min(queries, 20_000 / size)));
   const exact = await runPath(namespace, 'exact', exactQueries).catch((error: Error) => {
     console.error(`retrieval: exact path at ${size} chunks failed: ${error.message}`);

@@ -1,9 +1,4 @@
-/**
- * Generated knowledge: topics with sub-topics and documents, each a direction in 1,024 dimensions, so that
- * neighbours are clustered the way real embeddings are (a flat random set would make every search trivial or
- * hopeless). A chunk is topic + sub-topic + document + noise, unit-normalised; its text mixes its topic's words
- * with common ones. Seeded, so every run writes the same namespaces.
- */
+/** Generated, seeded knowledge whose neighbours cluster as real embeddings do; the generator is in bench/README.md. */
 import { mulberry32 } from '../../test/fuzz/prng.ts';
 
 const dimensions = 1024;

@@ -16,8 +16,7 @@ export function pacedOfflineGenerator(
     async *generate(request, context) {
       const events: ModelEvent[] = [];
       for await (const event of offline.generate(request, context)) events.push(event);
-      const pace = paceOf(request);
-      const deltas = events.filter(isDelta).length;
+      const [pace, deltas] = [paceOf(request), events.filter(isDelta).length];
       if (!pace || pace.totalMs <= 0 || deltas === 0) return yield* events;
       const firstMs = pace.firstMs ?? pace.totalMs / deltas;
       const gapMs = (pace.totalMs - firstMs) / Math.max(1, deltas - 1);
