@@ -20,7 +20,6 @@ const targets: Record<FunctionName, { bytes: number; overheadMs: number; oneFile
   streamProjector: { bytes: 150e3, overheadMs: 150 },
 };
 
-/** The builds compared with the deployed one: each changes one choice of lib/bundling. */
 const variants = {
   deployed: {},
   sdkBundled: { external: [] },

@@ -1,5 +1,4 @@
 /** Bedrock prompt caching off (the in-run baseline) and on, as the local endpoint's cache simulation counts it. */
-import type { UIMessage } from 'ai';
 import { modelPricesDate, tokenCostUsd } from '../functions/domain/model-prices.ts';
 import { reportSystemPrompt } from '../functions/domain/reports/report-context.ts';
 import { sectionPlans } from '../functions/domain/reports/report-types.ts';
@@ -95,6 +94,7 @@ async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mo
   };
   const company = `cache-${mode}-${crypto.randomUUID()}.example`;
   const icp = await requestsDuring(() => post(bench, '/api/ai/icp', { company }));
+  const operations: Array<[string, Usage]> = [['ICP (cache miss of the ICP cache)', usageOf(icp)]];
   let endToEndMs = 0;
   const report = await requestsDuring(async () => {
     const orgName = `Cache bench ${mode} ${crypto.randomUUID()}`;
@@ -104,11 +104,8 @@ async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mo
     endToEndMs = (await followReportToEnd(sse, baseUrl, authorization, followed)).terminal.receivedAt - started.sentAt;
   });
   const reportUsage = usageOf(report);
-  const operations: Array<[string, Usage]> = [
-    ['ICP (cache miss of the ICP cache)', usageOf(icp)],
-    ['executive-summary report (6 sections)', reportUsage],
-  ];
-  const [messages, chat]: [UIMessage[], RecordedRequest[]] = [[], []];
+  operations.push(['executive-summary report (6 sections)', reportUsage]);
+  const [messages, chat]: [Parameters<typeof sendChatTurn>[1], RecordedRequest[]] = [[], []];
   const chatEndpoint = { baseUrl, headers: authorization, body: { currentRoute: '/partners' } };
   for (const [name, question] of chatTurns) {
     messages.push(userMessage(question));
@@ -136,19 +133,18 @@ const headlineFigures: Array<[figure: string, value: (run: ModeRun) => number, f
 ];
 
 function tables(runs: Record<(typeof modes)[number], ModeRun>): BenchTable[] {
-  const tokenRows = runs.off.operations.flatMap(([name, off], index) => {
-    const on = runs.on.operations[index]?.[1] as Usage;
-    const saving = off.costUsd > 0 ? `${Math.round((1 - on.costUsd / off.costUsd) * 100)} %` : '—';
-    return [
-      [name, 'off', ...usageCells(off), '—'],
-      [name, 'on', ...usageCells(on), saving],
-    ];
-  });
   return [
     {
       title: 'Prompt caching: model tokens and cost per operation, caching off (baseline) and on',
       columns: ['Operation', 'Caching', ...figureColumns(...usageHeaders, 'Saving')],
-      rows: tokenRows,
+      rows: runs.off.operations.flatMap(([name, off], index) => {
+        const on = runs.on.operations[index]?.[1] as Usage;
+        const saving = off.costUsd > 0 ? `${Math.round((1 - on.costUsd / off.costUsd) * 100)} %` : '—';
+        return [
+          [name, 'off', ...usageCells(off), '—'],
+          [name, 'on', ...usageCells(on), saving],
+        ];
+      }),
       notes: [
         `Tokens: the local Bedrock endpoint’s estimates and cache simulation; prices of ${modelPricesDate} ` +
           `(functions/domain/model-prices.ts); the chat’s pasted briefing is ${tokens(pastedBriefing.length / 4)} tokens.`,

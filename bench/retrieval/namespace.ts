@@ -45,7 +45,6 @@ export function knowledgeWorld() {
         })),
       };
     },
-    /** A question near one sub-topic, with three of its topic's words. */
     query() {
       const [topic, subTopic] = [Math.floor(random() * topics), Math.floor(random() * subTopics)];
       const vector = unitMix([...near(topic, subTopic), [direction(), weights.document + weights.noise]]);

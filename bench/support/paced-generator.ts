@@ -18,9 +18,8 @@ export function pacedOfflineGenerator(
       for await (const event of offline.generate(request, context)) events.push(event);
       const [pace, deltas] = [paceOf(request), events.filter(isDelta).length];
       if (!pace || pace.totalMs <= 0 || deltas === 0) return yield* events;
-      const firstMs = pace.firstMs ?? pace.totalMs / deltas;
-      const gapMs = (pace.totalMs - firstMs) / Math.max(1, deltas - 1);
-      let delayMs = firstMs;
+      let delayMs = pace.firstMs ?? pace.totalMs / deltas;
+      const gapMs = (pace.totalMs - delayMs) / Math.max(1, deltas - 1);
       for (const event of events) {
         if (isDelta(event)) {
           await sleep(delayMs, undefined, { signal: context.signal }).catch(() => {});
