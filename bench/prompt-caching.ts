@@ -64,9 +64,7 @@ function usageOf(requests: readonly RecordedRequest[]): Usage {
 
 /** The report's uncached input over one section's whole context, and its sections' wall time over the longest. */
 function reportFigures(report: RecordedRequest[], whole: Usage, endToEndMs: number) {
-  const sections = report.filter(
-    (request) => request.operation !== 'invoke' && isReportPrompt(request.body as ConverseRequest),
-  );
+  const sections = report.filter((call) => call.operation !== 'invoke' && isReportPrompt(call.body as ConverseRequest));
   if (sections.length !== sectionCount) throw new Error(`${sections.length} section requests, not ${sectionCount}`);
   const { inputTokens, cacheReadInputTokens, cacheWriteInputTokens } = usageOf(sections);
   const oneSectionContext = (inputTokens + cacheReadInputTokens + cacheWriteInputTokens) / sectionCount;
@@ -80,7 +78,7 @@ function reportFigures(report: RecordedRequest[], whole: Usage, endToEndMs: numb
   return { uncachedRatio, wallRatio, cells };
 }
 
-async function post(bench: BenchStack, path: string, body: object): Promise<string> {
+async function postAsTenant(bench: BenchStack, path: string, body: object): Promise<string> {
   const response = await tenantData.postJson(bench.stack.baseUrl, path, bench.tenant.authorization, body);
   return tenantData.bodyWithStatus(response, 200, `POST ${path}`);
 }
@@ -93,10 +91,11 @@ async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mo
     return bench.bedrock.requests.slice(start);
   };
   const company = `cache-${mode}-${crypto.randomUUID()}.example`;
-  const icp = await requestsDuring(() => post(bench, '/api/ai/icp', { company }));
+  const icp = await requestsDuring(() => postAsTenant(bench, '/api/ai/icp', { company }));
   const operations: Array<[string, Usage]> = [['ICP (cache miss of the ICP cache)', usageOf(icp)]];
   let endToEndMs = 0;
   const report = await requestsDuring(async () => {
+    // A new organisation name per run: its context is a prefix the cache has never seen.
     const orgName = `Cache bench ${mode} ${crypto.randomUUID()}`;
     const body = { orgName, domain: 'bench.example', reportType, filterFingerprint: crypto.randomUUID() };
     const started = await startReport(http, baseUrl, authorization, body);
@@ -180,8 +179,8 @@ export async function measurePromptCaching(): Promise<BenchTable[]> {
     const [{ baseUrl }, { authorization }] = [bench.stack, bench.tenant];
     for (const partner of tenantData.benchPartners) await tenantData.createPartner(baseUrl, authorization, partner);
     await tenantData.addKnowledgeDocument(baseUrl, authorization, 'default', tenantData.benchKnowledgeDocument);
-    const icp = JSON.parse(await post(bench, '/api/ai/icp', { company: 'bench.example' }));
-    await post(bench, '/api/ai/ipp', { icp, domain: 'bench.example' });
+    const icp = JSON.parse(await postAsTenant(bench, '/api/ai/icp', { company: 'bench.example' }));
+    await postAsTenant(bench, '/api/ai/ipp', { icp, domain: 'bench.example' });
     process.env.REPORT_SECTION_CONCURRENCY = String(settings.concurrency);
     const runs = {} as Parameters<typeof tables>[0];
     for (const mode of modes) {

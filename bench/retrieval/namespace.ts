@@ -1,4 +1,4 @@
-/** Generated, seeded knowledge whose neighbours cluster as real embeddings do; the generator is in bench/README.md. */
+/** Seeded knowledge, clustered like real embeddings: a flat random set makes search trivial or hopeless. */
 import { mulberry32 } from '../../test/fuzz/prng.ts';
 
 const dimensions = 1024;
