@@ -1,9 +1,4 @@
-/**
- * What Bedrock prompt caching saves, caching off (the baseline) and on in the same run, as the local Bedrock
- * endpoint's cache simulation counts it. Method: bench/README.md. Runs in its own process.
- */
-import { randomUUID } from 'node:crypto';
-import type { UIMessage } from 'ai';
+/** Bedrock prompt caching off (the in-run baseline) and on, as the local endpoint's cache simulation counts it. */
 import { modelPricesDate, tokenCostUsd } from '../functions/domain/model-prices.ts';
 import { reportSystemPrompt } from '../functions/domain/reports/report-context.ts';
 import { sectionPlans } from '../functions/domain/reports/report-types.ts';
@@ -27,27 +22,34 @@ export const promptCaching: BenchModule = {
 };
 
 const settings = {
-  /** Report sections: time to the first output (the prompt being processed), then the answer streamed over the rest. */
   firstChunkMs: integerFromEnv('BENCH_CACHE_FIRST_CHUNK_MS', 800, 0),
   sectionMs: integerFromEnv('BENCH_CACHE_SECTION_MS', 6_000),
-  /** Sections at once; 6 lets every executive-summary section run together, where the wall-time target applies. */
   concurrency: integerFromEnv('BENCH_CACHE_CONCURRENCY', 6),
 };
 const modes = ['off', 'on'] as const;
-type Mode = (typeof modes)[number];
-const sectionCount = sectionPlans['executive-summary'].length;
+const reportType = 'executive-summary' as const;
+const sectionCount = sectionPlans[reportType].length;
 const summitNotes = Array.from({ length: 20 }, () => tenantData.benchKnowledgeDocument.content).join('\n\n');
 const pastedBriefing = `Here is the briefing from our partner summit, for the questions that follow:\n\n${summitNotes}`;
-const chatQuestions = [
-  `${pastedBriefing}\n\nWhich partners do we have?`,
-  'Which of them are in EMEA?',
-  'Thanks. What should we do with them next quarter?',
-];
+const chatTurns = [
+  ['chat turn 1 (pasted briefing, tool loop)', `${pastedBriefing}\n\nWhich partners do we have?`],
+  ['chat turn 2', 'Which of them are in EMEA?'],
+  ['chat turn 3', 'Thanks. What should we do with them next quarter?'],
+] as const;
 
 const isReportPrompt = (request: ConverseRequest) => systemText(request) === reportSystemPrompt;
 
+// In the token table's column order.
 const tokenKinds = ['inputTokens', 'cacheWriteInputTokens', 'cacheReadInputTokens', 'outputTokens'] as const;
 type Usage = Record<(typeof tokenKinds)[number] | 'calls' | 'costUsd', number>;
+
+const tokens = (value: number) => Math.round(value).toLocaleString('en-US');
+const usd = (value: number) => `$${value.toFixed(value < 0.01 ? 5 : 4)}`;
+const ratio = (value: number) => value.toFixed(2);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const usageHeaders = ['Model calls', 'Input, uncached', 'Cache write', 'Cache read', 'Output', 'Model-token cost'];
+const usageCells = (usage: Usage) =>
+  [usage.calls, ...tokenKinds.map((kind) => usage[kind])].map(tokens).concat(usd(usage.costUsd));
 
 /** Model calls (embedding calls left out), their tokens and their cost at list prices, summed. */
 function usageOf(requests: readonly RecordedRequest[]): Usage {
@@ -61,29 +63,26 @@ function usageOf(requests: readonly RecordedRequest[]): Usage {
 }
 
 /** The report's uncached input over one section's whole context, and its sections' wall time over the longest. */
-function reportFigures(report: RecordedRequest[], endToEndMs: number) {
-  const sections = report.filter(
-    (request) => request.operation !== 'invoke' && isReportPrompt(request.body as ConverseRequest),
-  );
+function reportFigures(report: RecordedRequest[], whole: Usage, endToEndMs: number) {
+  const sections = report.filter((call) => call.operation !== 'invoke' && isReportPrompt(call.body as ConverseRequest));
   if (sections.length !== sectionCount) throw new Error(`${sections.length} section requests, not ${sectionCount}`);
   const { inputTokens, cacheReadInputTokens, cacheWriteInputTokens } = usageOf(sections);
   const oneSectionContext = (inputTokens + cacheReadInputTokens + cacheWriteInputTokens) / sectionCount;
-  const whole = usageOf(report);
   const uncached = whole.inputTokens + whole.cacheWriteInputTokens;
   const spans = sections.map((request) => [Date.parse(request.receivedAt), request.answeredAt ?? Number.NaN] as const);
   const sectionsWallMs = Math.max(...spans.map(([, end]) => end)) - Math.min(...spans.map(([start]) => start));
   const longestSectionMs = Math.max(...spans.map(([start, end]) => end - start));
   const [uncachedRatio, wallRatio] = [uncached / oneSectionContext, sectionsWallMs / longestSectionMs];
-  return { oneSectionContext, uncached, uncachedRatio, sectionsWallMs, longestSectionMs, wallRatio, endToEndMs };
+  const cells = [...[oneSectionContext, uncached].map(tokens), ratio(uncachedRatio)];
+  cells.push(...[sectionsWallMs, longestSectionMs].map(seconds), ratio(wallRatio), seconds(endToEndMs));
+  return { uncachedRatio, wallRatio, cells };
 }
 
-/** POST as the bench tenant; the answer must be 200. */
-async function post(bench: BenchStack, path: string, body: object): Promise<string> {
+async function postAsTenant(bench: BenchStack, path: string, body: object): Promise<string> {
   const response = await tenantData.postJson(bench.stack.baseUrl, path, bench.tenant.authorization, body);
   return tenantData.bodyWithStatus(response, 200, `POST ${path}`);
 }
 
-/** One ICP for a new company, one executive-summary report and one 3-turn chat, with the model requests of each. */
 async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mode: string) {
   const [{ baseUrl }, { authorization }] = [bench.stack, bench.tenant];
   const requestsDuring = async (action: () => Promise<unknown>) => {
@@ -91,73 +90,39 @@ async function runMode(bench: BenchStack, http: WorkerClient, sse: SseClient, mo
     await action();
     return bench.bedrock.requests.slice(start);
   };
-  const company = `cache-${mode}-${randomUUID()}.example`;
-  const icp = await requestsDuring(() => post(bench, '/api/ai/icp', { company }));
-
+  const company = `cache-${mode}-${crypto.randomUUID()}.example`;
+  const icp = await requestsDuring(() => postAsTenant(bench, '/api/ai/icp', { company }));
+  const operations: Array<[string, Usage]> = [['ICP (cache miss of the ICP cache)', usageOf(icp)]];
   let endToEndMs = 0;
   const report = await requestsDuring(async () => {
     // A new organisation name per run: its context is a prefix the cache has never seen.
-    const started = await startReport(http, baseUrl, authorization, {
-      orgName: `Cache bench ${mode} ${randomUUID()}`,
-      domain: 'bench.example',
-      reportType: 'executive-summary',
-      filterFingerprint: randomUUID(),
-    });
+    const orgName = `Cache bench ${mode} ${crypto.randomUUID()}`;
+    const body = { orgName, domain: 'bench.example', reportType, filterFingerprint: crypto.randomUUID() };
+    const started = await startReport(http, baseUrl, authorization, body);
     const followed = { reportId: started.reportId, sections: sectionCount, timeoutMs: 120_000 };
-    const { terminal } = await followReportToEnd(sse, baseUrl, authorization, followed);
-    endToEndMs = terminal.receivedAt - started.sentAt;
+    endToEndMs = (await followReportToEnd(sse, baseUrl, authorization, followed)).terminal.receivedAt - started.sentAt;
   });
-  const reportTimes = reportFigures(report, endToEndMs);
-
-  const chatTurns: RecordedRequest[][] = [];
-  const messages: UIMessage[] = [];
-  const chatRequest = { baseUrl, headers: authorization, body: { currentRoute: '/partners' } };
-  for (const question of chatQuestions) {
+  const reportUsage = usageOf(report);
+  operations.push(['executive-summary report (6 sections)', reportUsage]);
+  const [messages, chat]: [Parameters<typeof sendChatTurn>[1], RecordedRequest[]] = [[], []];
+  const chatEndpoint = { baseUrl, headers: authorization, body: { currentRoute: '/partners' } };
+  for (const [name, question] of chatTurns) {
     messages.push(userMessage(question));
     const turnRequests = await requestsDuring(async () => {
-      const turn = await sendChatTurn(chatRequest, messages);
+      const turn = await sendChatTurn(chatEndpoint, messages);
       if (turn.errors.length > 0) throw turn.errors[0];
       if (!turn.message) throw new Error('The chat produced no assistant message');
       messages.push(turn.message);
     });
-    chatTurns.push(turnRequests);
+    operations.push([name, usageOf(turnRequests)]);
+    chat.push(...turnRequests);
   }
-  const [reportUsage, chatUsage] = [usageOf(report), usageOf(chatTurns.flat())];
-  const operations: Array<[string, Usage]> = [
-    ['ICP (cache miss of the ICP cache)', usageOf(icp)],
-    ['executive-summary report (6 sections)', reportUsage],
-    ...chatTurns.map((turn, index): [string, Usage] => [
-      `chat turn ${index + 1}${index === 0 ? ' (pasted briefing, tool loop)' : ''}`,
-      usageOf(turn),
-    ]),
-    ['chat, 3 turns', chatUsage],
-  ];
-  return { operations, report: reportTimes, reportUsage, chatUsage };
+  const chatUsage = usageOf(chat);
+  operations.push(['chat, 3 turns', chatUsage]);
+  return { operations, report: reportFigures(report, reportUsage, endToEndMs), reportUsage, chatUsage };
 }
 type ModeRun = Awaited<ReturnType<typeof runMode>>;
 
-const tokens = (value: number) => Math.round(value).toLocaleString('en-US');
-const usd = (value: number) => `$${value.toFixed(value < 0.01 ? 5 : 4)}`;
-const ratio = (value: number) => value.toFixed(2);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-const usageColumns: Array<[header: string, cell: (usage: Usage) => string]> = [
-  ['Model calls', (usage) => String(usage.calls)],
-  ['Input, uncached', (usage) => tokens(usage.inputTokens)],
-  ['Cache write', (usage) => tokens(usage.cacheWriteInputTokens)],
-  ['Cache read', (usage) => tokens(usage.cacheReadInputTokens)],
-  ['Output', (usage) => tokens(usage.outputTokens)],
-  ['Model-token cost', (usage) => usd(usage.costUsd)],
-];
-const reportColumns: Array<[header: string, cell: (report: ModeRun['report']) => string]> = [
-  ['One section’s context', (report) => tokens(report.oneSectionContext)],
-  ['Report uncached input', (report) => tokens(report.uncached)],
-  ['Uncached / one context', (report) => ratio(report.uncachedRatio)],
-  ['Sections wall', (report) => seconds(report.sectionsWallMs)],
-  ['Longest section', (report) => seconds(report.longestSectionMs)],
-  ['Wall / longest', (report) => ratio(report.wallRatio)],
-  ['POST → job.completed', (report) => seconds(report.endToEndMs)],
-];
 /** The summary's figures, caching on against off; a limit is the target (≤). */
 const headlineFigures: Array<[figure: string, value: (run: ModeRun) => number, format: typeof usd, limit?: number]> = [
   ['Report uncached input / one section’s context', (run) => run.report.uncachedRatio, ratio, 1.5],
@@ -166,44 +131,45 @@ const headlineFigures: Array<[figure: string, value: (run: ModeRun) => number, f
   ['Model-token cost per 3-turn chat', (run) => run.chatUsage.costUsd, usd],
 ];
 
-function tables(runs: Record<Mode, ModeRun>): BenchTable[] {
-  const tokenTable: BenchTable = {
-    title: 'Prompt caching: model tokens and cost per operation, caching off (baseline) and on',
-    columns: ['Operation', 'Caching', ...figureColumns(...usageColumns.map(([header]) => header), 'Saving')],
-    rows: runs.off.operations.flatMap(([name, off], index) => {
-      const [, on] = runs.on.operations[index] as [string, Usage];
-      const saving = off.costUsd > 0 ? `${Math.round((1 - on.costUsd / off.costUsd) * 100)} %` : '—';
-      const cells = (usage: Usage) => usageColumns.map(([, cell]) => cell(usage));
-      return [
-        [name, 'off', ...cells(off), '—'],
-        [name, 'on', ...cells(on), saving],
-      ];
-    }),
-    notes: [
-      `Tokens: the local Bedrock endpoint’s estimates and cache simulation; prices of ${modelPricesDate} ` +
-        `(functions/domain/model-prices.ts); the chat’s pasted briefing is ${tokens(pastedBriefing.length / 4)} tokens.`,
-    ],
-  };
-  const reportTable: BenchTable = {
-    title: 'Prompt caching: executive-summary report, uncached input and wall time',
-    columns: ['Caching', ...figureColumns(...reportColumns.map(([header]) => header))],
-    rows: modes.map((mode) => [mode, ...reportColumns.map(([, cell]) => cell(runs[mode].report))]),
-    notes: [
-      `Sections: ${settings.concurrency} at once, first output after ${settings.firstChunkMs} ms, done after about ` +
-        `${settings.sectionMs} ms (BENCH_CACHE_CONCURRENCY, BENCH_CACHE_FIRST_CHUNK_MS, BENCH_CACHE_SECTION_MS).`,
-    ],
-    headlines: headlineFigures.map(([figure, value, format, limit]) => {
-      const [on, off] = [value(runs.on), value(runs.off)];
-      const judged = limit !== undefined;
-      const [target, pass] = judged ? [`≤ ${limit}`, on <= limit] : [];
-      return headline(`${figure} (caching on)`, format(on), `${format(off)} (off)`, target, pass);
-    }),
-  };
-  return [tokenTable, reportTable];
+function tables(runs: Record<(typeof modes)[number], ModeRun>): BenchTable[] {
+  return [
+    {
+      title: 'Prompt caching: model tokens and cost per operation, caching off (baseline) and on',
+      columns: ['Operation', 'Caching', ...figureColumns(...usageHeaders, 'Saving')],
+      rows: runs.off.operations.flatMap(([name, off], index) => {
+        const on = runs.on.operations[index]?.[1] as Usage;
+        const saving = off.costUsd > 0 ? `${Math.round((1 - on.costUsd / off.costUsd) * 100)} %` : '—';
+        return [
+          [name, 'off', ...usageCells(off), '—'],
+          [name, 'on', ...usageCells(on), saving],
+        ];
+      }),
+      notes: [
+        `Tokens: the local Bedrock endpoint’s estimates and cache simulation; prices of ${modelPricesDate} ` +
+          `(functions/domain/model-prices.ts); the chat’s pasted briefing is ${tokens(pastedBriefing.length / 4)} tokens.`,
+      ],
+    },
+    {
+      title: 'Prompt caching: executive-summary report, uncached input and wall time',
+      columns: [
+        'Caching',
+        ...figureColumns('One section’s context', 'Report uncached input', 'Uncached / one context'),
+      ].concat(figureColumns('Sections wall', 'Longest section', 'Wall / longest', 'POST → job.completed')),
+      rows: modes.map((mode) => [mode, ...runs[mode].report.cells]),
+      notes: [
+        `Sections: ${settings.concurrency} at once, first output after ${settings.firstChunkMs} ms, done after about ` +
+          `${settings.sectionMs} ms (BENCH_CACHE_CONCURRENCY, BENCH_CACHE_FIRST_CHUNK_MS, BENCH_CACHE_SECTION_MS).`,
+      ],
+      headlines: headlineFigures.map(([figure, value, format, limit]) => {
+        const [on, off] = [value(runs.on), value(runs.off)];
+        const [target, pass] = limit === undefined ? [] : [`≤ ${limit}`, on <= limit];
+        return headline(`${figure} (caching on)`, format(on), `${format(off)} (off)`, target, pass);
+      }),
+    },
+  ];
 }
 
 export async function measurePromptCaching(): Promise<BenchTable[]> {
-  // Report sections only, paced like a real model; everything else answers at once.
   const sectionPace = { firstMs: settings.firstChunkMs, totalMs: settings.sectionMs };
   const generator = pacedOfflineGenerator((request) => (isReportPrompt(request) ? sectionPace : undefined));
   const bench = await startBenchStack({ tenant: 'Prompt caching benchmark', localBedrock: { generator } });
@@ -213,13 +179,12 @@ export async function measurePromptCaching(): Promise<BenchTable[]> {
     const [{ baseUrl }, { authorization }] = [bench.stack, bench.tenant];
     for (const partner of tenantData.benchPartners) await tenantData.createPartner(baseUrl, authorization, partner);
     await tenantData.addKnowledgeDocument(baseUrl, authorization, 'default', tenantData.benchKnowledgeDocument);
-    // The report quotes the organisation's current ICP and IPP: generate them as a user would.
-    const icp = JSON.parse(await post(bench, '/api/ai/icp', { company: 'bench.example' }));
-    await post(bench, '/api/ai/ipp', { icp, domain: 'bench.example' });
-    const runs = {} as Record<Mode, ModeRun>;
+    const icp = JSON.parse(await postAsTenant(bench, '/api/ai/icp', { company: 'bench.example' }));
+    await postAsTenant(bench, '/api/ai/ipp', { icp, domain: 'bench.example' });
+    process.env.REPORT_SECTION_CONCURRENCY = String(settings.concurrency);
+    const runs = {} as Parameters<typeof tables>[0];
     for (const mode of modes) {
       process.env.PROMPT_CACHING = mode;
-      process.env.REPORT_SECTION_CONCURRENCY = String(settings.concurrency);
       resetEnvironmentCache();
       runs[mode] = await runMode(bench, http, sse, mode);
     }

@@ -1,8 +1,4 @@
-/**
- * Knowledge retrieval on generated namespaces (retrieval/namespace.ts) written through the product's own stores: the
- * exact path (the in-run baseline) against the compact index, the query vector given. Method: bench/README.md.
- */
-import { randomUUID } from 'node:crypto';
+/** Knowledge retrieval through the product's own stores: the exact path (the in-run baseline) vs the compact index. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,14 +22,12 @@ type RetrievalPath = 'exact' | 'indexed';
 type Bench = Awaited<ReturnType<typeof openBench>>;
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 const fixed = (value: number, digits = 1) => (Number.isNaN(value) ? 'failed' : value.toFixed(digits));
-/** How many of `found` are among `wanted`. */
 const overlap = (found: readonly string[] = [], wanted: readonly (string | undefined)[] = []) =>
   found.filter((sourceId) => wanted.includes(sourceId)).length;
 
 export async function measureRetrieval(): Promise<BenchTable[]> {
   const sizes = (process.env.RETRIEVAL_SIZES ?? '1000,10000,50000').split(',').map(Number);
   const queries = Number(process.env.RETRIEVAL_QUERIES ?? 40);
-  // On disk: 60,000 chunks (~350 MB of items) do not fit DynamoDB Local's in-memory heap.
   const dataDirectory = await mkdtemp(join(tmpdir(), 'retrieval-bench-'));
   const benchStack = await startBenchStack({ tenant: 'Retrieval benchmark', pollers: false, dataDirectory });
   try {
@@ -58,30 +52,23 @@ async function openBench(organisationId: string) {
     ...(await import('../functions/stores/knowledge-namespace-store.ts')),
     ...(await import('../functions/stores/knowledge-index-store.ts')),
   };
-  let [units, metering] = [0, false];
-  recordDynamoCalls(product.dynamo(), {
-    select: () => metering || undefined,
-    capacity: () => 'TOTAL',
-    keep: false,
-    onCall: (call) => {
-      units += call.capacityUnits ?? 0;
-    },
-  });
+  let metering = false;
+  const metered = { select: () => metering || undefined, capacity: () => 'TOTAL' as const };
+  const { calls } = recordDynamoCalls(product.dynamo(), metered);
   const timedQuery = async (namespace: string, query: Query, path: RetrievalPath) => {
-    [units, metering] = [0, true];
-    const start = performance.now();
-    const vector = [...query.vector];
+    const [start, firstCall, vector] = [performance.now(), calls.length, [...query.vector]];
+    metering = true;
     const found = await product.retrieveKnowledgeByVector(organisationId, namespace, query.text, vector, 10, path);
     metering = false;
+    const units = calls.slice(firstCall).reduce((sum, call) => sum + (call.capacityUnits ?? 0), 0);
     return { ms: performance.now() - start, units, sourceIds: found.map((chunk) => chunk.sourceId) };
   };
   const runPath = async (namespace: string, path: RetrievalPath, asked: Query[]) => {
     const runs = [];
     for (const query of asked) runs.push(await timedQuery(namespace, query, path));
     const times = runs.map((run) => run.ms);
-    const units = mean(runs.map((run) => run.units));
-    const results = runs.map((run) => run.sourceIds);
-    return { p50: percentile(times, 50), p95: percentile(times, 95), units, queries: runs.length, results };
+    const [p50, p95, units] = [percentile(times, 50), percentile(times, 95), mean(runs.map((run) => run.units))];
+    return { p50, p95, units, queries: runs.length, results: runs.map((run) => run.sourceIds) };
   };
   const [model, world] = [product.modelId('embeddings'), knowledgeWorld()];
   return { product, organisationId, model, world, timedQuery, runPath };
@@ -94,7 +81,7 @@ async function populate({ product, organisationId, model, world }: Bench, namesp
   const writer = async () => {
     while (next < size / chunksPerDocument) {
       const { title, chunks } = world.document(next++);
-      const documentId = randomUUID();
+      const documentId = crypto.randomUUID();
       vectors.push(...chunks.map((chunk) => chunk.vector));
       sourceIds.push(...chunks.map((_chunk, index) => `${documentId}#${index}`));
       await product.reserveNamespaceChunks(organisationId, namespace, chunksPerDocument, 1_000_000);
@@ -122,7 +109,6 @@ async function measureSize(bench: Bench, size: number, queries: number) {
   console.error(`retrieval: ${size} chunks written in ${writeSeconds.toFixed(0)} s`);
   const asked = Array.from({ length: queries }, () => bench.world.query());
   // The exact path reads every chunk per query: a few queries suffice at the larger sizes.
-  // DynamoDB Local may fail a whole-namespace read of 50,000 chunks (~300 MB); the row then says so.
   const exactQueries = asked.slice(0, Math.max(3, Math.min(queries, 20_000 / size)));
   const exact = await runPath(namespace, 'exact', exactQueries).catch((error: Error) => {
     console.error(`retrieval: exact path at ${size} chunks failed: ${error.message}`);
@@ -136,14 +122,10 @@ async function measureSize(bench: Bench, size: number, queries: number) {
   const indexed = await runPath(namespace, 'indexed', asked);
   const wordless = asked.map(({ vector }) => ({ vector, text: wordlessQuery }));
   const vectorOnly = await runPath(namespace, 'indexed', wordless);
-  const recall = mean(
-    asked.map((query, index) => {
-      const truth = exactTopK(vectors, query.vector, 10).map((position) => sourceIds[position]);
-      return overlap(vectorOnly.results[index], truth) / 10;
-    }),
-  );
+  const truth = (query: Query) => exactTopK(vectors, query.vector, 10).map((position) => sourceIds[position]);
+  const recall = mean(asked.map((query, index) => overlap(vectorOnly.results[index], truth(query)) / 10));
   const agreement = mean(
-    exact.results.map((exactTop, index) => overlap(exactTop, indexed.results[index]) / Math.max(1, exactTop.length)),
+    exact.results.map((top, index) => overlap(top, indexed.results[index]) / Math.max(1, top.length)),
   );
   return { size, writeSeconds, exact, indexed, recall, agreement, cold, indexMegabytes: held.bytes / 1e6 };
 }
@@ -162,6 +144,9 @@ function tableOf(figures: Array<Awaited<ReturnType<typeof measureSize>>>, querie
   const [smallest, largest] = [figures[0], figures.at(-1)];
   if (!smallest || !largest) throw new Error('RETRIEVAL_SIZES names no size');
   const writes = figures.map((size) => `${size.size}: ${fixed(size.writeSeconds, 0)} s`).join(', ');
+  const unitsTrend = (path: 'exact' | 'indexed', digits?: number) =>
+    figures.map((size) => fixed(size[path].units, digits)).join(' → ');
+  const [p50, recall, at] = [largest.indexed.p50, largest.recall, `at ${largest.size} chunks`];
   return {
     title: 'Knowledge retrieval: exact path vs compact index (query vector given)',
     columns: ['Chunks', 'Path', ...figureColumns('Warm p50 ms', 'Warm p95 ms', 'RCU/query', 'Recall@10')].concat(
@@ -169,24 +154,12 @@ function tableOf(figures: Array<Awaited<ReturnType<typeof measureSize>>>, querie
     ),
     rows,
     headlines: [
-      headline(
-        `retrieval warm p50 at ${largest.size} chunks (ms)`,
-        fixed(largest.indexed.p50),
-        `exact ${fixed(largest.exact.p50)}`,
-        '< 100',
-        largest.indexed.p50 < 100,
-      ),
-      headline(
-        `retrieval recall@10 at ${largest.size} chunks`,
-        fixed(largest.recall, 3),
-        'exact float search 1.000',
-        '≥ 0.95',
-        largest.recall >= 0.95,
-      ),
+      headline(`retrieval warm p50 ${at} (ms)`, fixed(p50), `exact ${fixed(largest.exact.p50)}`, '< 100', p50 < 100),
+      headline(`retrieval recall@10 ${at}`, fixed(recall, 3), 'exact float search 1.000', '≥ 0.95', recall >= 0.95),
       headline(
         `retrieval RCU per query, ${smallest.size} → ${largest.size} chunks`,
-        figures.map((size) => fixed(size.indexed.units)).join(' → '),
-        `exact ${figures.map((size) => fixed(size.exact.units, 0)).join(' → ')}`,
+        unitsTrend('indexed'),
+        `exact ${unitsTrend('exact', 0)}`,
         'constant (±50 %)',
         largest.indexed.units <= 1.5 * smallest.indexed.units,
       ),

@@ -1,15 +1,9 @@
-/**
- * Generated knowledge: topics with sub-topics and documents, each a direction in 1,024 dimensions, so that
- * neighbours are clustered the way real embeddings are (a flat random set would make every search trivial or
- * hopeless). A chunk is topic + sub-topic + document + noise, unit-normalised; its text mixes its topic's words
- * with common ones. Seeded, so every run writes the same namespaces.
- */
+/** Seeded knowledge, clustered like real embeddings: a flat random set makes search trivial or hopeless. */
 import { mulberry32 } from '../../test/fuzz/prng.ts';
 
 const dimensions = 1024;
 export const chunksPerDocument = 200;
-const topics = 40;
-const subTopics = 10;
+const [topics, subTopics] = [40, 10];
 const weights = { topic: 1, subTopic: 0.7, document: 0.5, noise: 0.6 };
 type Part = [Float32Array, number];
 
@@ -51,7 +45,6 @@ export function knowledgeWorld() {
         })),
       };
     },
-    /** A question near one sub-topic, with three of its topic's words. */
     query() {
       const [topic, subTopic] = [Math.floor(random() * topics), Math.floor(random() * subTopics)];
       const vector = unitMix([...near(topic, subTopic), [direction(), weights.document + weights.noise]]);
