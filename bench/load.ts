@@ -1,7 +1,6 @@
 /**
- * Load on the local stack: hundreds of concurrent SSE progress streams and tens of concurrent streaming ICP
- * generations at once, with no errors; event delivery latency and generation latency against an unloaded
- * baseline. Runs in its own process (see support/child-process-module.ts).
+ * Load on the local stack: hundreds of SSE progress streams and tens of streaming ICP generations at once, with no
+ * errors, against an unloaded baseline. Runs in its own process (see support/child-process-module.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,8 +35,6 @@ function loadSettings() {
   };
 }
 
-type Settings = ReturnType<typeof loadSettings>;
-
 /** Untimed load before a generation window opens (same loops, no gap). */
 const warmUpMs = { single: 1000, concurrent: 2000 };
 /** Gaps between two section writes to the same report, drawn uniformly (fixed seed per report). */
@@ -69,6 +66,8 @@ export async function measureLoad(): Promise<BenchTable[]> {
 
 export type RunFacts = Awaited<ReturnType<typeof runLoad>> & { openFiles: number | undefined; elapsedMs: number };
 export type GenerationRow = RunFacts['single'];
+
+type Settings = ReturnType<typeof loadSettings>;
 
 async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: SseClient, icpClient: LoadClient) {
   const { stack, bedrock } = benchStack;
@@ -148,20 +147,19 @@ async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: Ss
 }
 
 /**
- * Both ends of every SSE connection live in this process, next to the stack's own sockets and files: with the
- * common default soft limit of 1024 open files, 500 connections fail with EMFILE half-way. Fail up front with the
- * fix instead. Returns the soft limit (Linux; undefined elsewhere).
+ * Both ends of every SSE connection live in this process: at the common soft limit of 1024 open files, 500
+ * connections fail with EMFILE half-way, so fail up front with the fix. Returns the soft limit (Linux only).
  */
 function checkOpenFileLimit(connections: number): number | undefined {
   const limits = existsSync('/proc/self/limits') ? readFileSync('/proc/self/limits', 'utf8') : '';
-  const soft = /^Max open files\s+(\d+)/m.exec(limits)?.[1];
+  const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1] ?? Number.NaN);
   const needed = 2 * connections + 300;
-  if (soft !== undefined && Number(soft) < needed) {
+  if (soft < needed) {
     throw new Error(
-      `${connections} SSE connections need about ${needed} open files in this process (client and server ends), ` +
-        `but the soft limit is ${soft}. Raise it in the shell first, e.g. \`ulimit -n ${Math.max(4096, needed)}\`, ` +
-        'or lower BENCH_LOAD_SSE_CONNECTIONS.',
+      `${connections} SSE connections need about ${needed} open files in this process (client and server ends), but ` +
+        `the soft limit is ${soft}: raise it first (\`ulimit -n ${Math.max(4096, needed)}\`) or lower ` +
+        'BENCH_LOAD_SSE_CONNECTIONS.',
     );
   }
-  return soft === undefined ? undefined : Number(soft);
+  return Number.isNaN(soft) ? undefined : soft;
 }

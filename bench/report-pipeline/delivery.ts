@@ -18,8 +18,8 @@ const writeGapMs = { min: 200, max: 1500, seed: 4 };
 
 export async function measureDelivery(bench: Bench, bounds: { minMs: number; maxMs: number }) {
   bench.setEnvironment({ SSE_POLL_MIN_MS: bounds.minMs, SSE_POLL_MAX_MS: bounds.maxMs });
-  const { stores, tenant } = bench;
-  const { organisationId, authorization } = tenant;
+  const { stores } = bench;
+  const { organisationId, authorization } = bench.tenant;
   const report = { organisationId, orgName: 'Bench', domain: 'bench.example', what: 'A benchmark report' };
   const reportId = await createRunningReport(stores, report);
   const connection = await bench.sse.open(reportStreamUrl(bench.stack.baseUrl, reportId), authorization);

@@ -46,13 +46,8 @@ export async function runReport(bench: Bench, reportType: ReportType, concurrenc
   const reportKey = itemKeys.report(reportId);
   const finished = bench.probe.calls.find(({ ok, command, input }) => {
     const { pk, sk } = keyOf(input);
-    return (
-      ok &&
-      command === 'UpdateItemCommand' &&
-      pk === reportKey.pk &&
-      sk === reportKey.sk &&
-      valuesOf(input)[':status'] === 'completed'
-    );
+    const completed = ok && command === 'UpdateItemCommand' && valuesOf(input)[':status'] === 'completed';
+    return completed && pk === reportKey.pk && sk === reportKey.sk;
   });
   const modelRequests = (stack.localBedrock?.requests ?? []).filter(({ body }) => JSON.stringify(body).includes(tag));
   if (!finished || modelRequests.length !== sections) {
@@ -67,14 +62,16 @@ const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
 
 export function wallTable({ settings, defaults }: Bench, latencies: number[], runs: ReportRun[]): BenchTable {
   const L = median(latencies);
+  const overL = (value: number) => (value / L).toFixed(2);
   /** The Runs, Wall median, Wall range and Wall / L cells of a row. */
   const timing = (walls: number[]) => [
     String(walls.length),
     seconds(median(walls)),
     `${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))}`,
-    `${(median(walls) / L).toFixed(2)}×`,
+    `${overL(median(walls))}×`,
   ];
   const endpoint = `local endpoint: firstChunkMs ${settings.sectionLatencyMs}, perChunkMs ${settings.perChunkMs}`;
+  const target = `≤ ${wallOverLTarget} × L`;
   const headlines: HeadlineRow[] = [];
   const runsOf = (type: ReportType, concurrency: number) =>
     runs.filter((run) => run.reportType === type && run.concurrency === concurrency);
@@ -83,36 +80,30 @@ export function wallTable({ settings, defaults }: Bench, latencies: number[], ru
   const ordered = [...configurations].sort((a, b) => a.sections - b.sections || b.concurrency - a.concurrency);
   const rows = ordered.map(({ reportType, sections, concurrency }) => {
     const group = runsOf(reportType, concurrency);
-    const walls = group.map((run) => run.wall);
+    const [walls, sseWall] = [group.map((run) => run.wall), median(group.map((run) => run.sseWall))];
     const wall = median(walls);
-    const sseWall = median(group.map((run) => run.sseWall));
     const baseline = runsOf(reportType, 1).map((run) => run.wall);
-    const isBaseline = concurrency === 1;
-    const sequential = isBaseline || baseline.length === 0 ? undefined : median(baseline);
+    const sequential = concurrency === 1 || baseline.length === 0 ? undefined : median(baseline);
     const waves = Math.ceil(sections / concurrency);
+    const pass = waves === 1 ? wall <= wallOverLTarget * L : undefined;
     const configuration = `${sections} sections, concurrency ${concurrency}`;
     const isDefault = concurrency === defaults.concurrency;
-    if (!isBaseline) {
-      headlines.push(
-        headline(
-          `Report wall time / L: ${reportType}, ${configuration}${isDefault ? ' (cdk.json)' : ''}`,
-          `${(wall / L).toFixed(2)} × L (${seconds(wall)})`,
-          `L ${seconds(L)}; sequential ${sequential === undefined ? '—' : seconds(sequential)}`,
-          waves === 1 ? `≤ ${wallOverLTarget} × L` : `— (${waves} waves)`,
-          waves === 1 ? wall <= wallOverLTarget * L : undefined,
-        ),
-      );
+    if (concurrency !== 1) {
+      const figure = `Report wall time / L: ${reportType}, ${configuration}${isDefault ? ' (cdk.json)' : ''}`;
+      const compared = `L ${seconds(L)}; sequential ${sequential === undefined ? '—' : seconds(sequential)}`;
+      const waveTarget = pass === undefined ? `— (${waves} waves)` : target;
+      headlines.push(headline(figure, `${overL(wall)} × L (${seconds(wall)})`, compared, waveTarget, pass));
     }
     return [
       `${reportType}: ${configuration}${isDefault ? ' (cdk.json default)' : ''}`,
       ...timing(walls),
       ...(sequential === undefined ? ['—', '—'] : [seconds(sequential), `${(sequential / wall).toFixed(2)}×`]),
-      `${seconds(sseWall)} (${(sseWall / L).toFixed(2)}×)`,
-      isBaseline
+      `${seconds(sseWall)} (${overL(sseWall)}×)`,
+      concurrency === 1
         ? `baseline (≈ ${sections} × L)`
-        : waves === 1
-          ? verdict(wall <= wallOverLTarget * L, `≤ ${wallOverLTarget} × L`)
-          : `— (${sections} sections > ${concurrency}: ${waves} waves, ≈ ${waves} × L)`,
+        : pass === undefined
+          ? `— (${sections} sections > ${concurrency}: ${waves} waves, ≈ ${waves} × L)`
+          : verdict(pass, target),
     ];
   });
   return {
