@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mulberry32 } from '../test/fuzz/prng.ts';
-import { analyseDelivery, deliveryTimeoutMs, loadTables, openConcurrency, targets, type Write } from './load/tables.ts';
+import { deliveryTimeoutMs, loadTables, openConcurrency, targets, type Write } from './load/tables.ts';
 import { type BenchStack, type BenchTenant, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { recordDynamoCalls } from './support/dynamo-calls.ts';
@@ -142,24 +142,17 @@ async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: Ss
   const missingAtEnd = await sseClient.awaitSections(lastSectionOfReport, deliveryTimeoutMs);
   const { connections } = await sseClient.closeAll();
   recorder.uninstall();
-  const delivery = analyseDelivery(connections, writes);
-  return { settings, opened, missingAtEnd, connections, delivery, single, concurrent, loaded, calls, stack };
+  return { settings, opened, missingAtEnd, connections, writes, single, concurrent, loaded, calls, stack };
 }
 
-/**
- * Both ends of every SSE connection live in this process: at the common soft limit of 1024 open files, 500
- * connections fail with EMFILE half-way, so fail up front with the fix. Returns the soft limit (Linux only).
- */
-function checkOpenFileLimit(connections: number): number | undefined {
+// Both ends of every SSE connection live in this process: at the common soft limit of 1024 open files, 500 of them
+// fail with EMFILE half-way, so fail up front with the fix. Returns the soft limit (Linux; undefined elsewhere).
+function checkOpenFileLimit(connections: number) {
   const limits = existsSync('/proc/self/limits') ? readFileSync('/proc/self/limits', 'utf8') : '';
   const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1] ?? Number.NaN);
   const needed = 2 * connections + 300;
-  if (soft < needed) {
-    throw new Error(
-      `${connections} SSE connections need about ${needed} open files in this process (client and server ends), but ` +
-        `the soft limit is ${soft}: raise it first (\`ulimit -n ${Math.max(4096, needed)}\`) or lower ` +
-        'BENCH_LOAD_SSE_CONNECTIONS.',
-    );
-  }
+  const fix = `raise it first (\`ulimit -n ${Math.max(4096, needed)}\`) or lower BENCH_LOAD_SSE_CONNECTIONS`;
+  if (soft < needed)
+    throw new Error(`${connections} SSE connections need ${needed} open files, soft limit ${soft}: ${fix}`);
   return Number.isNaN(soft) ? undefined : soft;
 }

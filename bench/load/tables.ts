@@ -14,22 +14,19 @@ export const deliveryTimeoutMs = 15_000;
 export type Write = { reportId: string; sectionId: string; position: number; writtenAt: number };
 
 /** Every section write checked at every connection of its report: latency of each first receipt, deviations counted. */
-export function analyseDelivery(connections: SseRecord[], writes: Write[]) {
-  const writesOf = new Map<string, Map<string, Write>>();
-  for (const write of writes) {
-    writesOf.set(write.reportId, (writesOf.get(write.reportId) ?? new Map()).set(write.sectionId, write));
-  }
+function analyseDelivery(connections: SseRecord[], writes: Write[]) {
   const delivery = { latencies: [] as number[], missing: 0, duplicates: 0, outOfOrder: 0, unexpected: 0, expected: 0 };
   for (const connection of connections.filter(({ status }) => status === 200)) {
-    const expected = writesOf.get(connection.reportId ?? '') ?? new Map<string, Write>();
-    delivery.expected += expected.size;
+    const expected = writes.filter((write) => write.reportId === connection.reportId);
+    delivery.expected += expected.length;
     const seen = new Set<string>();
     let lastPosition = -1;
     let lastEventId = '';
     for (const event of connection.events) {
       if (event.id <= lastEventId) delivery.outOfOrder++;
       lastEventId = event.id;
-      const write = event.event === 'section.completed' ? expected.get(event.sectionId ?? '') : undefined;
+      const write =
+        event.event === 'section.completed' && expected.find(({ sectionId }) => sectionId === event.sectionId);
       if (!write) delivery.unexpected++;
       else if (seen.has(write.sectionId)) delivery.duplicates++;
       else {
@@ -39,7 +36,7 @@ export function analyseDelivery(connections: SseRecord[], writes: Write[]) {
         delivery.latencies.push(event.receivedAt - write.writtenAt);
       }
     }
-    delivery.missing += expected.size - seen.size;
+    delivery.missing += expected.length - seen.size;
   }
   return delivery;
 }
@@ -56,7 +53,7 @@ export function loadTables(run: RunFacts): BenchTable[] {
 
 /** The values more than one table prints, computed once; `errors` lists every kind the run must not have. */
 function withSharedValues(run: RunFacts) {
-  const { delivery } = run;
+  const delivery = analyseDelivery(run.connections, run.writes);
   const generations = [run.single, run.concurrent, run.loaded];
   const opened = run.connections.filter(({ status }) => status === 200);
   const dropped = opened.filter((connection) => connection.dropped);
@@ -73,7 +70,7 @@ function withSharedValues(run: RunFacts) {
     ['DynamoDB calls of the handlers that failed (SSE polls retry them silently)', dynamoFailures],
   ];
   const errorTotal = sum(errors.map(([, count]) => count));
-  return { ...run, generations, held: opened.length - dropped.length, dropped, errors, errorTotal };
+  return { ...run, delivery, generations, held: opened.length - dropped.length, dropped, errors, errorTotal };
 }
 
 type LoadFacts = ReturnType<typeof withSharedValues>;
