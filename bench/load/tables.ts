@@ -85,57 +85,41 @@ function headlineTable({ settings, loaded, delivery, held, errorTotal, ...run }:
   // Little's law: generations in flight = throughput × mean time in the system.
   const inFlight = loadedTotals.length > 0 ? (throughput * sum(loadedTotals)) / loadedTotals.length / 1000 : 0;
   const clients = `${loaded.clients} (≈ ${inFlight.toFixed(1)})`;
-  const generationsPass = loaded.clients >= targets.generations;
+  const clientsPass = loaded.clients >= targets.generations;
+  const clientsVerdict = verdict(clientsPass, `${targets.generations} concurrent`);
   const delivered = `${delivery.latencies.length} of ${delivery.expected}`;
   const latencyMedian = medianOrNaN(delivery.latencies);
   const latencyTarget = `median < ${targets.eventLatencyMedianMs} ms`;
   const latencyPass = latencyMedian < targets.eventLatencyMedianMs;
+  const latencyVerdict = verdict(latencyPass, latencyTarget);
   const latency =
     delivery.latencies.length > 0 ? `median ${ms(latencyMedian)}, p95 ${ms(percentile(delivery.latencies, 95))}` : '—';
+  const unloadedTotal = `1 client, no SSE: ${ms(medianOrNaN(totals(run.single)))}`;
   const load = `Load (${settings.sseConnections} SSE + ${settings.generations} generations)`;
   return {
     title: `Load: ${settings.sseConnections} SSE connections + ${settings.generations} concurrent ICP generations for ${settings.seconds} s (local stack)`,
     columns: ['Check', ...figureColumns('Measured'), 'Target'],
     rows: [
       ['SSE connections held for the whole window (opened − dropped)', heldCell, verdict(heldPass, heldTarget)],
-      [
-        'Concurrent ICP generations (closed-loop clients; ≈ in flight by Little’s law)',
-        clients,
-        verdict(generationsPass, `${targets.generations} concurrent`),
-      ],
+      ['Concurrent ICP generations (closed-loop clients; ≈ in flight by Little’s law)', clients, clientsVerdict],
       ['Generations completed in the window (valid ICPResult each)', completed, '—'],
       ['Section events delivered (connections × writes to their report)', delivered, '—'],
       ['Errors (see the error table)', String(errorTotal), verdict(errorTotal === 0, '0 errors')],
-      [
-        'Event latency median under load (write → receipt, all connections)',
-        ms(latencyMedian),
-        verdict(latencyPass, latencyTarget),
-      ],
+      ['Event latency median under load (write → receipt, all connections)', ms(latencyMedian), latencyVerdict],
     ],
     notes: [
-      `Stack: SSE poll ${environment.SSE_POLL_MIN_MS}–${environment.SSE_POLL_MAX_MS} ms, ` +
-        `heartbeat ${Number(environment.SSE_HEARTBEAT_MS) / 1000} s (cdk.json); ` +
-        `model firstChunkMs ${settings.firstChunkMs}, perChunkMs ${settings.perChunkMs}; ${settings.tenants} tenants, ` +
-        `${settings.reports} running reports, ${Math.round(settings.sseConnections / settings.reports)} connections ` +
-        `per report. Open-file soft limit: ${run.openFiles ?? 'unknown'}. Whole module: ` +
-        `${(run.elapsedMs / 1000).toFixed(0)} s.`,
+      `Stack: SSE poll ${environment.SSE_POLL_MIN_MS}–${environment.SSE_POLL_MAX_MS} ms, heartbeat ` +
+        `${Number(environment.SSE_HEARTBEAT_MS) / 1000} s (cdk.json); model firstChunkMs ${settings.firstChunkMs}, ` +
+        `perChunkMs ${settings.perChunkMs}; ${settings.tenants} tenants, ${settings.reports} running reports, ` +
+        `${Math.round(settings.sseConnections / settings.reports)} connections per report. Open-file soft limit: ` +
+        `${run.openFiles ?? 'unknown'}. Whole module: ${(run.elapsedMs / 1000).toFixed(0)} s.`,
     ],
     headlines: [
       headline(`${load}: errors`, String(errorTotal), '—', '0', errorTotal === 0),
       headline(`${load}: SSE connections held`, heldCell, '—', heldTarget, heldPass),
-      headline(
-        `${load}: concurrent ICP generations`,
-        String(loaded.clients),
-        '—',
-        `${targets.generations}`,
-        generationsPass,
-      ),
+      headline(`${load}: concurrent ICP generations`, `${loaded.clients}`, '—', `${targets.generations}`, clientsPass),
       headline(`${load}: SSE event latency under load`, latency, '—', latencyTarget, latencyPass),
-      headline(
-        `${load}: ICP generation total median`,
-        ms(medianOrNaN(loadedTotals)),
-        `1 client, no SSE: ${ms(medianOrNaN(totals(run.single)))}`,
-      ),
+      headline(`${load}: ICP generation total median`, ms(medianOrNaN(loadedTotals)), unloadedTotal),
     ],
   };
 }
@@ -166,18 +150,13 @@ function errorTable(run: LoadFacts): BenchTable {
 }
 
 function latencyTable({ delivery, settings, single, concurrent, loaded }: LoadFacts): BenchTable {
-  /** Samples, median, p95, p99 or total median, max or total p95, per second. */
-  const timingRow = (label: string, values: number[], p99: string, max: string, rate: string) => [
-    label,
-    String(values.length),
-    ...medianAndP95(values, ms),
-    ...(values.length > 0 ? [p99, max] : ['—', '—']),
-    rate,
-  ];
+  /** Samples, median, p95, then p99 and max (SSE) or total median and p95 (ICP), then per second. */
+  const timingRow = (label: string, values: number[], ...rest: string[]) => {
+    return [label, String(values.length), ...medianAndP95(values, ms), ...rest];
+  };
   const icpRow = (row: GenerationRow, label: string) => {
     const ttfb = row.result.samples.map((sample) => sample.firstByteAt - sample.sentAt);
-    const [totalMedian, totalP95] = medianAndP95(totals(row), ms);
-    return timingRow(label, ttfb, totalMedian, totalP95, perSecond(row).toFixed(1));
+    return timingRow(label, ttfb, ...medianAndP95(totals(row), ms), perSecond(row).toFixed(1));
   };
   const slowdown = medianOrNaN(totals(loaded)) / medianOrNaN(totals(single));
   const { latencies } = delivery;
