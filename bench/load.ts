@@ -45,22 +45,21 @@ export async function measureLoad(): Promise<BenchTable[]> {
   const settings = loadSettings();
   const openFiles = checkOpenFileLimit(settings.sseConnections);
   const streamsPerTenant = Math.ceil(settings.sseConnections / settings.tenants);
-  let benchStack: BenchStack | undefined;
+  const benchStack = await startBenchStack({
+    tenant: 'Load tenant 0',
+    // The platform's capacity is measured, not the per-organisation stream cap: each tenant may hold its share.
+    environment: { SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(streamsPerTenant) },
+    localBedrock: { latencyMs: { firstChunkMs: settings.firstChunkMs, perChunkMs: settings.perChunkMs } },
+  });
   const sseClient = startSseClient();
   const icpClient = startLoadClient();
   try {
-    benchStack = await startBenchStack({
-      tenant: 'Load tenant 0',
-      // The platform's capacity is measured, not the per-organisation stream cap: each tenant may hold its share.
-      environment: { SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(streamsPerTenant) },
-      localBedrock: { latencyMs: { firstChunkMs: settings.firstChunkMs, perChunkMs: settings.perChunkMs } },
-    });
     const run = await runLoad(settings, benchStack, sseClient, icpClient);
     return loadTables({ ...run, openFiles, elapsedMs: performance.now() - startedAt });
   } finally {
     await sseClient.close();
     await icpClient.close();
-    await benchStack?.stop();
+    await benchStack.stop();
   }
 }
 

@@ -94,8 +94,7 @@ async function pipelineBench() {
     },
     async stop() {
       probe.uninstall();
-      await sse.close();
-      await http.close();
+      await Promise.all([sse.close(), http.close()]);
       await benchStack.stop();
     },
   };
