@@ -1,7 +1,5 @@
-/**
- * Load on the local stack: hundreds of SSE progress streams and tens of streaming ICP generations at once, with no
- * errors, against an unloaded baseline. Runs in its own process (see support/child-process-module.ts).
- */
+// Load on the local stack: hundreds of SSE progress streams and tens of streaming ICP generations at once, with no
+// errors, against an unloaded baseline. Runs in its own process (see support/child-process-module.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mulberry32 } from '../test/fuzz/prng.ts';

@@ -1,8 +1,6 @@
-/**
- * The report pipeline on the local stack: how fast a section write reaches an SSE client, and how long a report
- * takes when its sections are generated concurrently against a model of fixed per-section latency. Runs in its own
- * process (see child-process-module.ts); what an idle SSE connection reads is measured by the cost model.
- */
+// The report pipeline on the local stack: how fast a section write reaches an SSE client, and how long a report takes
+// when its sections run concurrently against a model of fixed per-section latency. Runs in its own process (see
+// child-process-module.ts); what an idle SSE connection reads is measured by the cost model.
 import { deliveryTable, measureDelivery } from './report-pipeline/delivery.ts';
 import { measureModelLatency, type ReportRun, runReport, wallTable } from './report-pipeline/wall-time.ts';
 import { startBenchStack } from './support/bench-stack.ts';

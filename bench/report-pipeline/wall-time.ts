@@ -39,8 +39,7 @@ export async function runReport(bench: Bench, reportType: ReportType, concurrenc
   const body = { orgName: `Bench ${tag}`, domain: 'bench.example', reportType, filterFingerprint: tag };
   const { reportId, sentAt } = await startReport(http, stack.baseUrl, authorization, body);
   // A generous upper bound for the sections, for the timeout only.
-  const { sectionLatencyMs, perChunkMs } = bench.settings;
-  const timeoutMs = 30_000 + 3 * sections * (sectionLatencyMs + 500 * perChunkMs);
+  const timeoutMs = 30_000 + 3 * sections * (bench.settings.sectionLatencyMs + 500 * bench.settings.perChunkMs);
   const { terminal } = await followReportToEnd(sse, stack.baseUrl, authorization, { reportId, sections, timeoutMs });
   // The worker's finishReport: the status update of the report item itself.
   const reportKey = itemKeys.report(reportId);

@@ -1,7 +1,5 @@
-/**
- * The one instrumentation of the handlers' shared DynamoDB document client: a middleware at the initialize step
- * (functions/stores/dynamodb/middleware-stack.ts), i.e. around the whole call: marshalling, HTTP exchange, retries.
- */
+// The one instrumentation of the handlers' shared DynamoDB document client: a middleware at the initialize step
+// (functions/stores/dynamodb/middleware-stack.ts), i.e. around the whole call: marshalling, HTTP exchange, retries.
 import type { DynamoDocumentClient } from '../../functions/stores/dynamodb/client.ts';
 
 export type DynamoInput = Record<string, unknown>;
