@@ -57,29 +57,25 @@ async function pipelineBench() {
     tenant: 'Report pipeline benchmark',
     localBedrock: { latencyMs: { firstChunkMs: settings.sectionLatencyMs, perChunkMs: settings.perChunkMs } },
   });
-  const [reportStore, environment, generation, models, context, reportTypes, dynamo] = await Promise.all([
+  const [reportStore, environment, generation, models, dynamo] = await Promise.all([
     import('../functions/stores/report-store.ts'),
     import('../functions/runtime/environment.ts'),
     import('../functions/reports/generate-section.ts'),
     import('../functions/ai/models.ts'),
-    import('../functions/domain/reports/report-context.ts'),
-    import('../functions/domain/reports/report-types.ts'),
     import('../functions/stores/dynamo.ts'),
   ]);
-  const stores = { ...reportStore, ...environment, ...generation, ...models, ...context, ...reportTypes, ...dynamo };
+  const stores = { ...reportStore, ...environment, ...generation, ...models, ...dynamo };
   const fromEnv = (name: string) => Number(benchStack.stack.functionEnvironment[name]);
-  const [sse, http] = [startSseClient(), startWorkerClient()];
-  // One recording of the writes for both phases: section and event-log Puts, the report's status update.
-  const probe = recordDynamoCalls(stores.dynamo(), {
-    select: (command) => command === 'PutItemCommand' || command === 'UpdateItemCommand' || undefined,
-  });
   return {
     ...benchStack,
     settings,
     stores,
-    sse,
-    http,
-    probe,
+    sse: startSseClient(),
+    http: startWorkerClient(),
+    // One recording of the writes for both phases: section and event-log Puts, the report's status update.
+    probe: recordDynamoCalls(stores.dynamo(), {
+      select: (command) => command === 'PutItemCommand' || command === 'UpdateItemCommand' || undefined,
+    }),
     defaults: {
       minMs: fromEnv('SSE_POLL_MIN_MS'),
       maxMs: fromEnv('SSE_POLL_MAX_MS'),
@@ -91,8 +87,8 @@ async function pipelineBench() {
       stores.resetEnvironmentCache();
     },
     async stop() {
-      probe.uninstall();
-      await Promise.all([sse.close(), http.close()]);
+      this.probe.uninstall();
+      await Promise.all([this.sse.close(), this.http.close()]);
       await benchStack.stop();
     },
   };

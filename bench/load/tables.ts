@@ -125,7 +125,6 @@ function headlineTable({ settings, loaded, delivery, held, errorTotal, ...run }:
 }
 
 function errorTable(run: LoadFacts): BenchTable {
-  /** `Class count` for every DynamoDB call class where `count` is not 0. */
   const byClass = (key: 'failed' | 'refusedByCondition') =>
     [...run.calls].filter(([, calls]) => calls[key] > 0).map(([name, calls]) => `${name} ${calls[key]}`);
   const examples = [
@@ -149,7 +148,7 @@ function errorTable(run: LoadFacts): BenchTable {
   };
 }
 
-function latencyTable({ delivery, settings, single, concurrent, loaded }: LoadFacts): BenchTable {
+function latencyTable({ delivery: { latencies }, settings, single, concurrent, loaded }: LoadFacts): BenchTable {
   /** Samples, median, p95, then p99 and max (SSE) or total median and p95 (ICP), then per second. */
   const timingRow = (label: string, values: number[], ...rest: string[]) => {
     return [label, String(values.length), ...medianAndP95(values, ms), ...rest];
@@ -159,7 +158,6 @@ function latencyTable({ delivery, settings, single, concurrent, loaded }: LoadFa
     return timingRow(label, ttfb, ...medianAndP95(totals(row), ms), perSecond(row).toFixed(1));
   };
   const slowdown = medianOrNaN(totals(loaded)) / medianOrNaN(totals(single));
-  const { latencies } = delivery;
   const sseLabel = `SSE event: section write resolved → received (${settings.sseConnections} connections)`;
   const sseRate = (latencies.length / settings.seconds).toFixed(0);
   return {

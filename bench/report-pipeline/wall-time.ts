@@ -1,6 +1,7 @@
 /** Phase 2: L (one section's model call) and reports run end to end at a given section concurrency, tabled. */
 import { randomUUID } from 'node:crypto';
-import type { ReportType } from '../../functions/domain/reports/report-types.ts';
+import { summarisePartners } from '../../functions/domain/reports/report-context.ts';
+import { type ReportType, sectionPlans } from '../../functions/domain/reports/report-types.ts';
 import { itemKeys } from '../../functions/stores/item-keys.ts';
 import type { Bench } from '../report-pipeline.ts';
 import { keyOf, valuesOf } from '../support/dynamo-calls.ts';
@@ -16,11 +17,11 @@ const wallOverLTarget = 1.3;
 export async function measureModelLatency({ stores }: Bench): Promise<number[]> {
   // A report of an organisation with no partners, ICP, IPP or knowledge yet.
   const report = { reportType: 'quarterly-review', orgName: 'Bench', domain: 'bench.example', knowledge: '' };
-  const context = { ...report, partners: stores.summarisePartners([]), icp: undefined, ipp: undefined };
+  const context = { ...report, partners: summarisePartners([]), icp: undefined, ipp: undefined };
   const model = stores.languageModel('reports');
   const generation = { model, stop: new AbortController().signal, writeSection: async () => {} };
   const samples: number[] = [];
-  for (const [position, plan] of stores.sectionPlans['quarterly-review'].entries()) {
+  for (const [position, plan] of sectionPlans['quarterly-review'].entries()) {
     const started = performance.now();
     await stores.generateSection({ organisationId: 'bench', reportId: 'bench', plan, position }, context, generation);
     samples.push(performance.now() - started);
@@ -33,7 +34,7 @@ export async function runReport(bench: Bench, reportType: ReportType, concurrenc
   bench.setEnvironment({ REPORT_SECTION_CONCURRENCY: concurrency });
   const { http, sse, stack } = bench;
   const { authorization } = bench.tenant;
-  const sections = bench.stores.sectionPlans[reportType].length;
+  const sections = sectionPlans[reportType].length;
   // Unique: finds this run's model requests (the section prompt quotes orgName) and avoids the in-flight lock.
   const tag = randomUUID();
   const body = { orgName: `Bench ${tag}`, domain: 'bench.example', reportType, filterFingerprint: tag };
