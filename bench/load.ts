@@ -55,8 +55,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     const run = await runLoad(settings, benchStack, sseClient, icpClient);
     return loadTables({ ...run, openFiles, elapsedMs: performance.now() - startedAt });
   } finally {
-    await sseClient.close();
-    await icpClient.close();
+    await Promise.all([sseClient.close(), icpClient.close()]);
     await benchStack.stop();
   }
 }

@@ -50,9 +50,8 @@ export async function runReport(bench: Bench, reportType: ReportType, concurrenc
     return completed && pk === reportKey.pk && sk === reportKey.sk;
   });
   const modelRequests = (stack.localBedrock?.requests ?? []).filter(({ body }) => JSON.stringify(body).includes(tag));
-  if (!finished || modelRequests.length !== sections) {
+  if (!finished || modelRequests.length !== sections)
     throw new Error(`Report ${reportId}: incomplete trace (${modelRequests.length} model requests)`);
-  }
   return { reportType, sections, concurrency, wall: finished.end - sentAt, sseWall: terminal.receivedAt - sentAt };
 }
 
