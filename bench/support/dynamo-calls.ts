@@ -25,7 +25,6 @@ export interface DynamoCall<Tag = true> {
 }
 
 type Capacity = { CapacityUnits?: number };
-let installed = 0;
 
 export function recordDynamoCalls<Tag>(
   client: DynamoDocumentClient,
@@ -39,7 +38,7 @@ export function recordDynamoCalls<Tag>(
     onCall?(call: DynamoCall<Tag>): void;
   },
 ): { readonly calls: readonly DynamoCall<Tag>[]; uninstall(): void } {
-  const name = `benchDynamoCalls${installed++}`;
+  const name = `benchDynamoCalls-${crypto.randomUUID()}`;
   const calls: DynamoCall<Tag>[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
