@@ -49,8 +49,7 @@ export async function measureLoad(): Promise<BenchTable[]> {
     environment: { SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(streamsPerTenant) },
     localBedrock: { latencyMs: { firstChunkMs: settings.firstChunkMs, perChunkMs: settings.perChunkMs } },
   });
-  const sseClient = startSseClient();
-  const icpClient = startLoadClient();
+  const [sseClient, icpClient] = [startSseClient(), startLoadClient()];
   try {
     const run = await runLoad(settings, benchStack, sseClient, icpClient);
     return loadTables({ ...run, openFiles, elapsedMs: performance.now() - startedAt });

@@ -63,12 +63,10 @@ export function wallTable({ settings, defaults }: Bench, latencies: number[], ru
   const L = median(latencies);
   const overL = (value: number) => (value / L).toFixed(2);
   /** The Runs, Wall median, Wall range and Wall / L cells of a row. */
-  const timing = (walls: number[]) => [
-    String(walls.length),
-    seconds(median(walls)),
-    `${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))}`,
-    `${overL(median(walls))}×`,
-  ];
+  const timing = (walls: number[]) => {
+    const range = `${seconds(Math.min(...walls))}–${seconds(Math.max(...walls))}`;
+    return [String(walls.length), seconds(median(walls)), range, `${overL(median(walls))}×`];
+  };
   const endpoint = `local endpoint: firstChunkMs ${settings.sectionLatencyMs}, perChunkMs ${settings.perChunkMs}`;
   const target = `≤ ${wallOverLTarget} × L`;
   const headlines: HeadlineRow[] = [];
@@ -87,23 +85,19 @@ export function wallTable({ settings, defaults }: Bench, latencies: number[], ru
     const pass = waves === 1 ? wall <= wallOverLTarget * L : undefined;
     const configuration = `${sections} sections, concurrency ${concurrency}`;
     const isDefault = concurrency === defaults.concurrency;
-    if (concurrency !== 1) {
-      const figure = `Report wall time / L: ${reportType}, ${configuration}${isDefault ? ' (cdk.json)' : ''}`;
-      const compared = `L ${seconds(L)}; sequential ${sequential === undefined ? '—' : seconds(sequential)}`;
-      const waveTarget = pass === undefined ? `— (${waves} waves)` : target;
-      headlines.push(headline(figure, `${overL(wall)} × L (${seconds(wall)})`, compared, waveTarget, pass));
-    }
-    return [
+    const cells = [
       `${reportType}: ${configuration}${isDefault ? ' (cdk.json default)' : ''}`,
       ...timing(walls),
       ...(sequential === undefined ? ['—', '—'] : [seconds(sequential), `${(sequential / wall).toFixed(2)}×`]),
       `${seconds(sseWall)} (${overL(sseWall)}×)`,
-      concurrency === 1
-        ? `baseline (≈ ${sections} × L)`
-        : pass === undefined
-          ? `— (${sections} sections > ${concurrency}: ${waves} waves, ≈ ${waves} × L)`
-          : verdict(pass, target),
     ];
+    if (concurrency === 1) return [...cells, `baseline (≈ ${sections} × L)`];
+    const figure = `Report wall time / L: ${reportType}, ${configuration}${isDefault ? ' (cdk.json)' : ''}`;
+    const compared = `L ${seconds(L)}; sequential ${sequential === undefined ? '—' : seconds(sequential)}`;
+    const waveTarget = pass === undefined ? `— (${waves} waves)` : target;
+    headlines.push(headline(figure, `${overL(wall)} × L (${seconds(wall)})`, compared, waveTarget, pass));
+    if (pass !== undefined) return [...cells, verdict(pass, target)];
+    return [...cells, `— (${sections} sections > ${concurrency}: ${waves} waves, ≈ ${waves} × L)`];
   });
   return {
     title: `Report wall time vs sequential: model latency L per section, POST generate → report completed`,
