@@ -48,8 +48,7 @@ async function pipelineBench() {
   const settings = {
     writes: runCount(20),
     reportRuns: integerFromEnv('BENCH_REPORT_RUNS', 3),
-    // The local model endpoint's time to first chunk (L when perChunkMs is 0) and delay before every later chunk:
-    // by default every section's model call answers after L and all its chunks then arrive at once.
+    // The model endpoint's first-chunk and later-chunk delays: by default a section's whole answer arrives after L.
     sectionLatencyMs: integerFromEnv('BENCH_SECTION_LATENCY_MS', 1000),
     perChunkMs: integerFromEnv('BENCH_SECTION_PER_CHUNK_MS', 0, 0),
   };
