@@ -1,12 +1,9 @@
-/**
- * Load on the local stack: hundreds of concurrent SSE progress streams and tens of concurrent streaming ICP
- * generations at once, with no errors; event delivery latency and generation latency against an unloaded
- * baseline. Runs in its own process (see support/child-process-module.ts).
- */
+// Load on the local stack: hundreds of SSE progress streams and tens of streaming ICP generations at once, with no
+// errors, against an unloaded baseline. Runs in its own process (see support/child-process-module.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mulberry32 } from '../test/fuzz/prng.ts';
-import { analyseDelivery, deliveryTimeoutMs, loadTables, openConcurrency, targets, type Write } from './load/tables.ts';
+import { deliveryTimeoutMs, loadTables, openConcurrency, targets, type Write } from './load/tables.ts';
 import { type BenchStack, type BenchTenant, startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { recordDynamoCalls } from './support/dynamo-calls.ts';
@@ -36,8 +33,6 @@ function loadSettings() {
   };
 }
 
-type Settings = ReturnType<typeof loadSettings>;
-
 /** Untimed load before a generation window opens (same loops, no gap). */
 const warmUpMs = { single: 1000, concurrent: 2000 };
 /** Gaps between two section writes to the same report, drawn uniformly (fixed seed per report). */
@@ -48,27 +43,26 @@ export async function measureLoad(): Promise<BenchTable[]> {
   const settings = loadSettings();
   const openFiles = checkOpenFileLimit(settings.sseConnections);
   const streamsPerTenant = Math.ceil(settings.sseConnections / settings.tenants);
-  let benchStack: BenchStack | undefined;
-  const sseClient = startSseClient();
-  const icpClient = startLoadClient();
+  const benchStack = await startBenchStack({
+    tenant: 'Load tenant 0',
+    // The platform's capacity is measured, not the per-organisation stream cap: each tenant may hold its share.
+    environment: { SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(streamsPerTenant) },
+    localBedrock: { latencyMs: { firstChunkMs: settings.firstChunkMs, perChunkMs: settings.perChunkMs } },
+  });
+  const [sseClient, icpClient] = [startSseClient(), startLoadClient()];
   try {
-    benchStack = await startBenchStack({
-      tenant: 'Load tenant 0',
-      // The platform's capacity is measured, not the per-organisation stream cap: each tenant may hold its share.
-      environment: { SSE_MAX_CONNECTIONS_PER_ORGANISATION: String(streamsPerTenant) },
-      localBedrock: { latencyMs: { firstChunkMs: settings.firstChunkMs, perChunkMs: settings.perChunkMs } },
-    });
     const run = await runLoad(settings, benchStack, sseClient, icpClient);
     return loadTables({ ...run, openFiles, elapsedMs: performance.now() - startedAt });
   } finally {
-    await sseClient.close();
-    await icpClient.close();
-    await benchStack?.stop();
+    await Promise.all([sseClient.close(), icpClient.close()]);
+    await benchStack.stop();
   }
 }
 
 export type RunFacts = Awaited<ReturnType<typeof runLoad>> & { openFiles: number | undefined; elapsedMs: number };
 export type GenerationRow = RunFacts['single'];
+
+type Settings = ReturnType<typeof loadSettings>;
 
 async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: SseClient, icpClient: LoadClient) {
   const { stack, bedrock } = benchStack;
@@ -143,25 +137,17 @@ async function runLoad(settings: Settings, benchStack: BenchStack, sseClient: Ss
   const missingAtEnd = await sseClient.awaitSections(lastSectionOfReport, deliveryTimeoutMs);
   const { connections } = await sseClient.closeAll();
   recorder.uninstall();
-  const delivery = analyseDelivery(connections, writes);
-  return { settings, opened, missingAtEnd, connections, delivery, single, concurrent, loaded, calls, stack };
+  return { settings, opened, missingAtEnd, connections, writes, single, concurrent, loaded, calls, stack };
 }
 
-/**
- * Both ends of every SSE connection live in this process, next to the stack's own sockets and files: with the
- * common default soft limit of 1024 open files, 500 connections fail with EMFILE half-way. Fail up front with the
- * fix instead. Returns the soft limit (Linux; undefined elsewhere).
- */
-function checkOpenFileLimit(connections: number): number | undefined {
+// Both ends of every SSE connection live in this process: at the common soft limit of 1024 open files, 500 of them
+// fail with EMFILE half-way, so fail up front with the fix. Returns the soft limit (Linux; undefined elsewhere).
+function checkOpenFileLimit(connections: number) {
   const limits = existsSync('/proc/self/limits') ? readFileSync('/proc/self/limits', 'utf8') : '';
-  const soft = /^Max open files\s+(\d+)/m.exec(limits)?.[1];
+  const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1] ?? Number.NaN);
   const needed = 2 * connections + 300;
-  if (soft !== undefined && Number(soft) < needed) {
-    throw new Error(
-      `${connections} SSE connections need about ${needed} open files in this process (client and server ends), ` +
-        `but the soft limit is ${soft}. Raise it in the shell first, e.g. \`ulimit -n ${Math.max(4096, needed)}\`, ` +
-        'or lower BENCH_LOAD_SSE_CONNECTIONS.',
-    );
-  }
-  return soft === undefined ? undefined : Number(soft);
+  const fix = `raise it first (\`ulimit -n ${Math.max(4096, needed)}\`) or lower BENCH_LOAD_SSE_CONNECTIONS`;
+  if (soft < needed)
+    throw new Error(`${connections} SSE connections need ${needed} open files, soft limit ${soft}: ${fix}`);
+  return Number.isNaN(soft) ? undefined : soft;
 }

@@ -1,11 +1,9 @@
-/**
- * The report pipeline on the local stack: how fast a section write reaches an SSE client, and how long a report
- * takes when its sections are generated concurrently against a model of fixed per-section latency. What an idle
- * SSE connection reads is measured once, by the cost model. Runs in its own process (see child-process-module.ts).
- */
+// The report pipeline on the local stack: how fast a section write reaches an SSE client, and how long a report takes
+// when its sections run concurrently against a model of fixed per-section latency. Runs in its own process (see
+// child-process-module.ts); what an idle SSE connection reads is measured by the cost model.
 import { deliveryTable, measureDelivery } from './report-pipeline/delivery.ts';
 import { measureModelLatency, type ReportRun, runReport, wallTable } from './report-pipeline/wall-time.ts';
-import { type BenchStack, startBenchStack } from './support/bench-stack.ts';
+import { startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { recordDynamoCalls } from './support/dynamo-calls.ts';
 import { integerFromEnv, runCount } from './support/runs.ts';
@@ -18,30 +16,10 @@ export const reportPipeline: BenchModule = {
   run: () => runInChildProcess(import.meta.url, 'measureReportPipeline'),
 };
 
-function readSettings() {
-  return {
-    writes: runCount(20),
-    reportRuns: integerFromEnv('BENCH_REPORT_RUNS', 3),
-    // The local model endpoint's time to first chunk (L when perChunkMs is 0) and delay before every later chunk.
-    sectionLatencyMs: integerFromEnv('BENCH_SECTION_LATENCY_MS', 1000),
-    perChunkMs: integerFromEnv('BENCH_SECTION_PER_CHUNK_MS', 0, 0),
-  };
-}
-
 export async function measureReportPipeline(): Promise<BenchTable[]> {
-  const settings = readSettings();
-  let benchStack: BenchStack | undefined;
-  let bench: Bench | undefined;
+  const bench = await pipelineBench();
   try {
-    // By default every section's model call answers after L and all its chunks then arrive at once (see the notes).
-    const { sectionLatencyMs: firstChunkMs, perChunkMs } = settings;
-    benchStack = await startBenchStack({
-      tenant: 'Report pipeline benchmark',
-      localBedrock: { latencyMs: { firstChunkMs, perChunkMs } },
-    });
-    bench = await pipelineBench(benchStack, settings);
     const { defaults } = bench;
-
     // Phase 1: delivery latency at the cdk.json poll bounds, and at faster ones to show what the knob buys.
     const defaultRow = await measureDelivery(bench, defaults);
     const fastRow = await measureDelivery(bench, { minMs: 100, maxMs: 500 });
@@ -51,7 +29,7 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
     const latencies = await measureModelLatency(bench);
     await runReport(bench, 'quarterly-review', defaults.concurrency); // warm-up: worker path, JIT
     const runs: ReportRun[] = [];
-    for (let round = 0; round < settings.reportRuns; round++) {
+    for (let round = 0; round < bench.settings.reportRuns; round++) {
       runs.push(await runReport(bench, 'quarterly-review', 4));
       runs.push(await runReport(bench, 'executive-summary', 6));
       runs.push(await runReport(bench, 'executive-summary', defaults.concurrency));
@@ -61,25 +39,31 @@ export async function measureReportPipeline(): Promise<BenchTable[]> {
 
     return [deliveryTable(bench, defaultRow, fastRow), wallTable(bench, latencies, runs)];
   } finally {
-    bench?.probe.uninstall();
-    await bench?.sse.close();
-    await bench?.http.close();
-    await benchStack?.stop();
+    await bench.stop();
   }
 }
 
-/** What the phases share; the stores are imported only once the stack has set the environment. */
-async function pipelineBench(benchStack: BenchStack, settings: ReturnType<typeof readSettings>) {
-  const [reportStore, environment, generation, models, context, reportTypes, dynamo] = await Promise.all([
+/** The stack and what the phases share; the stores are imported only once the stack has set the environment. */
+async function pipelineBench() {
+  const settings = {
+    writes: runCount(20),
+    reportRuns: integerFromEnv('BENCH_REPORT_RUNS', 3),
+    // The model endpoint's first-chunk and later-chunk delays: by default a section's whole answer arrives after L.
+    sectionLatencyMs: integerFromEnv('BENCH_SECTION_LATENCY_MS', 1000),
+    perChunkMs: integerFromEnv('BENCH_SECTION_PER_CHUNK_MS', 0, 0),
+  };
+  const benchStack = await startBenchStack({
+    tenant: 'Report pipeline benchmark',
+    localBedrock: { latencyMs: { firstChunkMs: settings.sectionLatencyMs, perChunkMs: settings.perChunkMs } },
+  });
+  const [reportStore, environment, generation, models, dynamo] = await Promise.all([
     import('../functions/stores/report-store.ts'),
     import('../functions/runtime/environment.ts'),
     import('../functions/reports/generate-section.ts'),
     import('../functions/ai/models.ts'),
-    import('../functions/domain/reports/report-context.ts'),
-    import('../functions/domain/reports/report-types.ts'),
     import('../functions/stores/dynamo.ts'),
   ]);
-  const stores = { ...reportStore, ...environment, ...generation, ...models, ...context, ...reportTypes, ...dynamo };
+  const stores = { ...reportStore, ...environment, ...generation, ...models, ...dynamo };
   const fromEnv = (name: string) => Number(benchStack.stack.functionEnvironment[name]);
   return {
     ...benchStack,
@@ -100,6 +84,11 @@ async function pipelineBench(benchStack: BenchStack, settings: ReturnType<typeof
     setEnvironment(variables: Record<string, number>) {
       for (const [name, value] of Object.entries(variables)) process.env[name] = String(value);
       stores.resetEnvironmentCache();
+    },
+    async stop() {
+      this.probe.uninstall();
+      await Promise.all([this.sse.close(), this.http.close()]);
+      await benchStack.stop();
     },
   };
 }

@@ -1,51 +1,44 @@
-/**
- * The one instrumentation of the handlers' shared DynamoDB document client: a middleware of its middlewareStack
- * (functions/stores/dynamodb/middleware-stack.ts) at the initialize step, i.e. around the whole call (marshalling,
- * the HTTP exchange, retries). Each module selects the calls it needs, and keeps them or only aggregates them in `onCall`.
- */
+// The one instrumentation of the handlers' shared DynamoDB document client: a middleware at the initialize step
+// (functions/stores/dynamodb/middleware-stack.ts), i.e. around the whole call: marshalling, HTTP exchange, retries.
 import type { DynamoDocumentClient } from '../../functions/stores/dynamodb/client.ts';
 
 export type DynamoInput = Record<string, unknown>;
 
-/** The parts of a document-level input the benchmarks read: its key, its item and its expression values. */
 export const keyOf = (input: DynamoInput) => (input.Key ?? {}) as DynamoInput;
 export const itemOf = (input: DynamoInput) => (input.Item ?? {}) as DynamoInput;
 export const valuesOf = (input: DynamoInput) => (input.ExpressionAttributeValues ?? {}) as DynamoInput;
 
 export interface DynamoCall<Tag = true> {
-  /** The low-level command name, e.g. "GetItemCommand" for a document-client GetCommand. */
+  /** The low-level command name, e.g. "GetItemCommand" for a document-client GetCommand; `input` is unmarshalled. */
   command: string;
-  /** Document-level (unmarshalled) input, as the store passed it. */
   input: DynamoInput;
-  /** What `select` returned for the call. */
   tag: Tag;
   /** performance.now() when the command entered the client and when its promise settled. */
   start: number;
   end: number;
   ok: boolean;
   errorName?: string;
-  /** CapacityUnits DynamoDB returned (summed over tables), when `capacity` asked for them. */
+  /** Summed over tables, when `capacity` asked for them. */
   capacityUnits?: number;
-  /** Items returned: a Query/Scan page's size, GetItem 0 or 1. */
+  /** A Query/Scan page's size, GetItem 0 or 1. */
   returnedItems?: number;
 }
 
 type Capacity = { CapacityUnits?: number };
-let installed = 0;
 
 export function recordDynamoCalls<Tag>(
   client: DynamoDocumentClient,
   options: {
-    /** The calls to record and what to tag each with; undefined leaves a call alone. */
+    /** What to tag a call with; undefined leaves it alone. */
     select(command: string, input: DynamoInput): Tag | undefined;
-    /** ReturnConsumedCapacity to add to a selected call (the caller's input object stays as it was). */
+    /** ReturnConsumedCapacity to add to a selected call (in a copy of its input). */
     capacity?(command: string, input: DynamoInput): 'TOTAL' | 'INDEXES' | undefined;
-    /** Keep every call in `calls` (default); long runs turn it off and aggregate in `onCall` to retain little. */
+    /** Long runs turn `calls` off (default on) and aggregate in `onCall` to retain little. */
     keep?: boolean;
     onCall?(call: DynamoCall<Tag>): void;
   },
 ): { readonly calls: readonly DynamoCall<Tag>[]; uninstall(): void } {
-  const name = `benchDynamoCalls${installed++}`;
+  const name = `benchDynamoCalls-${crypto.randomUUID()}`;
   const calls: DynamoCall<Tag>[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
