@@ -1,17 +1,9 @@
 /** The load test's tables, built from the facts of one run. What each measures: bench/README.md, "Load". */
-import type { GenerationRow, RunFacts } from '../load.ts';
 import { medianAndP95, medianOrNaN, tenthsUnder100Ms as ms, verdict } from '../support/format.ts';
 import type { SseRecord } from '../support/sse-client.ts';
 import { percentile } from '../support/stats.ts';
 import { type BenchTable, figureColumns, headline } from '../support/table.ts';
-
-/** The capacity the local stack must show: every connection and generation served, events within a second. */
-export const targets = { sseConnections: 500, generations: 50, eventLatencyMedianMs: 1000 };
-// Quoted by the notes: connections opening at once, and how long each may take to get its report's last section.
-export const openConcurrency = 100;
-export const deliveryTimeoutMs = 15_000;
-
-export type Write = { reportId: string; sectionId: string; position: number; writtenAt: number };
+import { deliveryTimeoutMs, type GenerationRow, openConcurrency, type RunFacts, targets, type Write } from './run.ts';
 
 /** Every section write checked at every connection of its report: latency of each first receipt, deviations counted. */
 function analyseDelivery(connections: SseRecord[], writes: Write[]) {

@@ -2,7 +2,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { entityNames } from '../../lib/definitions/table.ts';
 import { mulberry32 } from '../../test/fuzz/prng.ts';
-import type { Bench } from '../report-pipeline.ts';
 import { itemOf } from '../support/dynamo-calls.ts';
 import { verdict, wholeMs } from '../support/format.ts';
 import { reportStreamUrl } from '../support/report-stream.ts';
@@ -10,6 +9,7 @@ import { createRunningReport, writeCompletedSection } from '../support/running-r
 import type { ReceivedSseEvent } from '../support/sse-client.ts';
 import { median, percentile } from '../support/stats.ts';
 import { type BenchTable, figureColumns, headline } from '../support/table.ts';
+import type { Bench } from './pipeline-bench.ts';
 
 /** Target: a progress event reaches its client within a second. */
 const medianTargetMs = 1000;

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { summarisePartners } from '../../functions/domain/reports/report-context.ts';
 import { type ReportType, sectionPlans } from '../../functions/domain/reports/report-types.ts';
 import { itemKeys } from '../../functions/stores/item-keys.ts';
-import type { Bench } from '../report-pipeline.ts';
 import { keyOf, valuesOf } from '../support/dynamo-calls.ts';
 import { verdict } from '../support/format.ts';
 import { followReportToEnd, startReport } from '../support/report-stream.ts';
 import { median } from '../support/stats.ts';
 import { type BenchTable, figureColumns, type HeadlineRow, headline } from '../support/table.ts';
+import type { Bench } from './pipeline-bench.ts';
 
 /** Target: a report whose sections all run at once takes about one section's time. */
 const wallOverLTarget = 1.3;
