@@ -9,6 +9,7 @@ import * as ai from 'ai';
 import type { z } from 'zod';
 import type { languageModel } from '../../functions/ai/models.ts';
 import { chatSystemPrompt } from '../../functions/domain/chat/system-prompt.ts';
+import { chatMaxSteps } from '../../functions/domain/chat/token-budget.ts';
 
 type Purpose = Parameters<typeof languageModel>[0];
 export type StreamFloor = Awaited<ReturnType<typeof startStreamFloor>>;
@@ -64,7 +65,7 @@ export async function startStreamFloor() {
           instructions: chatSystemPrompt({ organisationName, now: new Date().toISOString() }),
           messages: await ai.convertToModelMessages((body as { messages: ai.UIMessage[] }).messages, { tools }),
           tools,
-          stopWhen: ai.stepCountIs(5), // Nelson's step limit (functions/api/routes/chat.ts)
+          stopWhen: ai.stepCountIs(chatMaxSteps),
         });
         // The API's own first-output wait, so the floor's first body byte marks the same event as the API's.
         const stream = ai.toUIMessageStream({ stream: result.stream, tools });

@@ -17,7 +17,7 @@ import { type ChatTools, createChatTools } from '../../chat/chat-tools.ts';
 import { chatStepMaxOutputTokens } from '../../domain/ai-limits.ts';
 import { type ChatMessage, chatRequestSchema, validateChatMessages } from '../../domain/chat/chat-request.ts';
 import { chatSystemPromptParts } from '../../domain/chat/system-prompt.ts';
-import { chatTokenBudget, estimateTokens, trimToTokenBudget } from '../../domain/chat/token-budget.ts';
+import { chatMaxSteps, chatTokenBudget, estimateTokens, trimToTokenBudget } from '../../domain/chat/token-budget.ts';
 import { beforeStreamEnd } from '../../runtime/before-stream-end.ts';
 import { isoNow } from '../../runtime/clock.ts';
 import { logger } from '../../runtime/logger.ts';
@@ -26,8 +26,6 @@ import { ApiError } from '../api-error.ts';
 import { chargedStream } from '../charged-generation.ts';
 import type { Route, RouteContext } from '../router.ts';
 import { parseJsonBody } from '../validation.ts';
-
-const maxSteps = 5;
 
 const chatStreamHeaders = {
   ...UI_MESSAGE_STREAM_HEADERS,
@@ -67,7 +65,7 @@ async function answerStream(
     // Cache points: the shared instructions (and the tools before them), and the conversation (prompt-cache.ts).
     messages: withConversationCachePoints(await convertToModelMessages(messages, { tools }), promptCachingEnabled()),
     tools,
-    stopWhen: stepCountIs(maxSteps),
+    stopWhen: stepCountIs(chatMaxSteps),
     maxRetries: 3,
     maxOutputTokens: chatStepMaxOutputTokens,
     abortSignal,

@@ -6,6 +6,9 @@
 /** Prompt tokens for the system prompt plus the history sent to the chat model (Haiku takes far more). */
 export const chatTokenBudget = 24_000;
 
+/** Model calls one chat turn may make (tool calls, then the answer): bounds what a single question can cost. */
+export const chatMaxSteps = 5;
+
 /** A rough, model-independent estimate: about four characters per token for English text and JSON. */
 export const charsPerToken = 4;
 
