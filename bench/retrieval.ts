@@ -6,7 +6,7 @@ import { chunksPerDocument, exactTopK, knowledgeWorld } from './retrieval/namesp
 import { startBenchStack } from './support/bench-stack.ts';
 import { runInChildProcess } from './support/child-process-module.ts';
 import { recordDynamoCalls } from './support/dynamo-calls.ts';
-import { percentile } from './support/stats.ts';
+import { percentile, sum } from './support/stats.ts';
 import { type BenchModule, type BenchTable, figureColumns, headline } from './support/table.ts';
 
 export const retrieval: BenchModule = {
@@ -20,7 +20,7 @@ const writers = 6;
 type Query = { vector: Float32Array; text: string };
 type RetrievalPath = 'exact' | 'indexed';
 type Bench = Awaited<ReturnType<typeof openBench>>;
-const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+const mean = (values: number[]) => sum(values) / Math.max(1, values.length);
 const fixed = (value: number, digits = 1) => (Number.isNaN(value) ? 'failed' : value.toFixed(digits));
 const overlap = (found: readonly string[] = [], wanted: readonly (string | undefined)[] = []) =>
   found.filter((sourceId) => wanted.includes(sourceId)).length;
@@ -60,7 +60,7 @@ async function openBench(organisationId: string) {
     metering = true;
     const found = await product.retrieveKnowledgeByVector(organisationId, namespace, query.text, vector, 10, path);
     metering = false;
-    const units = calls.slice(firstCall).reduce((sum, call) => sum + (call.capacityUnits ?? 0), 0);
+    const units = sum(calls.slice(firstCall).map((call) => call.capacityUnits ?? 0));
     return { ms: performance.now() - start, units, sourceIds: found.map((chunk) => chunk.sourceId) };
   };
   const runPath = async (namespace: string, path: RetrievalPath, asked: Query[]) => {

@@ -2,11 +2,11 @@
 import { heartbeatComment } from '../../functions/domain/reports/sse.ts';
 import { type FunctionName, functionDefinitions } from '../../lib/definitions/functions.ts';
 import type { MeteredInvocation } from '../support/lambda-meter.ts';
+import { sum } from '../support/stats.ts';
 import type { Bench } from './operations.ts';
 import { isRead, requestUnits } from './request-units.ts';
 import { operations, prices } from './settings.ts';
 
-export const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const functionNames = Object.keys(functionDefinitions) as FunctionName[];
 const perFunction = (value: (name: FunctionName) => number) =>
   Object.fromEntries(functionNames.map((name) => [name, value(name)])) as Record<FunctionName, number>;

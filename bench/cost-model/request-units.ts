@@ -50,6 +50,9 @@ function valueSize(value: unknown): number {
   }
   if (typeof value === 'boolean' || value === null) return 1;
   if (Array.isArray(value)) return 3 + value.reduce((sum: number, member) => sum + valueSize(member) + 1, 0);
-  if (typeof value === 'object') return 3 + attributesSize(value as DynamoInput, 1);
-  return 0;
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return 3 + attributesSize(value as DynamoInput, 1);
+  }
+  // A set, a binary or anything else this sizer does not know: fail rather than price the item wrongly.
+  throw new Error(`Cannot size a DynamoDB value of type ${Object.prototype.toString.call(value)}`);
 }

@@ -1,8 +1,9 @@
 /** From the metered operations to the cost model's tables: counts per operation, Lambda GB-seconds, dollars. */
 import { sectionPlans } from '../../functions/domain/reports/report-types.ts';
 import { functionDefinitions } from '../../lib/definitions/functions.ts';
+import { sum } from '../support/stats.ts';
 import { type BenchTable, figureColumns, headline } from '../support/table.ts';
-import { billedMs, type Figures, figuresOf, gbSeconds, httpInvocation, idleFigures, sum } from './figures.ts';
+import { billedMs, type Figures, figuresOf, gbSeconds, httpInvocation, idleFigures } from './figures.ts';
 import type { Bench } from './operations.ts';
 import { operations, prices, type readSettings, reportType } from './settings.ts';
 

@@ -89,11 +89,11 @@ export async function runLoad(settings: Settings, benchStack: BenchStack, sseCli
 
   // 2. Open the SSE connections, spread round-robin over the reports.
   bedrock.reset();
-  const targets = Array.from({ length: settings.sseConnections }, (_, index) => {
+  const streamTargets = Array.from({ length: settings.sseConnections }, (_, index) => {
     const { reportId, tenant } = reports[index % reports.length] as (typeof reports)[number];
     return { url: reportStreamUrl(stack.baseUrl, reportId), reportId, headers: tenant.authorization };
   });
-  const opened = await sseClient.openMany(targets, openConcurrency);
+  const opened = await sseClient.openMany(streamTargets, openConcurrency);
 
   // 3. The loaded window: generations in a closed loop while every report gets a completed section now and then,
   // as from the report worker, at gaps from its own seed (its index + 1).

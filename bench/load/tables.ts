@@ -1,7 +1,7 @@
 /** The load test's tables, built from the facts of one run. What each measures: bench/README.md, "Load". */
 import { medianAndP95, medianOrNaN, tenthsUnder100Ms as ms, verdict } from '../support/format.ts';
 import type { SseRecord } from '../support/sse-client.ts';
-import { percentile } from '../support/stats.ts';
+import { percentile, sum } from '../support/stats.ts';
 import { type BenchTable, figureColumns, headline } from '../support/table.ts';
 import { deliveryTimeoutMs, type GenerationRow, openConcurrency, type RunFacts, targets, type Write } from './run.ts';
 
@@ -33,7 +33,6 @@ function analyseDelivery(connections: SseRecord[], writes: Write[]) {
   return delivery;
 }
 
-const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 const totals = (row: GenerationRow) => row.result.samples.map((sample) => sample.endAt - sample.sentAt);
 const perSecond = ({ result }: GenerationRow) =>
   result.completedInWindow / ((result.windowEnd - result.windowStart) / 1000);

@@ -49,7 +49,7 @@ export async function runReport(bench: Bench, reportType: ReportType, concurrenc
     const completed = ok && command === 'UpdateItemCommand' && valuesOf(input)[':status'] === 'completed';
     return completed && pk === reportKey.pk && sk === reportKey.sk;
   });
-  const modelRequests = (stack.localBedrock?.requests ?? []).filter(({ body }) => JSON.stringify(body).includes(tag));
+  const modelRequests = bench.bedrock.requests.filter(({ body }) => JSON.stringify(body).includes(tag));
   if (!finished || modelRequests.length !== sections)
     throw new Error(`Report ${reportId}: incomplete trace (${modelRequests.length} model requests)`);
   return { reportType, sections, concurrency, wall: finished.end - sentAt, sseWall: terminal.receivedAt - sentAt };

@@ -1,6 +1,7 @@
 // The one instrumentation of the handlers' shared DynamoDB document client: a middleware at the initialize step
 // (functions/stores/dynamodb/middleware-stack.ts), i.e. around the whole call: marshalling, HTTP exchange, retries.
 import type { DynamoDocumentClient } from '../../functions/stores/dynamodb/client.ts';
+import { sum } from './stats.ts';
 
 export type DynamoInput = Record<string, unknown>;
 
@@ -53,7 +54,7 @@ export function recordDynamoCalls<Tag>(
         call.ok = true;
         const output = result.output as { ConsumedCapacity?: Capacity | Capacity[]; Items?: unknown[]; Item?: unknown };
         const units = output.ConsumedCapacity && [output.ConsumedCapacity].flat().map((c) => c.CapacityUnits ?? 0);
-        if (units) call.capacityUnits = units.reduce((sum, value) => sum + value, 0);
+        if (units) call.capacityUnits = sum(units);
         if (output.Items) call.returnedItems = output.Items.length;
         else if (command === 'GetItemCommand') call.returnedItems = output.Item ? 1 : 0;
         return result;

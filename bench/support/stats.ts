@@ -1,5 +1,7 @@
 /** Summary statistics over timing samples. */
 
+export const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+
 function sorted(values: readonly number[]): number[] {
   if (values.length === 0) throw new Error('No samples');
   return [...values].sort((a, b) => a - b);
